@@ -1,0 +1,160 @@
+/**
+ * The agent's WebSocket: hello (token, last sequence) → welcome + replay of missed events, then
+ * requests with typed replies and sequenced events. See docs/agent-api.md.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { WebSocket } from 'ws';
+import { TypeCompiler } from '@sinclair/typebox/compiler';
+import { ConnectorError } from '../domain/errors.ts';
+import { Hello, RequestFrame, type ServerFrame } from '../protocol/agentProtocol.ts';
+import type { Engine } from '../engine/engine.ts';
+import { eventsSince, type AgentEvent } from '../engine/events.ts';
+import { publicUser, type SessionEndReason, type Sessions } from '../engine/sessions.ts';
+import { runMethod } from './agentMethods.ts';
+import { errorBody } from './errors.ts';
+
+const HELLO_TIMEOUT_MS = 10_000;
+const helloCheck = TypeCompiler.Compile(Hello);
+const requestCheck = TypeCompiler.Compile(RequestFrame);
+
+export const CLOSE_UNAUTHORIZED = 4401;
+export const CLOSE_TAKEN_OVER = 4409;
+
+export function registerAgentSocket(app: FastifyInstance, engine: Engine, sessions: Sessions): void {
+  const bySession = new Map<string, Set<WebSocket>>();
+
+  const endSocket = (socket: WebSocket, reason: SessionEndReason | 'invalid') => {
+    send(socket, { type: 'sessionEnded', reason });
+    socket.close(reason === 'takenOver' ? CLOSE_TAKEN_OVER : CLOSE_UNAUTHORIZED, reason);
+  };
+
+  sessions.onEnded((sessionId, reason) => {
+    for (const socket of bySession.get(sessionId) ?? []) endSocket(socket, reason);
+  });
+
+  app.get('/agent/v1/socket', { websocket: true }, (socket) => {
+    let caller: { userId: string; contactCenterId: string } | null = null;
+    let cleanup: Array<() => void> = [];
+    const helloTimer = setTimeout(() => {
+      if (!caller) endSocket(socket, 'invalid');
+    }, HELLO_TIMEOUT_MS);
+
+    socket.on('close', () => {
+      clearTimeout(helloTimer);
+      for (const c of cleanup) c();
+      cleanup = [];
+    });
+
+    let opening: Promise<void> | null = null;
+    socket.on('message', (raw) => {
+      let frame: unknown;
+      try {
+        frame = JSON.parse(String(raw));
+      } catch {
+        send(socket, {
+          type: 'response',
+          id: null,
+          ok: false,
+          error: { code: 'INVALID_PARAMS', message: 'frame is not JSON' },
+        });
+        return;
+      }
+      if (!caller) {
+        if (opening) return;
+        opening = hello(frame).finally(() => {
+          opening = null;
+        });
+        return;
+      }
+      void request(frame, caller);
+    });
+
+    async function hello(frame: unknown): Promise<void> {
+      if (!helloCheck.Check(frame)) {
+        endSocket(socket, 'invalid');
+        return;
+      }
+      const auth = await sessions.authenticate(frame.token);
+      if ('ended' in auth) {
+        endSocket(socket, auth.ended);
+        return;
+      }
+      clearTimeout(helloTimer);
+      const user = auth.user;
+      caller = { userId: user.id, contactCenterId: user.contact_center_id };
+      let set = bySession.get(auth.sessionId);
+      if (!set) bySession.set(auth.sessionId, (set = new Set()));
+      set.add(socket);
+      const expiry = setTimeout(
+        () => endSocket(socket, 'expired'),
+        Math.max(0, auth.expiresAt - engine.clock.now()),
+      );
+      cleanup.push(() => {
+        clearTimeout(expiry);
+        set.delete(socket);
+        if (set.size === 0) bySession.delete(auth.sessionId);
+      });
+
+      // Live events are held back until the replay is out, then sent once each, in order.
+      let lastSent = frame.lastSeq ?? 0;
+      let buffer: AgentEvent[] | null = [];
+      cleanup.push(
+        engine.hub.subscribe(user.id, {
+          send: (event) => {
+            if (buffer) buffer.push(event);
+            else if (event.seq > lastSent) {
+              lastSent = event.seq;
+              send(socket, event);
+            }
+          },
+        }),
+      );
+      const replay =
+        frame.lastSeq === undefined ? null : await eventsSince(engine.db, user.id, frame.lastSeq);
+      const seqRow = await engine.db
+        .selectFrom('users')
+        .select('event_seq')
+        .where('id', '=', user.id)
+        .executeTakeFirstOrThrow();
+      send(socket, {
+        type: 'welcome',
+        user: publicUser(user),
+        seq: seqRow.event_seq,
+        resumed: replay !== null,
+      });
+      if (!replay) lastSent = seqRow.event_seq;
+      for (const event of [...(replay ?? []), ...buffer]) {
+        if (event.seq > lastSent) {
+          lastSent = event.seq;
+          send(socket, event);
+        }
+      }
+      buffer = null;
+    }
+
+    async function request(frame: unknown, who: { userId: string; contactCenterId: string }): Promise<void> {
+      const id =
+        typeof frame === 'object' && frame !== null && typeof (frame as { id?: unknown }).id === 'string'
+          ? (frame as { id: string }).id
+          : null;
+      if (!requestCheck.Check(frame)) {
+        const error = new ConnectorError(
+          'INVALID_PARAMS',
+          'expected { type: "request", id, method, params }',
+        );
+        send(socket, { type: 'response', id, ok: false, error: error.toJSON() });
+        return;
+      }
+      try {
+        const result = await runMethod(engine, who, frame.method, frame.params);
+        send(socket, { type: 'response', id: frame.id, ok: true, result });
+      } catch (err) {
+        send(socket, { type: 'response', id: frame.id, ok: false, error: errorBody(err).body });
+      }
+    }
+  });
+}
+
+function send(socket: WebSocket, frame: ServerFrame | AgentEvent): void {
+  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+}

@@ -1,0 +1,15 @@
+/** Turns a thrown error into the documented error body; unexpected errors are logged and generic. */
+import { ConnectorError, InvalidStateError, NotFoundError } from '../domain/errors.ts';
+import type { ErrorBody } from '../protocol/agentProtocol.ts';
+
+export function errorBody(err: unknown): { status: number; body: ErrorBody } {
+  if (err instanceof ConnectorError) {
+    const status = err.code === 'AUTHENTICATION_ERROR' ? 401 : 400;
+    return { status, body: err.toJSON() };
+  }
+  if (err instanceof NotFoundError) return { status: 404, body: { code: 'NOT_FOUND', message: err.message } };
+  if (err instanceof InvalidStateError)
+    return { status: 409, body: { code: 'INVALID_STATE', message: err.message } };
+  console.error(err);
+  return { status: 500, body: { code: 'GENERIC_ERROR', message: 'internal error' } };
+}

@@ -1,0 +1,411 @@
+/** The simulator API (docs/simulator-api.md): the phone network, callers and desk phones over HTTP. */
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { NotFoundError } from '../domain/errors.ts';
+import { toE164 } from '../domain/phoneNumbers.ts';
+import { injectFailure } from '../engine/agentConfig.ts';
+import { scheduleBreak } from '../engine/agentPresence.ts';
+import { loadParticipants, settings } from '../engine/callState.ts';
+import { queueStats } from '../engine/contacts.ts';
+import type { Engine, Tx } from '../engine/engine.ts';
+import * as network from '../engine/network.ts';
+import { findDialedNumber } from '../engine/tenants.ts';
+import { ERROR_CODES } from '../domain/errors.ts';
+import { errorBody } from './errors.ts';
+
+const Phone = Type.String({ minLength: 1, maxLength: 32 });
+const InboundBody = Type.Object(
+  {
+    from: Phone,
+    to: Phone,
+    callerName: Type.Optional(Type.String({ maxLength: 120 })),
+    attributes: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+  },
+  { additionalProperties: false },
+);
+const TranscriptBody = Type.Object(
+  {
+    participantId: Type.Optional(Type.String()),
+    speaker: Type.Union(
+      ['END_USER', 'HUMAN_AGENT', 'VIRTUAL_AGENT', 'SUPERVISOR'].map((s) => Type.Literal(s)),
+    ),
+    text: Type.String({ minLength: 1, maxLength: 10_000 }),
+    startTime: Type.Optional(Type.Integer({ minimum: 0 })),
+    endTime: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+const RecordingBody = Type.Object(
+  { url: Type.String({ format: 'uri', maxLength: 2000 }), durationSeconds: Type.Integer({ minimum: 0 }) },
+  { additionalProperties: false },
+);
+const VoicemailBody = Type.Object(
+  {
+    url: Type.String({ format: 'uri', maxLength: 2000 }),
+    durationSeconds: Type.Integer({ minimum: 0 }),
+    transcript: Type.Optional(Type.String({ maxLength: 10_000 })),
+  },
+  { additionalProperties: false },
+);
+const CallbackBody = Type.Object(
+  { phoneNumber: Type.Optional(Phone), at: Type.Optional(Type.Integer({ minimum: 0 })) },
+  { additionalProperties: false },
+);
+const AudioStatsBody = Type.Object(
+  { stats: Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: 100 }) },
+  { additionalProperties: false },
+);
+const DialerBody = Type.Object(
+  { to: Phone, queueId: Type.String({ minLength: 1 }), from: Type.Optional(Phone) },
+  { additionalProperties: false },
+);
+const DeskPhoneBody = Type.Object(
+  { callId: Type.String({ minLength: 1 }), participantId: Type.Optional(Type.String()) },
+  { additionalProperties: false },
+);
+const FailNextBody = Type.Object(
+  {
+    code: Type.Optional(Type.Union(ERROR_CODES.map((c) => Type.Literal(c)))),
+    customErrorLabel: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+    method: Type.Optional(Type.String({ maxLength: 64 })),
+  },
+  { additionalProperties: false },
+);
+const BreakBody = Type.Object(
+  {
+    at: Type.Optional(Type.Integer({ minimum: 0 })),
+    minutes: Type.Number({ exclusiveMinimum: 0, maximum: 480 }),
+    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+  },
+  { additionalProperties: false },
+);
+const DeskAction = Type.Union(
+  ['answer', 'hold', 'resume', 'mute', 'unmute', 'hangup'].map((a) => Type.Literal(a)),
+);
+
+type CallParams = { callId: string };
+
+export interface SimulatorOptions {
+  /** Required bearer token; null leaves the API open (development mode). */
+  token: string | null;
+}
+
+export function registerSimulatorRoutes(
+  app: FastifyInstance,
+  engine: Engine,
+  options: SimulatorOptions,
+): void {
+  app.register(
+    async (sim) => {
+      sim.addHook('onRequest', async (req, reply) => {
+        if (options.token && req.headers.authorization !== `Bearer ${options.token}`) {
+          return reply
+            .code(401)
+            .send({ error: { code: 'AUTHENTICATION_ERROR', message: 'simulator token required' } });
+        }
+      });
+
+      /** The contact center a call belongs to (calls are looked up across tenants by their random id). */
+      const ccOfCall = async (callId: string): Promise<string> => {
+        const row = await engine.db
+          .selectFrom('calls')
+          .select('contact_center_id')
+          .where('id', '=', callId)
+          .executeTakeFirst();
+        if (!row) throw new NotFoundError(`unknown call ${callId}`);
+        return row.contact_center_id;
+      };
+      const ccOfUser = async (userId: string): Promise<string> => {
+        const row = await engine.db
+          .selectFrom('users')
+          .select('contact_center_id')
+          .where('id', '=', userId)
+          .executeTakeFirst();
+        if (!row) throw new NotFoundError(`unknown user ${userId}`);
+        return row.contact_center_id;
+      };
+      const onCall = async <T>(callId: string, fn: (tx: Tx) => Promise<T>): Promise<T> =>
+        engine.command(await ccOfCall(callId), fn);
+      const handle = async (reply: FastifyReply, fn: () => Promise<unknown>, status = 200) => {
+        try {
+          const result = await fn();
+          return reply.code(status).send(result ?? { ok: true });
+        } catch (err) {
+          const { status: code, body } = errorBody(err);
+          return reply.code(code).send({ error: body });
+        }
+      };
+
+      sim.post<{ Body: Static<typeof InboundBody> }>(
+        '/calls',
+        { schema: { body: InboundBody } },
+        (req, reply) =>
+          handle(
+            reply,
+            async () => {
+              const to = toE164(req.body.to, 'US');
+              const dialed = await findDialedNumber(engine.db, to);
+              if (!dialed) throw new NotFoundError(`${to} is not a number of any contact center`);
+              return engine.command(dialed.contactCenterId, async (tx) => {
+                const from = toE164(req.body.from, (await settings(tx)).defaultCountry);
+                const callId = await network.inboundCall(
+                  tx,
+                  { from, to, callerName: req.body.callerName, attributes: req.body.attributes },
+                  dialed.target,
+                );
+                return { callId, call: await callDetail(tx, callId) };
+              });
+            },
+            201,
+          ),
+      );
+
+      sim.get<{ Params: CallParams }>('/calls/:callId', (req, reply) =>
+        handle(reply, () => onCall(req.params.callId, (tx) => callDetail(tx, req.params.callId))),
+      );
+
+      sim.post<{ Params: CallParams }>('/calls/:callId/hangup', (req, reply) =>
+        handle(reply, () => onCall(req.params.callId, (tx) => network.callerHangup(tx, req.params.callId))),
+      );
+      sim.post<{ Params: CallParams }>('/calls/:callId/answer', (req, reply) =>
+        handle(reply, () =>
+          onCall(req.params.callId, (tx) => network.customerAnswers(tx, req.params.callId)),
+        ),
+      );
+      sim.post<{ Params: CallParams & { participantId: string } }>(
+        '/calls/:callId/participants/:participantId/answer',
+        (req, reply) =>
+          handle(reply, () =>
+            onCall(req.params.callId, (tx) =>
+              network.thirdPartyAnswers(tx, req.params.callId, req.params.participantId),
+            ),
+          ),
+      );
+      sim.post<{ Params: CallParams & { participantId: string } }>(
+        '/calls/:callId/participants/:participantId/hangup',
+        (req, reply) =>
+          handle(reply, () =>
+            onCall(req.params.callId, (tx) =>
+              network.thirdPartyHangsUp(tx, req.params.callId, req.params.participantId),
+            ),
+          ),
+      );
+      sim.post<{ Params: CallParams; Body: Static<typeof TranscriptBody> }>(
+        '/calls/:callId/transcript',
+        { schema: { body: TranscriptBody } },
+        (req, reply) =>
+          handle(
+            reply,
+            async () => ({
+              id: await onCall(req.params.callId, (tx) =>
+                network.addTranscript(tx, req.params.callId, req.body),
+              ),
+            }),
+            201,
+          ),
+      );
+      sim.post<{ Params: CallParams; Body: Static<typeof RecordingBody> }>(
+        '/calls/:callId/recording',
+        { schema: { body: RecordingBody } },
+        (req, reply) =>
+          handle(reply, () =>
+            onCall(req.params.callId, (tx) =>
+              network.publishRecording(tx, req.params.callId, req.body.url, req.body.durationSeconds),
+            ),
+          ),
+      );
+      sim.post<{ Params: CallParams }>('/calls/:callId/voicemail-request', (req, reply) =>
+        handle(reply, () =>
+          onCall(req.params.callId, (tx) => network.voicemailRequested(tx, req.params.callId)),
+        ),
+      );
+      sim.post<{ Params: CallParams; Body: Static<typeof VoicemailBody> }>(
+        '/calls/:callId/voicemail',
+        { schema: { body: VoicemailBody } },
+        (req, reply) =>
+          handle(reply, () =>
+            onCall(req.params.callId, (tx) => network.leaveVoicemail(tx, req.params.callId, req.body)),
+          ),
+      );
+      sim.post<{ Params: CallParams; Body: Static<typeof CallbackBody> }>(
+        '/calls/:callId/callback',
+        { schema: { body: CallbackBody } },
+        (req, reply) =>
+          handle(
+            reply,
+            () =>
+              onCall(req.params.callId, async (tx) => {
+                const number = req.body.phoneNumber
+                  ? toE164(req.body.phoneNumber, (await settings(tx)).defaultCountry)
+                  : null;
+                return {
+                  callId: await network.callbackRequested(tx, req.params.callId, number, req.body.at ?? null),
+                };
+              }),
+            201,
+          ),
+      );
+      sim.post<{ Params: CallParams; Body: Static<typeof AudioStatsBody> }>(
+        '/calls/:callId/audio-stats',
+        { schema: { body: AudioStatsBody } },
+        (req, reply) =>
+          handle(reply, () =>
+            onCall(req.params.callId, (tx) => network.pushAudioStats(tx, req.params.callId, req.body.stats)),
+          ),
+      );
+      sim.post<{ Body: Static<typeof DialerBody> }>(
+        '/dialer',
+        { schema: { body: DialerBody } },
+        (req, reply) =>
+          handle(
+            reply,
+            async () => {
+              const queue = await engine.db
+                .selectFrom('queues')
+                .select('contact_center_id')
+                .where('id', '=', req.body.queueId)
+                .executeTakeFirst();
+              if (!queue) throw new NotFoundError(`unknown queue ${req.body.queueId}`);
+              return engine.command(queue.contact_center_id, async (tx) => {
+                const country = (await settings(tx)).defaultCountry;
+                const to = toE164(req.body.to, country);
+                const from = req.body.from ? toE164(req.body.from, country) : '';
+                return { callId: await network.progressiveDial(tx, { from, to }, req.body.queueId) };
+              });
+            },
+            201,
+          ),
+      );
+      sim.post<{
+        Params: { userId: string; action: Static<typeof DeskAction> };
+        Body: Static<typeof DeskPhoneBody>;
+      }>(
+        '/agents/:userId/deskphone/:action',
+        {
+          schema: { body: DeskPhoneBody, params: Type.Object({ userId: Type.String(), action: DeskAction }) },
+        },
+        (req, reply) =>
+          handle(reply, async () =>
+            engine.command(await ccOfUser(req.params.userId), (tx) =>
+              network.deskPhone(
+                tx,
+                req.params.userId,
+                req.params.action as network.DeskPhoneAction,
+                req.body.callId,
+                req.body.participantId,
+              ),
+            ),
+          ),
+      );
+      sim.post<{ Params: { userId: string }; Body: Static<typeof FailNextBody> }>(
+        '/agents/:userId/fail-next',
+        { schema: { body: FailNextBody } },
+        (req, reply) =>
+          handle(reply, async () =>
+            engine.command(await ccOfUser(req.params.userId), (tx) =>
+              injectFailure(tx, req.params.userId, {
+                code: req.body.code ?? (req.body.customErrorLabel ? 'CUSTOM_ERROR' : 'GENERIC_ERROR'),
+                ...(req.body.customErrorLabel ? { customErrorLabel: req.body.customErrorLabel } : {}),
+                ...(req.body.method ? { method: req.body.method } : {}),
+              }),
+            ),
+          ),
+      );
+      sim.post<{ Params: { userId: string }; Body: Static<typeof BreakBody> }>(
+        '/agents/:userId/break',
+        { schema: { body: BreakBody } },
+        (req, reply) =>
+          handle(reply, async () =>
+            engine.command(await ccOfUser(req.params.userId), (tx) =>
+              scheduleBreak(
+                tx,
+                req.params.userId,
+                req.body.at ?? tx.now,
+                req.body.minutes,
+                req.body.reason ?? 'Break',
+              ),
+            ),
+          ),
+      );
+      sim.get<{ Querystring: { contactCenterId?: string } }>('/queues', (req, reply) =>
+        handle(reply, async () => {
+          const ccs = await engine.db.selectFrom('contact_centers').select('id').execute();
+          const wanted = req.query.contactCenterId
+            ? ccs.filter((c) => c.id === req.query.contactCenterId)
+            : ccs;
+          const out = [];
+          for (const cc of wanted)
+            out.push({ contactCenterId: cc.id, queues: await engine.command(cc.id, (tx) => queueStats(tx)) });
+          return { contactCenters: out };
+        }),
+      );
+      sim.get('/devices', (_req, reply) =>
+        handle(reply, async () => {
+          const ccs = await engine.db.selectFrom('contact_centers').select('id').execute();
+          const devices = [];
+          for (const cc of ccs)
+            devices.push(...(await engine.command(cc.id, (tx) => network.ringingDevices(tx))));
+          return { devices };
+        }),
+      );
+    },
+    { prefix: '/sim/v1' },
+  );
+}
+
+async function callDetail(tx: Tx, callId: string) {
+  const call = await tx.db.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirstOrThrow();
+  const participants = await loadParticipants(tx, callId);
+  const transcript = await tx.db
+    .selectFrom('transcripts')
+    .selectAll()
+    .where('call_id', '=', callId)
+    .orderBy('start_time')
+    .execute();
+  return {
+    callId: call.id,
+    contactCenterId: call.contact_center_id,
+    kind: call.kind,
+    origin: call.origin,
+    state: call.state,
+    from: call.from_number,
+    to: call.to_number,
+    queueId: call.queue_id,
+    initialCallId: call.initial_call_id,
+    recording: {
+      enabled: call.recording_enabled === 1,
+      paused: call.recording_paused === 1,
+      url: call.recording_url,
+      durationSeconds: call.recording_duration_s,
+    },
+    voicemailUrl: call.voicemail_url,
+    dtmf: call.dtmf,
+    isDeskPhone: call.is_desk_phone === 1,
+    holdMs: call.hold_ms,
+    createdAt: call.created_at,
+    connectedAt: call.connected_at,
+    endedAt: call.ended_at,
+    endReason: call.end_reason,
+    participants: participants.map((p) => ({
+      id: p.id,
+      role: p.role,
+      userId: p.user_id,
+      name: p.name,
+      phoneNumber: p.phone_number,
+      state: p.state,
+      muted: p.muted === 1,
+      device: p.device,
+      holdMs: p.hold_ms,
+      queueId: p.queue_id,
+      leaveReason: p.leave_reason,
+    })),
+    transcript: transcript.map((t) => ({
+      id: t.id,
+      participantId: t.participant_id,
+      speaker: t.sender_type,
+      text: t.content,
+      startTime: t.start_time,
+      endTime: t.end_time,
+    })),
+  };
+}

@@ -1,0 +1,238 @@
+/** Table types of the service's database. Times are ms since the epoch; booleans are 0/1. */
+export interface OrgTable {
+  id: string;
+  name: string;
+  created_at: number;
+}
+
+export interface ContactCenterTable {
+  id: string;
+  org_id: string;
+  api_name: string;
+  display_name: string;
+  scrt_url: string;
+  settings_json: string;
+  presence_rule_id: string | null;
+  created_at: number;
+}
+
+export interface UserTable {
+  id: string;
+  contact_center_id: string;
+  username: string;
+  display_name: string;
+  role: 'agent' | 'supervisor';
+  salesforce_user_id: string | null;
+  password_hash: string;
+  presence_rule_id: string | null;
+  presence_state: PresenceState;
+  presence_reason: string | null;
+  presence_since: number;
+  idle_since: number;
+  next_state_json: string | null;
+  offered_leg_id: string | null;
+  active_call_id: string | null;
+  wrap_up_call_id: string | null;
+  phone_type: 'SOFT_PHONE' | 'DESK_PHONE';
+  desk_phone_number: string | null;
+  auto_accept: number;
+  secondary_number: string | null;
+  secondary_delay_s: number | null;
+  event_seq: number;
+  fail_next_json: string | null;
+  created_at: number;
+}
+
+export type PresenceState = 'offline' | 'available' | 'busy' | 'on_call' | 'after_call_work';
+
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  ended_at: number | null;
+  end_reason: string | null;
+}
+
+export interface GroupTable {
+  id: string;
+  contact_center_id: string;
+  name: string;
+  presence_rule_id: string | null;
+}
+
+export interface GroupMemberTable {
+  group_id: string;
+  user_id: string;
+}
+
+export interface QueueTable {
+  id: string;
+  contact_center_id: string;
+  name: string;
+  priority: number;
+  created_at: number;
+}
+
+export interface QueueMemberTable {
+  queue_id: string;
+  member_type: 'user' | 'group';
+  member_id: string;
+  priority: number;
+}
+
+export interface PhoneNumberTable {
+  number: string;
+  contact_center_id: string;
+  target_type: 'queue' | 'user' | 'flow';
+  target_id: string;
+  label: string | null;
+}
+
+export interface FlowTable {
+  id: string;
+  contact_center_id: string;
+  dev_name: string;
+  fallback_queue_id: string;
+}
+
+export interface PhonebookTable {
+  id: string;
+  contact_center_id: string;
+  name: string;
+  phone_number: string;
+}
+
+export interface PresenceStatusTable {
+  contact_center_id: string;
+  status_id: string;
+  name: string;
+  has_channels: number;
+  is_offline: number;
+}
+
+export interface PresenceRuleTable {
+  id: string;
+  contact_center_id: string;
+  name: string;
+  publisher_json: string;
+  subscriber_json: string;
+}
+
+export type CallState = 'queued' | 'ringing' | 'dialing' | 'connected' | 'voicemail' | 'ended';
+export type CallKind = 'inbound' | 'outbound' | 'callback' | 'internal';
+
+export interface CallTable {
+  id: string;
+  contact_center_id: string;
+  kind: CallKind;
+  origin: string | null;
+  state: CallState;
+  from_number: string;
+  to_number: string;
+  caller_name: string | null;
+  attributes_json: string;
+  queue_id: string | null;
+  initial_call_id: string | null;
+  parent_call_id: string | null;
+  recording_enabled: number;
+  recording_paused: number;
+  recording_url: string | null;
+  recording_duration_s: number | null;
+  voicemail_url: string | null;
+  dtmf: string;
+  disposition: string | null;
+  is_desk_phone: number;
+  callback_number: string | null;
+  created_at: number;
+  connected_at: number | null;
+  ended_at: number | null;
+  end_reason: string | null;
+  hold_ms: number;
+}
+
+export type ParticipantRole = 'initial_caller' | 'agent' | 'third_party' | 'supervisor';
+export type ParticipantState = 'queued' | 'ringing' | 'dialing' | 'connected' | 'held' | 'ended';
+
+export interface ParticipantTable {
+  id: string;
+  call_id: string;
+  contact_center_id: string;
+  role: ParticipantRole;
+  user_id: string | null;
+  phone_number: string | null;
+  name: string | null;
+  state: ParticipantState;
+  muted: number;
+  held_since: number | null;
+  hold_ms: number;
+  is_consult: number;
+  listen_only: number;
+  view_type: string | null;
+  added_by: string | null;
+  blind: number;
+  queue_id: string | null;
+  target_user_id: string | null;
+  priority: number;
+  queued_at: number | null;
+  not_before: number | null;
+  offered_at: number | null;
+  offer_expires_at: number | null;
+  secondary_ringing: number;
+  declined_by_json: string;
+  device: string | null;
+  joined_at: number | null;
+  left_at: number | null;
+  leave_reason: string | null;
+  created_at: number;
+}
+
+export interface TranscriptTable {
+  id: string;
+  call_id: string;
+  participant_id: string | null;
+  sender_type: string;
+  content: string;
+  start_time: number;
+  end_time: number;
+  created_at: number;
+}
+
+export interface AgentEventTable {
+  user_id: string;
+  seq: number;
+  type: string;
+  data_json: string;
+  created_at: number;
+}
+
+export interface JobTable {
+  id: string;
+  contact_center_id: string;
+  kind: string;
+  ref_id: string;
+  payload_json: string | null;
+  due_at: number;
+}
+
+export interface Database {
+  orgs: OrgTable;
+  contact_centers: ContactCenterTable;
+  users: UserTable;
+  sessions: SessionTable;
+  groups: GroupTable;
+  group_members: GroupMemberTable;
+  queues: QueueTable;
+  queue_members: QueueMemberTable;
+  phone_numbers: PhoneNumberTable;
+  flows: FlowTable;
+  phonebook: PhonebookTable;
+  presence_statuses: PresenceStatusTable;
+  presence_rules: PresenceRuleTable;
+  calls: CallTable;
+  participants: ParticipantTable;
+  transcripts: TranscriptTable;
+  agent_events: AgentEventTable;
+  jobs: JobTable;
+}

@@ -1,0 +1,116 @@
+/** The call as one agent or supervisor sees it (the agent API's `CallView`). Pure. */
+import type { CallTable, ParticipantRole, ParticipantTable } from '../db/schema.ts';
+
+export const PARTICIPANT_TYPE: Record<ParticipantRole, string> = {
+  initial_caller: 'Initial_Caller',
+  agent: 'Agent',
+  third_party: 'Third_Party',
+  supervisor: 'Supervisor',
+};
+
+const CALL_TYPE_BY_KIND: Record<CallTable['kind'], string> = {
+  inbound: 'Inbound',
+  outbound: 'Outbound',
+  callback: 'Callback',
+  internal: 'InternalCall',
+};
+
+export interface ParticipantView {
+  id: string;
+  role: ParticipantRole;
+  type: string;
+  userId: string | null;
+  name: string | null;
+  phoneNumber: string | null;
+  state: ParticipantTable['state'];
+  muted: boolean;
+  onHold: boolean;
+  isConsult: boolean;
+}
+
+export interface CallView {
+  callId: string;
+  callType: string;
+  origin: string | null;
+  state: string;
+  from: string;
+  to: string;
+  callerName: string | null;
+  attributes: Record<string, unknown>;
+  queue: { id: string; name: string } | null;
+  queuedAt: number | null;
+  offerExpiresAt: number | null;
+  initialCallId: string | null;
+  parentCallId: string | null;
+  isDeskPhone: boolean;
+  recording: { enabled: boolean; paused: boolean };
+  startedAt: number;
+  connectedAt: number | null;
+  endedAt: number | null;
+  me: string | null;
+  participantType: string | null;
+  participants: ParticipantView[];
+}
+
+export function participantView(p: ParticipantTable): ParticipantView {
+  return {
+    id: p.id,
+    role: p.role,
+    type: PARTICIPANT_TYPE[p.role],
+    userId: p.user_id,
+    name: p.name,
+    phoneNumber: p.phone_number,
+    state: p.state,
+    muted: p.muted === 1,
+    onHold: p.state === 'held',
+    isConsult: p.is_consult === 1,
+  };
+}
+
+/** The viewer's own leg: the live one if any, else the latest one. */
+export function legOf(participants: ParticipantTable[], userId: string): ParticipantTable | undefined {
+  const mine = participants.filter((p) => p.user_id === userId);
+  return mine.find((p) => p.state !== 'ended') ?? mine[mine.length - 1];
+}
+
+export function buildCallView(
+  call: CallTable,
+  participants: ParticipantTable[],
+  viewerId: string | null,
+  queueName: string | null,
+): CallView {
+  const me = viewerId ? legOf(participants, viewerId) : undefined;
+  const legState = me && (me.role === 'agent' || me.role === 'initial_caller') ? me.state : undefined;
+  const state =
+    call.state === 'ended' || (me && me.state === 'ended')
+      ? 'ended'
+      : legState === 'ringing' || legState === 'queued'
+        ? 'ringing'
+        : call.state === 'voicemail'
+          ? 'connected'
+          : call.state;
+  const visible = participants.filter((p) => p.role !== 'agent' || p.state !== 'queued' || p.id === me?.id);
+  return {
+    callId: call.id,
+    callType: me?.view_type ?? CALL_TYPE_BY_KIND[call.kind],
+    origin: call.origin,
+    state,
+    from: call.from_number,
+    to: call.to_number,
+    callerName: call.caller_name,
+    attributes: JSON.parse(call.attributes_json) as Record<string, unknown>,
+    queue: call.queue_id && queueName ? { id: call.queue_id, name: queueName } : null,
+    queuedAt: me?.queued_at ?? null,
+    offerExpiresAt: me?.state === 'ringing' ? me.offer_expires_at : null,
+    initialCallId: call.initial_call_id,
+    parentCallId: call.parent_call_id,
+    isDeskPhone: me?.device === 'desk' || call.is_desk_phone === 1,
+    recording: { enabled: call.recording_enabled === 1, paused: call.recording_paused === 1 },
+    startedAt: call.created_at,
+    connectedAt: call.connected_at,
+    endedAt: call.ended_at,
+    me: me?.id ?? null,
+    participantType: me ? PARTICIPANT_TYPE[me.role] : null,
+    participants: visible.map(participantView),
+  };
+}

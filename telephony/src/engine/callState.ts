@@ -1,0 +1,348 @@
+/**
+ * Shared building blocks of call handling: loading, views, notifications, legs joining and leaving,
+ * agents entering and leaving calls and after-call work. The operations live in `calls.ts` (agents),
+ * `network.ts` (callers, the phone network, desk phones) and `supervisor.ts`.
+ */
+import type { CallTable, ParticipantTable, UserTable } from '../db/schema.ts';
+import { buildCallView, legOf, type CallView } from '../domain/callView.ts';
+import { ConnectorError, type ErrorCode } from '../domain/errors.ts';
+import { newId } from '../domain/ids.ts';
+import { parseSettings, type ContactCenterSettings } from '../domain/settings.ts';
+import type { Tx } from './engine.ts';
+import { loadUser, setPresence, type NextState } from './presence.ts';
+import { JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING, route, withdrawOffer, type RouterHooks } from './router.ts';
+
+export const JOB_WRAP_UP = 'wrap_up_timeout';
+
+export const LIVE_STATES: ReadonlyArray<ParticipantTable['state']> = ['connected', 'held', 'dialing'];
+
+export async function settings(tx: Tx): Promise<ContactCenterSettings> {
+  const row = await tx.db
+    .selectFrom('contact_centers')
+    .select('settings_json')
+    .where('id', '=', tx.ccId)
+    .executeTakeFirstOrThrow();
+  return parseSettings(row.settings_json);
+}
+
+/** The call, if it belongs to this contact center; any other call looks exactly like a missing one. */
+export async function loadCall(
+  tx: Tx,
+  callId: string,
+  code: ErrorCode = 'INVALID_PARAMS',
+): Promise<CallTable> {
+  const call = await tx.db
+    .selectFrom('calls')
+    .selectAll()
+    .where('id', '=', callId)
+    .where('contact_center_id', '=', tx.ccId)
+    .executeTakeFirst();
+  if (!call) throw new ConnectorError(code, `unknown call ${callId}`);
+  return call;
+}
+
+export async function loadParticipants(tx: Tx, callId: string): Promise<ParticipantTable[]> {
+  return tx.db
+    .selectFrom('participants')
+    .selectAll()
+    .where('call_id', '=', callId)
+    .orderBy('created_at')
+    .orderBy('id')
+    .execute();
+}
+
+async function queueName(tx: Tx, queueId: string | null): Promise<string | null> {
+  if (!queueId) return null;
+  const q = await tx.db.selectFrom('queues').select('name').where('id', '=', queueId).executeTakeFirst();
+  return q?.name ?? null;
+}
+
+export async function viewFor(tx: Tx, callId: string, userId: string | null): Promise<CallView> {
+  const call = await loadCall(tx, callId);
+  return buildCallView(call, await loadParticipants(tx, callId), userId, await queueName(tx, call.queue_id));
+}
+
+/** Users with a live leg (connected, held, dialing) in the call, supervisors included. */
+export function liveUsers(participants: ParticipantTable[], except?: string): string[] {
+  const ids = participants
+    .filter((p) => p.user_id && LIVE_STATES.includes(p.state) && p.user_id !== except)
+    .map((p) => p.user_id as string);
+  return [...new Set(ids)];
+}
+
+/** Emits `event` to each user with that user's own view of the call. */
+export async function notify(
+  tx: Tx,
+  callId: string,
+  event: string,
+  users: Iterable<string>,
+  extra: (view: CallView) => Record<string, unknown> = () => ({}),
+): Promise<void> {
+  const call = await loadCall(tx, callId);
+  const participants = await loadParticipants(tx, callId);
+  const qName = await queueName(tx, call.queue_id);
+  for (const userId of users) {
+    const view = buildCallView(call, participants, userId, qName);
+    await tx.emit(userId, event, { call: view, ...extra(view) });
+  }
+}
+
+/** The user's live leg in the call (connected or held or dialing), or a refusal with `code`. */
+export async function myLiveLeg(
+  tx: Tx,
+  callId: string,
+  userId: string,
+  code: ErrorCode,
+): Promise<ParticipantTable> {
+  await loadCall(tx, callId, code);
+  const leg = legOf(await loadParticipants(tx, callId), userId);
+  if (!leg || !LIVE_STATES.includes(leg.state)) {
+    throw new ConnectorError(code, `you are not on call ${callId}`);
+  }
+  return leg;
+}
+
+export interface NewLeg {
+  role: ParticipantTable['role'];
+  state: ParticipantTable['state'];
+  userId?: string | null;
+  name?: string | null;
+  phoneNumber?: string | null;
+  viewType?: string | null;
+  queueId?: string | null;
+  priority?: number;
+  queuedAt?: number | null;
+  notBefore?: number | null;
+  addedBy?: string | null;
+  blind?: boolean;
+  isConsult?: boolean;
+  listenOnly?: boolean;
+  device?: string | null;
+}
+
+export async function addLeg(tx: Tx, callId: string, leg: NewLeg): Promise<ParticipantTable> {
+  const row: ParticipantTable = {
+    id: newId('PA'),
+    call_id: callId,
+    contact_center_id: tx.ccId,
+    role: leg.role,
+    user_id: leg.userId ?? null,
+    phone_number: leg.phoneNumber ?? null,
+    name: leg.name ?? null,
+    state: leg.state,
+    muted: leg.listenOnly ? 1 : 0,
+    held_since: null,
+    hold_ms: 0,
+    is_consult: leg.isConsult ? 1 : 0,
+    listen_only: leg.listenOnly ? 1 : 0,
+    view_type: leg.viewType ?? null,
+    added_by: leg.addedBy ?? null,
+    blind: leg.blind ? 1 : 0,
+    queue_id: leg.queueId ?? null,
+    target_user_id: null,
+    priority: leg.priority ?? 0,
+    queued_at: leg.queuedAt ?? null,
+    not_before: leg.notBefore ?? null,
+    offered_at: null,
+    offer_expires_at: null,
+    secondary_ringing: 0,
+    declined_by_json: '[]',
+    device: leg.device ?? null,
+    joined_at: leg.state === 'connected' ? tx.now : null,
+    left_at: null,
+    leave_reason: null,
+    created_at: tx.now,
+  };
+  await tx.db.insertInto('participants').values(row).execute();
+  return row;
+}
+
+/** Marks a leg ended (its hold time accounted); releases an offer it held. Notifications are the caller's. */
+export async function closeLeg(tx: Tx, leg: ParticipantTable, reason: string): Promise<void> {
+  const holdMs = leg.hold_ms + (leg.held_since !== null ? tx.now - leg.held_since : 0);
+  if (leg.state === 'ringing' && leg.user_id) {
+    await tx.db
+      .updateTable('users')
+      .set({ offered_leg_id: null })
+      .where('id', '=', leg.user_id)
+      .where('offered_leg_id', '=', leg.id)
+      .execute();
+  }
+  await tx.cancelJobs(leg.id, [JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING]);
+  await tx.db
+    .updateTable('participants')
+    .set({
+      state: 'ended',
+      left_at: tx.now,
+      leave_reason: reason,
+      hold_ms: holdMs,
+      held_since: null,
+      offer_expires_at: null,
+    })
+    .where('id', '=', leg.id)
+    .execute();
+  if (leg.role === 'initial_caller' && leg.held_since !== null) {
+    await tx.db
+      .updateTable('calls')
+      .set((eb) => ({ hold_ms: eb('hold_ms', '+', tx.now - (leg.held_since as number)) }))
+      .where('id', '=', leg.call_id)
+      .execute();
+  }
+}
+
+/** Puts a participant on hold or takes it off; the call's hold total counts the customer's hold. */
+export async function setHeld(tx: Tx, leg: ParticipantTable, held: boolean): Promise<void> {
+  if (held) {
+    await tx.db
+      .updateTable('participants')
+      .set({ state: 'held', held_since: tx.now })
+      .where('id', '=', leg.id)
+      .execute();
+    return;
+  }
+  const since = leg.held_since ?? tx.now;
+  await tx.db
+    .updateTable('participants')
+    .set({ state: 'connected', held_since: null, hold_ms: leg.hold_ms + (tx.now - since) })
+    .where('id', '=', leg.id)
+    .execute();
+  if (leg.role === 'initial_caller') {
+    await tx.db
+      .updateTable('calls')
+      .set((eb) => ({ hold_ms: eb('hold_ms', '+', tx.now - since) }))
+      .where('id', '=', leg.call_id)
+      .execute();
+  }
+}
+
+function restorable(user: UserTable): NextState {
+  if (user.presence_state === 'busy') return { state: 'busy', reason: user.presence_reason, push: false };
+  if (user.presence_state === 'offline') return { state: 'offline', reason: null, push: false };
+  return { state: 'available', reason: null, push: false };
+}
+
+/** The agent is now on `callId`: out of routing; remembers what to return to after the call. */
+export async function enterCall(tx: Tx, user: UserTable, callId: string): Promise<void> {
+  if (user.wrap_up_call_id) await tx.cancelJobs(user.id, [JOB_WRAP_UP]);
+  const next = user.next_state_json ?? JSON.stringify(restorable(user));
+  await tx.db
+    .updateTable('users')
+    .set({ active_call_id: callId, offered_leg_id: null, wrap_up_call_id: null, next_state_json: next })
+    .where('id', '=', user.id)
+    .execute();
+  await setPresence(tx, { ...user, next_state_json: next }, 'on_call', null, false);
+}
+
+/** The agent's leg of `callId` ended: after-call work starts (infinite unless the contact center limits it). */
+export async function leaveCall(tx: Tx, userId: string, callId: string): Promise<void> {
+  const user = await loadUser(tx, userId);
+  if (user.active_call_id !== callId) return;
+  await tx.db
+    .updateTable('users')
+    .set({ active_call_id: null, wrap_up_call_id: callId })
+    .where('id', '=', userId)
+    .execute();
+  await setPresence(tx, user, 'after_call_work', null, false);
+  await tx.emit(userId, 'AFTER_CALL_WORK_STARTED', { callId });
+  const wrapUp = (await settings(tx)).wrapUpSeconds;
+  if (wrapUp > 0) await tx.schedule(JOB_WRAP_UP, userId, tx.now + wrapUp * 1000, { callId });
+}
+
+/** Ends after-call work: the enqueued next state, else what the agent was before the call. */
+export async function endWrapUp(tx: Tx, user: UserTable): Promise<UserTable> {
+  const callId = user.wrap_up_call_id;
+  const next = user.next_state_json ? (JSON.parse(user.next_state_json) as NextState) : null;
+  await tx.cancelJobs(user.id, [JOB_WRAP_UP]);
+  await tx.db
+    .updateTable('users')
+    .set({ wrap_up_call_id: null, next_state_json: null })
+    .where('id', '=', user.id)
+    .execute();
+  if (callId) await tx.emit(user.id, 'WRAP_UP_ENDED', { callId });
+  return setPresence(
+    tx,
+    { ...user, wrap_up_call_id: null, next_state_json: null },
+    next?.state ?? 'available',
+    next?.reason ?? null,
+    next?.push ?? false,
+  );
+}
+
+/** Ends the whole call: pending offers withdrawn, every party hung up, agents into after-call work. */
+export async function endWholeCall(tx: Tx, callId: string, reason: string): Promise<void> {
+  const call = await loadCall(tx, callId);
+  if (call.state === 'ended') return;
+  const participants = await loadParticipants(tx, callId);
+  const agents = liveUsers(participants).filter((u) =>
+    participants.some((p) => p.user_id === u && p.role !== 'supervisor'),
+  );
+  const supervisors = participants
+    .filter((p) => p.role === 'supervisor' && LIVE_STATES.includes(p.state))
+    .map((p) => p.user_id as string);
+  const ringing = participants.filter((p) => p.state === 'ringing' && p.user_id);
+  for (const p of participants) if (p.state !== 'ended') await closeLeg(tx, p, reason);
+  await tx.db
+    .updateTable('calls')
+    .set({ state: 'ended', ended_at: tx.now, end_reason: reason })
+    .where('id', '=', callId)
+    .execute();
+  for (const p of ringing) {
+    await notify(tx, callId, 'HANGUP', [p.user_id as string], () => ({
+      reason: 'error',
+      agentStatus: 'FailedConnectCustomer',
+      closeCallOnError: true,
+    }));
+  }
+  await notify(tx, callId, 'HANGUP', agents, () => ({ reason: 'ended' }));
+  await notify(tx, callId, 'SUPERVISOR_HANGUP', supervisors);
+  for (const userId of agents) await leaveCall(tx, userId, callId);
+}
+
+/**
+ * After a party left: the call goes on while two parties talk, or one talks and another is on its way
+ * (waiting in a queue, ringing, being dialed); parties left on hold by the last agent are taken off hold.
+ */
+export async function settle(tx: Tx, callId: string, reason: string): Promise<void> {
+  const call = await loadCall(tx, callId);
+  if (call.state === 'ended') return;
+  const participants = await loadParticipants(tx, callId);
+  const active = participants.filter((p) => p.state !== 'ended' && p.role !== 'supervisor');
+  const talking = active.filter((p) => LIVE_STATES.includes(p.state));
+  const pending = active.filter((p) => p.state === 'queued' || p.state === 'ringing');
+  if (talking.length >= 2 || (talking.length >= 1 && pending.length >= 1)) {
+    const agentsLeft = talking.some((p) => p.user_id);
+    if (!agentsLeft) for (const p of talking) if (p.state === 'held') await setHeld(tx, p, false);
+    return;
+  }
+  await endWholeCall(tx, callId, reason);
+}
+
+/** The call's state follows its agent legs: ringing while an offer rings, queued while none does. */
+export async function syncWaitingState(tx: Tx, callId: string): Promise<void> {
+  const call = await loadCall(tx, callId);
+  if (call.state !== 'queued' && call.state !== 'ringing') return;
+  const participants = await loadParticipants(tx, callId);
+  const state = participants.some((p) => p.state === 'ringing' && p.role !== 'supervisor')
+    ? 'ringing'
+    : 'queued';
+  if (state !== call.state)
+    await tx.db.updateTable('calls').set({ state }).where('id', '=', callId).execute();
+}
+
+/**
+ * Router hooks: an offer is announced as CALL_STARTED (QUEUED_CALL_STARTED for a queued callback),
+ * and auto-accepted for agents who chose auto-accept.
+ */
+export function routerHooks(
+  accept: (tx: Tx, leg: ParticipantTable, user: UserTable) => Promise<void>,
+): RouterHooks {
+  return {
+    announceOffer: async (tx, leg, user) => {
+      const event = leg.view_type === 'Callback' ? 'QUEUED_CALL_STARTED' : 'CALL_STARTED';
+      await notify(tx, leg.call_id, event, [user.id]);
+    },
+    autoAccept: accept,
+  };
+}
+
+export { route, withdrawOffer };

@@ -1,0 +1,87 @@
+/**
+ * Per-agent event streams. Events are appended to `agent_events` inside the command's transaction
+ * (with the user's next sequence number) and pushed to that user's open sockets after commit.
+ */
+import type { Db } from '../db/database.ts';
+
+export interface AgentEvent {
+  type: 'event';
+  seq: number;
+  event: string;
+  data: unknown;
+  at: number;
+}
+
+export interface EventSink {
+  send(event: AgentEvent): void;
+}
+
+export interface StoredEvent {
+  userId: string;
+  event: AgentEvent;
+}
+
+/** How long and how many events a user's stream keeps for reconnecting clients. */
+export const EVENT_RETENTION_MS = 24 * 3600_000;
+export const EVENT_RETENTION_COUNT = 5000;
+
+export class EventHub {
+  private readonly sinks = new Map<string, Set<EventSink>>();
+
+  subscribe(userId: string, sink: EventSink): () => void {
+    let set = this.sinks.get(userId);
+    if (!set) {
+      set = new Set();
+      this.sinks.set(userId, set);
+    }
+    set.add(sink);
+    return () => {
+      set.delete(sink);
+      if (set.size === 0) this.sinks.delete(userId);
+    };
+  }
+
+  deliver(events: StoredEvent[]): void {
+    for (const { userId, event } of events) {
+      const set = this.sinks.get(userId);
+      if (set) for (const sink of set) sink.send(event);
+    }
+  }
+
+  connectedUsers(): number {
+    return this.sinks.size;
+  }
+}
+
+/** Events after `lastSeq`, or null when part of that range was pruned (the client must reload). */
+export async function eventsSince(db: Db, userId: string, lastSeq: number): Promise<AgentEvent[] | null> {
+  const rows = await db
+    .selectFrom('agent_events')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('seq', '>', lastSeq)
+    .orderBy('seq')
+    .execute();
+  const first = rows[0];
+  if (first && first.seq !== lastSeq + 1) return null;
+  if (!first) {
+    const user = await db.selectFrom('users').select('event_seq').where('id', '=', userId).executeTakeFirst();
+    if (user && user.event_seq > lastSeq) return null;
+  }
+  return rows.map((r) => ({
+    type: 'event',
+    seq: r.seq,
+    event: r.type,
+    data: JSON.parse(r.data_json) as unknown,
+    at: r.created_at,
+  }));
+}
+
+/** Drops events past the retention window; returns how many were removed. */
+export async function pruneEvents(db: Db, now: number): Promise<number> {
+  const old = await db
+    .deleteFrom('agent_events')
+    .where('created_at', '<', now - EVENT_RETENTION_MS)
+    .executeTakeFirst();
+  return Number(old.numDeletedRows);
+}

@@ -1,0 +1,129 @@
+/**
+ * Timers as rows: ring timeouts, secondary ring devices, wrap-up limits, callbacks, breaks. The
+ * scheduler polls `jobs` for what is due, so timers survive a restart.
+ */
+import type { JobTable } from '../db/schema.ts';
+import { endWrapUp, notify } from './callState.ts';
+import { failOffer, routeWaiting } from './calls.ts';
+import { BREAK_REASON, JOB_BREAK_END, JOB_BREAK_START, setStateFromOurSide } from './agentPresence.ts';
+import type { Engine, Tx } from './engine.ts';
+import { JOB_WRAP_UP } from './callState.ts';
+import { pruneEvents } from './events.ts';
+import { JOB_CALLBACK_DUE } from './network.ts';
+import { loadUser, MISSED_CALL_REASON, setPresence } from './presence.ts';
+import { JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING } from './router.ts';
+
+async function runJob(tx: Tx, job: JobTable): Promise<void> {
+  const payload = job.payload_json ? (JSON.parse(job.payload_json) as Record<string, unknown>) : {};
+  switch (job.kind) {
+    case JOB_OFFER_TIMEOUT: {
+      const leg = await tx.db
+        .selectFrom('participants')
+        .selectAll()
+        .where('id', '=', job.ref_id)
+        .executeTakeFirst();
+      if (!leg || leg.state !== 'ringing' || leg.offered_at !== payload.offeredAt || !leg.user_id) return;
+      const userId = leg.user_id;
+      await failOffer(tx, leg, 'MissedCallAgent');
+      const user = await loadUser(tx, userId);
+      if (user.presence_state === 'available') await setPresence(tx, user, 'busy', MISSED_CALL_REASON, true);
+      await routeWaiting(tx);
+      return;
+    }
+    case JOB_SECONDARY_RING: {
+      const leg = await tx.db
+        .selectFrom('participants')
+        .selectAll()
+        .where('id', '=', job.ref_id)
+        .executeTakeFirst();
+      if (!leg || leg.state !== 'ringing' || leg.offered_at !== payload.offeredAt || !leg.user_id) return;
+      await tx.db
+        .updateTable('participants')
+        .set({ secondary_ringing: 1 })
+        .where('id', '=', leg.id)
+        .execute();
+      await notify(tx, leg.call_id, 'CALL_UPDATED', [leg.user_id]);
+      return;
+    }
+    case JOB_WRAP_UP: {
+      const user = await loadUser(tx, job.ref_id);
+      if (user.presence_state !== 'after_call_work' || user.wrap_up_call_id !== payload.callId) return;
+      await endWrapUp(tx, user);
+      await routeWaiting(tx);
+      return;
+    }
+    case JOB_CALLBACK_DUE:
+      await routeWaiting(tx);
+      return;
+    case JOB_BREAK_START: {
+      const minutes = Number(payload.minutes);
+      const reason = typeof payload.reason === 'string' ? payload.reason : BREAK_REASON;
+      await setStateFromOurSide(tx, job.ref_id, 'busy', reason);
+      await tx.schedule(JOB_BREAK_END, job.ref_id, tx.now + minutes * 60_000, { reason });
+      return;
+    }
+    case JOB_BREAK_END: {
+      const user = await loadUser(tx, job.ref_id);
+      const onBreak = user.presence_state === 'busy' && user.presence_reason === payload.reason;
+      if (onBreak || user.active_call_id) await setStateFromOurSide(tx, job.ref_id, 'available', null);
+      return;
+    }
+  }
+}
+
+export class Scheduler {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private lastPrune = 0;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly pollMs = 200,
+  ) {}
+
+  start(): void {
+    this.timer = setInterval(
+      () => void this.runDue().catch((err: unknown) => console.error('scheduler:', err)),
+      this.pollMs,
+    );
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** Runs every job due now; returns how many ran. */
+  runDue(): Promise<number> {
+    this.running ??= this.runDueOnce().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  private async runDueOnce(): Promise<number> {
+    const now = this.engine.clock.now();
+    const due = await this.engine.db
+      .selectFrom('jobs')
+      .selectAll()
+      .where('due_at', '<=', now)
+      .orderBy('due_at')
+      .limit(500)
+      .execute();
+    let ran = 0;
+    for (const job of due) {
+      await this.engine.command(job.contact_center_id, async (tx) => {
+        const taken = await tx.db.deleteFrom('jobs').where('id', '=', job.id).executeTakeFirst();
+        if (Number(taken.numDeletedRows) !== 1) return;
+        await runJob(tx, job);
+        ran++;
+      });
+    }
+    if (now - this.lastPrune > 600_000) {
+      this.lastPrune = now;
+      await pruneEvents(this.engine.db, now);
+    }
+    return ran;
+  }
+}

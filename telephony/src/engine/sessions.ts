@@ -1,0 +1,179 @@
+/**
+ * Agent login: scrypt password hashes, random session tokens stored as SHA-256, expiry, and
+ * take-over (a new login ends the user's other sessions; their sockets are told why).
+ */
+import {
+  createHash,
+  randomBytes,
+  scrypt as scryptCb,
+  timingSafeEqual,
+  type ScryptOptions,
+} from 'node:crypto';
+import type { Db } from '../db/database.ts';
+import type { UserTable } from '../db/schema.ts';
+import { ConnectorError } from '../domain/errors.ts';
+import { newId } from '../domain/ids.ts';
+import type { Clock } from './engine.ts';
+
+const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
+
+function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
+  );
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, n, r, p, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const key = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
+    N: Number(n),
+    r: Number(r),
+    p: Number(p),
+  });
+  return timingSafeEqual(key, expected);
+}
+
+const DUMMY_HASH = `scrypt$${SCRYPT.N}$8$1$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(32).toString('base64')}`;
+
+export function tokenHash(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+export type SessionEndReason = 'takenOver' | 'expired' | 'loggedOut';
+
+export interface PublicUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: 'agent' | 'supervisor';
+  salesforceUserId: string | null;
+  contactCenterId: string;
+}
+
+export function publicUser(u: UserTable): PublicUser {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.display_name,
+    role: u.role,
+    salesforceUserId: u.salesforce_user_id,
+    contactCenterId: u.contact_center_id,
+  };
+}
+
+export interface AuthenticatedSession {
+  sessionId: string;
+  expiresAt: number;
+  user: UserTable;
+}
+
+export class Sessions {
+  private readonly listeners = new Set<(sessionId: string, reason: SessionEndReason) => void>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly ttlMs: number,
+  ) {}
+
+  /** Called with every session that ends (the socket layer closes its sockets). */
+  onEnded(listener: (sessionId: string, reason: SessionEndReason) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async login(input: {
+    orgId: string;
+    contactCenter: string;
+    username: string;
+    password: string;
+  }): Promise<{ token: string; expiresAt: number; user: UserTable }> {
+    const user = await this.db
+      .selectFrom('users')
+      .innerJoin('contact_centers', 'contact_centers.id', 'users.contact_center_id')
+      .selectAll('users')
+      .where('contact_centers.org_id', '=', input.orgId)
+      .where('contact_centers.api_name', '=', input.contactCenter)
+      .where('users.username', '=', input.username)
+      .executeTakeFirst();
+    const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_HASH);
+    if (!user || !ok)
+      throw new ConnectorError('AUTHENTICATION_ERROR', 'wrong contact center, username or password');
+    const now = this.clock.now();
+    const token = randomBytes(32).toString('base64url');
+    const sessionId = newId('SE');
+    const expiresAt = now + this.ttlMs;
+    const previous = await this.db
+      .selectFrom('sessions')
+      .select('id')
+      .where('user_id', '=', user.id)
+      .where('ended_at', 'is', null)
+      .execute();
+    await this.db.transaction().execute(async (trx) => {
+      await trx
+        .updateTable('sessions')
+        .set({ ended_at: now, end_reason: 'takenOver' })
+        .where('user_id', '=', user.id)
+        .where('ended_at', 'is', null)
+        .execute();
+      await trx
+        .insertInto('sessions')
+        .values({
+          id: sessionId,
+          user_id: user.id,
+          token_hash: tokenHash(token),
+          created_at: now,
+          expires_at: expiresAt,
+          ended_at: null,
+          end_reason: null,
+        })
+        .execute();
+    });
+    for (const s of previous) this.announce(s.id, 'takenOver');
+    return { token, expiresAt, user };
+  }
+
+  /** The live session of a token, or why there is none. */
+  async authenticate(token: string): Promise<AuthenticatedSession | { ended: SessionEndReason | 'invalid' }> {
+    const row = await this.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .selectAll('users')
+      .select([
+        'sessions.id as session_id',
+        'sessions.expires_at as session_expires_at',
+        'sessions.ended_at as session_ended_at',
+        'sessions.end_reason as session_end_reason',
+      ])
+      .where('sessions.token_hash', '=', tokenHash(token))
+      .executeTakeFirst();
+    if (!row) return { ended: 'invalid' };
+    if (row.session_ended_at !== null)
+      return { ended: (row.session_end_reason as SessionEndReason | null) ?? 'loggedOut' };
+    if (row.session_expires_at <= this.clock.now()) return { ended: 'expired' };
+    const { session_id, session_expires_at, session_ended_at: _e, session_end_reason: _r, ...user } = row;
+    return { sessionId: session_id, expiresAt: session_expires_at, user };
+  }
+
+  async end(sessionId: string, reason: SessionEndReason): Promise<void> {
+    await this.db
+      .updateTable('sessions')
+      .set({ ended_at: this.clock.now(), end_reason: reason })
+      .where('id', '=', sessionId)
+      .where('ended_at', 'is', null)
+      .execute();
+    this.announce(sessionId, reason);
+  }
+
+  private announce(sessionId: string, reason: SessionEndReason): void {
+    for (const l of this.listeners) l(sessionId, reason);
+  }
+}

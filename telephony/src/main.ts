@@ -1,0 +1,44 @@
+/** `npm start`: the contact center service on its embedded database (or DATABASE_URL), with the simulator. */
+import { loadConfig } from './config.ts';
+import { openDatabase } from './db/database.ts';
+import { createDemoTenant, hasAnyTenant } from './devData.ts';
+import { buildService } from './server.ts';
+
+const config = loadConfig();
+const { db, engine: dbEngine } = openDatabase({
+  databaseUrl: config.databaseUrl,
+  sqlitePath: config.sqlitePath,
+});
+const service = await buildService({
+  db,
+  sessionTtlMs: config.sessionTtlMs,
+  simulatorToken: config.simulatorToken,
+  schedulerPollMs: config.schedulerPollMs,
+});
+
+if (config.development && !(await hasAnyTenant(db))) {
+  const demo = await createDemoTenant(service.engine);
+  console.log('Created the demo tenant (shown once; it is stored hashed):');
+  console.log(
+    `  org ${demo.orgId}, contact center ${demo.contactCenter}, dialed number ${demo.dialedNumber}`,
+  );
+  for (const u of demo.users)
+    console.log(`  ${u.role.padEnd(10)} ${u.username.padEnd(6)} password ${u.password}`);
+}
+
+await service.app.listen({ host: config.host, port: config.port });
+console.log(
+  `Switchboard telephony service on http://${config.host}:${config.port} (${dbEngine === 'sqlite' ? config.sqlitePath : 'PostgreSQL'})`,
+);
+console.log(
+  `  agent API: ws://${config.host}:${config.port}/agent/v1/socket   simulator API: http://${config.host}:${config.port}/sim/v1`,
+);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    void service
+      .close()
+      .then(() => db.destroy())
+      .then(() => process.exit(0));
+  });
+}

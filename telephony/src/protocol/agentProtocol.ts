@@ -1,0 +1,189 @@
+/**
+ * The agent API's message schemas: the one source of truth for the connector ↔ service protocol.
+ * The service validates every frame with them; the connector imports the types only.
+ * Described for people in docs/agent-api.md.
+ */
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+
+const Id = Type.String({ minLength: 1, maxLength: 64 });
+const CallRef = Type.Object({ callId: Id }, { additionalProperties: false });
+const Empty = Type.Object({}, { additionalProperties: false });
+
+export const Destination = Type.Union([
+  Type.Object(
+    { type: Type.Literal('phoneNumber'), phoneNumber: Type.String({ minLength: 1, maxLength: 32 }) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('agent'), userId: Id }, { additionalProperties: false }),
+  Type.Object({ type: Type.Literal('queue'), queueId: Id }, { additionalProperties: false }),
+  Type.Object(
+    { type: Type.Literal('flow'), flowName: Type.String({ minLength: 1, maxLength: 80 }) },
+    { additionalProperties: false },
+  ),
+]);
+export type Destination = Static<typeof Destination>;
+
+const OurSettableState = Type.Union([
+  Type.Literal('offline'),
+  Type.Literal('available'),
+  Type.Literal('busy'),
+]);
+
+export const AgentConfigPatch = Type.Object(
+  {
+    phoneType: Type.Optional(Type.Union([Type.Literal('SOFT_PHONE'), Type.Literal('DESK_PHONE')])),
+    deskPhoneNumber: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])),
+    autoAccept: Type.Optional(Type.Boolean()),
+    secondaryRing: Type.Optional(
+      Type.Union([
+        Type.Object(
+          {
+            phoneNumber: Type.String({ minLength: 1, maxLength: 32 }),
+            delaySeconds: Type.Integer({ minimum: 0, maximum: 120 }),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Null(),
+      ]),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/** Every request method and the schema of its params. */
+export const RequestParams = {
+  getAgentStatus: Empty,
+  setAgentStatus: Type.Object(
+    {
+      statusId: Type.String({ minLength: 1, maxLength: 64 }),
+      statusName: Type.Optional(Type.String({ maxLength: 255 })),
+      enqueueNextState: Type.Optional(Type.Boolean()),
+    },
+    { additionalProperties: false },
+  ),
+  setPresenceStatuses: Type.Object(
+    {
+      statuses: Type.Array(
+        Type.Object(
+          {
+            statusId: Type.String({ minLength: 1, maxLength: 64 }),
+            statusName: Type.String({ minLength: 1, maxLength: 255 }),
+            hasChannels: Type.Boolean(),
+            isOffline: Type.Boolean(),
+          },
+          { additionalProperties: false },
+        ),
+        { maxItems: 200 },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  getActiveCalls: Empty,
+  acceptCall: CallRef,
+  declineCall: CallRef,
+  endCall: CallRef,
+  removeParticipant: Type.Object({ callId: Id, participantId: Id }, { additionalProperties: false }),
+  mute: CallRef,
+  unmute: CallRef,
+  hold: Type.Object({ callId: Id, participantId: Id }, { additionalProperties: false }),
+  resume: Type.Object({ callId: Id, participantId: Id }, { additionalProperties: false }),
+  dial: Type.Object(
+    {
+      destination: Destination,
+      callback: Type.Optional(Type.Object({ initialCallId: Id }, { additionalProperties: false })),
+    },
+    { additionalProperties: false },
+  ),
+  sendDigits: Type.Object(
+    { callId: Id, digits: Type.String({ minLength: 1, maxLength: 64 }) },
+    { additionalProperties: false },
+  ),
+  addParticipant: Type.Object(
+    { callId: Id, destination: Destination, blind: Type.Boolean() },
+    { additionalProperties: false },
+  ),
+  swap: CallRef,
+  conference: CallRef,
+  pauseRecording: CallRef,
+  resumeRecording: CallRef,
+  wrapUp: CallRef,
+  getAgentConfig: Empty,
+  setAgentConfig: AgentConfigPatch,
+  getPhoneContacts: Type.Object(
+    {
+      contains: Type.Optional(Type.String({ maxLength: 100 })),
+      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
+      offset: Type.Optional(Type.Integer({ minimum: 0 })),
+      types: Type.Optional(
+        Type.Array(
+          Type.Union([
+            Type.Literal('Agent'),
+            Type.Literal('Queue'),
+            Type.Literal('PhoneBook'),
+            Type.Literal('Flow'),
+          ]),
+          { maxItems: 4 },
+        ),
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  getQueueStats: Empty,
+  getSettings: Empty,
+  listActiveCalls: Empty,
+  superviseCall: CallRef,
+  bargeIn: CallRef,
+  supervisorDisconnect: CallRef,
+  setUserStatus: Type.Object(
+    { userId: Id, state: OurSettableState, reason: Type.Optional(Type.String({ maxLength: 80 })) },
+    { additionalProperties: false },
+  ),
+} satisfies Record<string, TSchema>;
+
+export type Method = keyof typeof RequestParams;
+export type ParamsOf<M extends Method> = Static<(typeof RequestParams)[M]>;
+
+export const Hello = Type.Object(
+  {
+    type: Type.Literal('hello'),
+    token: Type.String({ minLength: 1, maxLength: 200 }),
+    lastSeq: Type.Optional(Type.Integer({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type Hello = Static<typeof Hello>;
+
+export const RequestFrame = Type.Object(
+  {
+    type: Type.Literal('request'),
+    id: Type.String({ minLength: 1, maxLength: 64 }),
+    method: Type.String(),
+    params: Type.Optional(Type.Unknown()),
+  },
+  { additionalProperties: false },
+);
+export type RequestFrame = Static<typeof RequestFrame>;
+
+export const LoginBody = Type.Object(
+  {
+    orgId: Type.String({ minLength: 15, maxLength: 18 }),
+    contactCenter: Type.String({ minLength: 1, maxLength: 80 }),
+    username: Type.String({ minLength: 1, maxLength: 80 }),
+    password: Type.String({ minLength: 1, maxLength: 200 }),
+  },
+  { additionalProperties: false },
+);
+export type LoginBody = Static<typeof LoginBody>;
+
+export interface ErrorBody {
+  code: string;
+  message: string;
+  customErrorLabel?: string;
+}
+
+export type ServerFrame =
+  | { type: 'welcome'; user: unknown; seq: number; resumed: boolean }
+  | { type: 'response'; id: string | null; ok: true; result: unknown }
+  | { type: 'response'; id: string | null; ok: false; error: ErrorBody }
+  | { type: 'event'; seq: number; event: string; data: unknown; at: number }
+  | { type: 'sessionEnded'; reason: 'takenOver' | 'expired' | 'loggedOut' | 'invalid' };

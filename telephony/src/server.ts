@@ -1,0 +1,70 @@
+/** Builds the service: HTTP + WebSocket server over an engine, its scheduler and sessions. */
+import websocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { registerAgentHttp } from './api/agentHttp.ts';
+import { registerAgentSocket } from './api/agentSocket.ts';
+import { registerSimulatorRoutes } from './api/simulatorRoutes.ts';
+import type { Db } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { Engine, systemClock, type Clock } from './engine/engine.ts';
+import { Scheduler } from './engine/scheduler.ts';
+import { Sessions } from './engine/sessions.ts';
+
+export interface ServiceOptions {
+  db: Db;
+  clock?: Clock;
+  sessionTtlMs?: number;
+  simulatorToken?: string | null;
+  schedulerPollMs?: number;
+  /** false in tests that drive timers themselves with `scheduler.runDue()`. */
+  startScheduler?: boolean;
+  logger?: boolean;
+}
+
+export interface Service {
+  app: FastifyInstance;
+  engine: Engine;
+  scheduler: Scheduler;
+  sessions: Sessions;
+  close(): Promise<void>;
+}
+
+export async function buildService(options: ServiceOptions): Promise<Service> {
+  await migrateToLatest(options.db);
+  const clock = options.clock ?? systemClock;
+  const engine = new Engine(options.db, clock);
+  const sessions = new Sessions(options.db, clock, options.sessionTtlMs ?? 12 * 3600_000);
+  const scheduler = new Scheduler(engine, options.schedulerPollMs ?? 200);
+
+  const app = Fastify({
+    logger: options.logger ?? false,
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+  });
+  app.setErrorHandler((err: Error & { validation?: unknown; statusCode?: number }, _req, reply) => {
+    if (err.validation)
+      return reply.code(400).send({ error: { code: 'INVALID_PARAMS', message: err.message } });
+    if (err.statusCode && err.statusCode < 500) {
+      return reply.code(err.statusCode).send({ error: { code: 'INVALID_PARAMS', message: err.message } });
+    }
+    app.log.error(err);
+    return reply.code(500).send({ error: { code: 'GENERIC_ERROR', message: 'internal error' } });
+  });
+  await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
+  app.get('/health', async () => ({ ok: true }));
+  registerAgentHttp(app, engine, sessions);
+  registerAgentSocket(app, engine, sessions);
+  registerSimulatorRoutes(app, engine, { token: options.simulatorToken ?? null });
+  await app.ready();
+  if (options.startScheduler ?? true) scheduler.start();
+
+  return {
+    app,
+    engine,
+    scheduler,
+    sessions,
+    async close() {
+      await scheduler.stop();
+      await app.close();
+    },
+  };
+}
