@@ -11,6 +11,8 @@ export interface DatabaseOptions {
   /** `postgres://…` selects PostgreSQL; otherwise SQLite at `sqlitePath` (`:memory:` allowed). */
   databaseUrl?: string | undefined;
   sqlitePath: string;
+  /** PostgreSQL only: use (and create) this schema, so that tests can share one database. */
+  pgSchema?: string | undefined;
 }
 
 export interface OpenedDatabase {
@@ -23,7 +25,15 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 export function openDatabase(options: DatabaseOptions): OpenedDatabase {
   if (options.databaseUrl && /^postgres(ql)?:\/\//.test(options.databaseUrl)) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: 10 });
+    const schema = options.pgSchema;
+    if (schema !== undefined && !/^[a-z_][a-z0-9_]*$/.test(schema))
+      throw new Error(`bad schema name ${schema}`);
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: 10,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    if (schema) pool.on('connect', (client) => void client.query(`create schema if not exists ${schema}`));
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), engine: 'postgres' };
   }
   if (options.sqlitePath !== ':memory:') fs.mkdirSync(path.dirname(options.sqlitePath), { recursive: true });

@@ -160,15 +160,14 @@ export async function agentLeaves(tx: Tx, leg: ParticipantTable, reason: string)
   const userId = leg.user_id as string;
   await closeLeg(tx, leg, reason);
   await settle(tx, leg.call_id, reason);
-  const call = await loadCall(tx, leg.call_id);
-  if (call.state !== 'ended') {
-    await notify(tx, leg.call_id, 'HANGUP', [userId], () => ({ reason: 'ended' }));
+  await notify(tx, leg.call_id, 'HANGUP', [userId], () => ({ reason: 'ended' }));
+  if ((await loadCall(tx, leg.call_id)).state !== 'ended') {
     const participants = await loadParticipants(tx, leg.call_id);
     await notify(tx, leg.call_id, 'PARTICIPANT_REMOVED', liveUsers(participants), () => ({
       participantId: leg.id,
     }));
-    await leaveCall(tx, userId, leg.call_id);
   }
+  await leaveCall(tx, userId, leg.call_id);
 }
 
 export async function removeParticipant(

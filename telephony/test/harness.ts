@@ -1,0 +1,366 @@
+/**
+ * Test harness: the real service on 127.0.0.1 (random port) over a real database (a temporary SQLite
+ * file, or PostgreSQL when TEST_DATABASE_URL is set), real WebSocket agents, and the simulator API.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+import { openDatabase, type Db } from '../src/db/database.ts';
+import { setPresenceStatuses } from '../src/engine/agentPresence.ts';
+import type { Clock } from '../src/engine/engine.ts';
+import { hashPassword } from '../src/engine/sessions.ts';
+import * as tenants from '../src/engine/tenants.ts';
+import type { ContactCenterSettings } from '../src/domain/settings.ts';
+import { buildService, type Service } from '../src/server.ts';
+import { DEMO_PRESENCE_STATUSES } from '../src/devData.ts';
+
+export class ManualClock implements Clock {
+  constructor(public t = Date.UTC(2026, 10, 21, 9, 0, 0)) {}
+  now(): number {
+    return this.t;
+  }
+  advance(ms: number): void {
+    this.t += ms;
+  }
+}
+
+export interface DatabaseHandle {
+  db: Db;
+  /** Opens the same database again (for restart tests). */
+  reopen(): Db;
+  destroy(): Promise<void>;
+}
+
+export function testDatabase(): DatabaseHandle {
+  const url = process.env.TEST_DATABASE_URL;
+  if (url) {
+    const schema = `t_${randomBytes(6).toString('hex')}`;
+    const open = () => openDatabase({ databaseUrl: url, sqlitePath: '', pgSchema: schema }).db;
+    const db = open();
+    return {
+      db,
+      reopen: open,
+      destroy: async () => {
+        await db.destroy();
+        const admin = openDatabase({ databaseUrl: url, sqlitePath: '' }).db;
+        await admin.schema.dropSchema(schema).ifExists().cascade().execute();
+        await admin.destroy();
+      },
+    };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-test-'));
+  const file = path.join(dir, 'test.db');
+  const open = () => openDatabase({ sqlitePath: file }).db;
+  const db = open();
+  return {
+    db,
+    reopen: open,
+    destroy: async () => {
+      await db.destroy().catch(() => undefined);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface Running {
+  service: Service;
+  baseUrl: string;
+  wsUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function startService(
+  db: Db,
+  options: { clock?: Clock; startScheduler?: boolean; sessionTtlMs?: number; simulatorToken?: string } = {},
+): Promise<Running> {
+  const service = await buildService({
+    db,
+    ...(options.clock ? { clock: options.clock } : {}),
+    startScheduler: options.startScheduler ?? false,
+    schedulerPollMs: 20,
+    ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),
+    simulatorToken: options.simulatorToken ?? null,
+  });
+  await service.app.listen({ host: '127.0.0.1', port: 0 });
+  const address = service.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('no address');
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  return {
+    service,
+    baseUrl,
+    wsUrl: `ws://127.0.0.1:${address.port}/agent/v1/socket`,
+    stop: () => service.close(),
+  };
+}
+
+let cachedHash: Promise<string> | undefined;
+export const TEST_PASSWORD = 'correct horse battery staple';
+
+export interface Tenant {
+  orgId: string;
+  apiName: string;
+  ccId: string;
+  agents: Array<{ id: string; username: string }>;
+  supervisor: { id: string; username: string };
+  queueId: string;
+  number: string;
+}
+
+let tenantCounter = 0;
+
+/** A tenant with `agents` agents and a supervisor, one queue with every agent, one dialed number. */
+export async function createTenant(
+  db: Db,
+  options: { agents?: number; settings?: Partial<ContactCenterSettings>; numberSuffix?: number } = {},
+): Promise<Tenant> {
+  tenantCounter++;
+  const passwordHash = await (cachedHash ??= hashPassword(TEST_PASSWORD));
+  const orgId = `00D${randomBytes(6).toString('hex').toUpperCase()}AAA`.slice(0, 18);
+  await tenants.createOrg(db, { id: orgId, name: `Org ${tenantCounter}` });
+  const apiName = `CC${tenantCounter}`;
+  const ccId = await tenants.createContactCenter(db, {
+    orgId,
+    apiName,
+    displayName: `Contact center ${tenantCounter}`,
+    scrtUrl: 'https://scrt.test',
+    settings: options.settings ?? {},
+  });
+  const agents = [];
+  for (let i = 0; i < (options.agents ?? 3); i++) {
+    const username = `agent${i + 1}`;
+    const id = await tenants.createUser(db, {
+      contactCenterId: ccId,
+      username,
+      displayName: `Agent ${i + 1}`,
+      password: '',
+      passwordHash,
+    });
+    agents.push({ id, username });
+  }
+  const supervisorId = await tenants.createUser(db, {
+    contactCenterId: ccId,
+    username: 'boss',
+    displayName: 'The Supervisor',
+    password: '',
+    passwordHash,
+    role: 'supervisor',
+  });
+  const queueId = await tenants.createQueue(db, { contactCenterId: ccId, name: 'Support', priority: 1 });
+  for (const a of agents) await tenants.addQueueMember(db, { queueId, memberType: 'user', memberId: a.id });
+  const suffix = String(options.numberSuffix ?? 1000 + Math.floor(Math.random() * 8999)).padStart(4, '0');
+  const number = await tenants.addPhoneNumber(db, {
+    contactCenterId: ccId,
+    number: `+1415555${suffix}`,
+    target: { type: 'queue', id: queueId },
+  });
+  await db.transaction().execute(async (trx) => {
+    const { Tx } = await import('../src/engine/engine.ts');
+    await setPresenceStatuses(new Tx(trx, ccId, Date.now()), DEMO_PRESENCE_STATUSES);
+  });
+  return {
+    orgId,
+    apiName,
+    ccId,
+    agents,
+    supervisor: { id: supervisorId, username: 'boss' },
+    queueId,
+    number,
+  };
+}
+
+export const STATUS = {
+  offline: '0',
+  available: '0N5xx0000004CSO',
+  away: '0N5xx0000004D56',
+  busy: '0N5xx0000004D3U',
+};
+
+export interface EventFrame {
+  type: 'event';
+  seq: number;
+  event: string;
+  data: Record<string, unknown> & { call?: CallLike };
+  at: number;
+}
+
+export interface CallLike {
+  callId: string;
+  callType: string;
+  state: string;
+  me: string | null;
+  participants: Array<{
+    id: string;
+    role: string;
+    state: string;
+    userId: string | null;
+    onHold: boolean;
+    muted: boolean;
+  }>;
+  [k: string]: unknown;
+}
+
+export class RequestError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly customErrorLabel?: string,
+  ) {
+    super(`${code}: ${message}`);
+  }
+}
+
+/** A connected agent: a real WebSocket speaking the agent API. */
+export class AgentClient {
+  readonly events: EventFrame[] = [];
+  readonly frames: Array<Record<string, unknown>> = [];
+  welcome: { seq: number; resumed: boolean; user: { id: string } } | undefined;
+  private pending = new Map<string, (frame: Record<string, unknown>) => void>();
+  private waiters: Array<() => void> = [];
+  private nextId = 0;
+  closedWith: { code: number; reason: string } | undefined;
+
+  private constructor(
+    readonly socket: WebSocket,
+    readonly token: string,
+  ) {
+    socket.on('message', (raw) => {
+      const frame = JSON.parse(String(raw)) as Record<string, unknown>;
+      this.frames.push(frame);
+      if (frame.type === 'event') this.events.push(frame as unknown as EventFrame);
+      if (frame.type === 'welcome') this.welcome = frame as unknown as AgentClient['welcome'];
+      if (frame.type === 'response' && typeof frame.id === 'string') this.pending.get(frame.id)?.(frame);
+      for (const w of this.waiters) w();
+    });
+    socket.on('close', (code, reason) => {
+      this.closedWith = { code, reason: String(reason) };
+      for (const w of this.waiters) w();
+    });
+  }
+
+  static async login(run: Running, tenant: Tenant, username: string, lastSeq?: number): Promise<AgentClient> {
+    const res = await fetch(`${run.baseUrl}/agent/v1/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        orgId: tenant.orgId,
+        contactCenter: tenant.apiName,
+        username,
+        password: TEST_PASSWORD,
+      }),
+    });
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
+    const { token } = (await res.json()) as { token: string };
+    return AgentClient.connect(run, token, lastSeq);
+  }
+
+  static async connect(run: Running, token: string, lastSeq?: number): Promise<AgentClient> {
+    const socket = new WebSocket(run.wsUrl);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    const client = new AgentClient(socket, token);
+    socket.send(JSON.stringify({ type: 'hello', token, ...(lastSeq !== undefined ? { lastSeq } : {}) }));
+    await client.until(() => client.welcome !== undefined || client.closedWith !== undefined);
+    return client;
+  }
+
+  get userId(): string {
+    return this.welcome?.user.id ?? '';
+  }
+
+  /** Sends a request; resolves with its result or rejects with a RequestError. */
+  request<T = Record<string, unknown>>(method: string, params: unknown = {}): Promise<T> {
+    const id = `r${++this.nextId}`;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, (frame) => {
+        this.pending.delete(id);
+        if (frame.ok) resolve(frame.result as T);
+        else {
+          const e = frame.error as { code: string; message: string; customErrorLabel?: string };
+          reject(new RequestError(e.code, e.message, e.customErrorLabel));
+        }
+      });
+      this.socket.send(JSON.stringify({ type: 'request', id, method, params }));
+    });
+  }
+
+  sendRaw(text: string): void {
+    this.socket.send(text);
+  }
+
+  /** Waits until `predicate` holds (checked on every frame), or fails after `timeoutMs`. */
+  async until(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+    if (predicate()) return;
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== check);
+        reject(
+          new Error(`timed out waiting for ${what}; events: ${this.events.map((e) => e.event).join(', ')}`),
+        );
+      }, timeoutMs);
+      const check = () => {
+        if (predicate()) {
+          clearTimeout(timer);
+          this.waiters = this.waiters.filter((w) => w !== check);
+          resolve();
+        }
+      };
+      this.waiters.push(check);
+    });
+  }
+
+  /** The next event named `name` (after the `from`-th event) matching `match`. */
+  async waitFor(name: string, match: (e: EventFrame) => boolean = () => true, from = 0): Promise<EventFrame> {
+    let found: EventFrame | undefined;
+    await this.until(
+      () => (found = this.events.slice(from).find((e) => e.event === name && match(e))) !== undefined,
+      5000,
+      name,
+    );
+    return found as EventFrame;
+  }
+
+  names(): string[] {
+    return this.events.map((e) => e.event);
+  }
+
+  async goAvailable(): Promise<void> {
+    await this.request('setAgentStatus', { statusId: STATUS.available });
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** The simulator API. */
+export class Sim {
+  constructor(private readonly run: Running) {}
+
+  async post<T = Record<string, unknown>>(
+    p: string,
+    body: unknown = {},
+  ): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${this.run.baseUrl}/sim/v1${p}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return { status: res.status, body: (await res.json()) as T };
+  }
+
+  async get<T = Record<string, unknown>>(p: string): Promise<{ status: number; body: T }> {
+    const res = await fetch(`${this.run.baseUrl}/sim/v1${p}`);
+    return { status: res.status, body: (await res.json()) as T };
+  }
+
+  async call(from: string, to: string): Promise<string> {
+    const res = await this.post<{ callId: string }>('/calls', { from, to });
+    if (res.status !== 201)
+      throw new Error(`inbound call refused: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.callId;
+  }
+}
