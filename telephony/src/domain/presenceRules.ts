@@ -78,8 +78,11 @@ export function toSalesforceStatusId(
     case 'available':
       return statuses.find((s) => s.hasChannels && !s.isOffline)?.statusId ?? null;
     case 'busy': {
-      const named = reason ? statuses.find((s) => sameName(s.name, reason)) : undefined;
-      return (named ?? statuses.find((s) => !s.hasChannels && !s.isOffline))?.statusId ?? null;
+      // Only a busy status may show a busy agent: never a routable (with channels) or offline one,
+      // even when its name equals the reason (a reason "Available" must not make Omni routable).
+      const busyStatuses = statuses.filter((s) => !s.hasChannels && !s.isOffline);
+      const named = reason ? busyStatuses.find((s) => sameName(s.name, reason)) : undefined;
+      return (named ?? busyStatuses[0])?.statusId ?? null;
     }
     default:
       return null;

@@ -1,0 +1,223 @@
+import { describe, expect, it } from 'vitest';
+import * as tenants from '../src/engine/tenants.ts';
+import { useService } from './context.ts';
+import { STATUS, type AgentClient } from './harness.ts';
+
+const ctx = useService({ agents: 3, settings: { ringTimeoutSeconds: 20 } });
+
+const ringing = (c: AgentClient) =>
+  c.events.filter((e) => e.event === 'CALL_STARTED').map((e) => e.data.call?.callId);
+
+describe('routing (ACD)', () => {
+  it('offers a waiting call to the longest-idle available member, one offer per agent', async () => {
+    const [a, b, c] = [await ctx.agent(0), await ctx.agent(1), await ctx.agent(2)];
+    await b.goAvailable();
+    ctx.clock.advance(1000);
+    await c.goAvailable();
+    ctx.clock.advance(1000);
+    await a.goAvailable();
+    const first = await ctx.sim.call('+14155550001', ctx.tenant.number);
+    await b.waitFor('CALL_STARTED');
+    ctx.clock.advance(1);
+    const second = await ctx.sim.call('+14155550002', ctx.tenant.number);
+    await c.waitFor('CALL_STARTED');
+    ctx.clock.advance(1);
+    const third = await ctx.sim.call('+14155550003', ctx.tenant.number);
+    await a.waitFor('CALL_STARTED');
+    ctx.clock.advance(1);
+    expect([ringing(b), ringing(c), ringing(a)]).toEqual([[first], [second], [third]]);
+    // Nobody is free: the fourth waits, and nobody gets a second offer.
+    const fourth = await ctx.sim.call('+14155550004', ctx.tenant.number);
+    const stats = await ctx.sim.get<{
+      contactCenters: Array<{ queues: Array<{ waiting: number; calls: Array<{ callId: string }> }> }>;
+    }>('/queues');
+    const queue = stats.body.contactCenters
+      .flatMap((x) => x.queues)
+      .find((q) => q.calls.some((w) => w.callId === fourth));
+    expect(queue?.calls.map((w) => w.callId)).toEqual([first, second, third, fourth]);
+    expect([ringing(a), ringing(b), ringing(c)].flat()).toHaveLength(3);
+  });
+
+  it('serves higher-priority queues first, then the longest waiting call', async () => {
+    const vip = await tenants.createQueue(ctx.dbh.db, {
+      contactCenterId: ctx.tenant.ccId,
+      name: 'VIP',
+      priority: 5,
+    });
+    await tenants.addQueueMember(ctx.dbh.db, {
+      queueId: vip,
+      memberType: 'user',
+      memberId: ctx.tenant.agents[0]!.id,
+    });
+    const vipNumber = await tenants.addPhoneNumber(ctx.dbh.db, {
+      contactCenterId: ctx.tenant.ccId,
+      number: '+14155559901',
+      target: { type: 'queue', id: vip },
+    });
+    const a = await ctx.agent(0);
+    await a.request('setAgentStatus', { statusId: STATUS.away });
+    const normal = await ctx.sim.call('+14155550001', ctx.tenant.number);
+    ctx.clock.advance(5000);
+    const urgent = await ctx.sim.call('+14155550002', vipNumber);
+    await a.goAvailable();
+    const offered = await a.waitFor('CALL_STARTED');
+    expect(offered.data.call?.callId).toBe(urgent);
+    expect(normal).not.toBe(urgent);
+  });
+
+  it('prefers the member with the better member priority over a longer-idle one', async () => {
+    const q = await tenants.createQueue(ctx.dbh.db, {
+      contactCenterId: ctx.tenant.ccId,
+      name: 'Skills',
+      priority: 0,
+    });
+    await tenants.addQueueMember(ctx.dbh.db, {
+      queueId: q,
+      memberType: 'user',
+      memberId: ctx.tenant.agents[0]!.id,
+      priority: 2,
+    });
+    const group = await tenants.createGroup(ctx.dbh.db, {
+      contactCenterId: ctx.tenant.ccId,
+      name: 'Experts',
+      userIds: [ctx.tenant.agents[1]!.id],
+    });
+    await tenants.addQueueMember(ctx.dbh.db, {
+      queueId: q,
+      memberType: 'group',
+      memberId: group,
+      priority: 1,
+    });
+    const number = await tenants.addPhoneNumber(ctx.dbh.db, {
+      contactCenterId: ctx.tenant.ccId,
+      number: '+14155559902',
+      target: { type: 'queue', id: q },
+    });
+    const [a, b] = [await ctx.agent(0), await ctx.agent(1)];
+    await a.goAvailable();
+    ctx.clock.advance(10_000);
+    await b.goAvailable();
+    const callId = await ctx.sim.call('+14155550001', number);
+    const offered = await b.waitFor('CALL_STARTED');
+    expect(offered.data.call?.callId).toBe(callId);
+    expect(ringing(a)).toEqual([]);
+  });
+
+  it('withdraws an unanswered offer at the ring timeout and gives the call to the next agent', async () => {
+    const [a, b] = [await ctx.agent(0), await ctx.agent(1)];
+    await a.goAvailable();
+    ctx.clock.advance(1000);
+    await b.goAvailable();
+    const callId = await ctx.sim.call('+14155550001', ctx.tenant.number);
+    const offer = await a.waitFor('CALL_STARTED');
+    expect(offer.data.call?.offerExpiresAt).toBe(ctx.clock.now() + 20_000);
+    await ctx.advance(19_000);
+    expect(ringing(b)).toEqual([]);
+    await ctx.advance(1_000);
+    const missed = await a.waitFor('HANGUP');
+    expect(missed.data).toMatchObject({
+      reason: 'error',
+      agentStatus: 'MissedCallAgent',
+      closeCallOnError: false,
+    });
+    const pushed = await a.waitFor('SET_AGENT_STATUS');
+    expect(pushed.data.status).toMatchObject({
+      state: 'busy',
+      reason: 'Missed call',
+      salesforceStatusId: expect.any(String),
+    });
+    expect((await b.waitFor('CALL_STARTED')).data.call?.callId).toBe(callId);
+    await expect(a.request('acceptCall', { callId })).rejects.toMatchObject({
+      code: 'CAN_NOT_ACCEPT_THE_CALL',
+    });
+    await b.request('acceptCall', { callId });
+    const detail = await ctx.sim.get<{
+      state: string;
+      participants: Array<{ role: string; userId: string | null; state: string }>;
+    }>(`/calls/${callId}`);
+    expect(detail.body.state).toBe('connected');
+    expect(detail.body.participants.find((p) => p.role === 'agent')?.userId).toBe(b.userId);
+  });
+
+  it('re-queues a declined call to another agent; the decliner stays available and is tried last', async () => {
+    const [a, b] = [await ctx.agent(0), await ctx.agent(1)];
+    await a.goAvailable();
+    ctx.clock.advance(1000);
+    await b.goAvailable();
+    const callId = await ctx.sim.call('+14155550001', ctx.tenant.number);
+    await a.waitFor('CALL_STARTED');
+    await a.request('declineCall', { callId });
+    const declined = await a.waitFor('HANGUP');
+    expect(declined.data).toMatchObject({
+      reason: 'error',
+      agentStatus: 'DeclinedByAgent',
+      closeCallOnError: false,
+    });
+    expect((await b.waitFor('CALL_STARTED')).data.call?.callId).toBe(callId);
+    expect((await a.request<{ state: string }>('getAgentStatus')).state).toBe('available');
+    // b declines too: the call comes back to a (everyone declined), nobody is skipped forever.
+    await b.request('declineCall', { callId });
+    await a.until(() => ringing(a).length === 2, 5000, 'second offer to a');
+    expect(ringing(a)).toEqual([callId, callId]);
+  });
+
+  it('lets the caller abandon while waiting and while ringing', async () => {
+    const a = await ctx.agent(0);
+    await a.request('setAgentStatus', { statusId: STATUS.away });
+    const waiting = await ctx.sim.call('+14155550001', ctx.tenant.number);
+    await a.goAvailable();
+    await a.waitFor('CALL_STARTED', (e) => e.data.call?.callId === waiting);
+    const queued = await ctx.sim.call('+14155550002', ctx.tenant.number);
+    expect((await ctx.sim.post(`/calls/${queued}/hangup`)).status).toBe(200);
+    expect((await ctx.sim.post(`/calls/${waiting}/hangup`)).status).toBe(200);
+    const hangup = await a.waitFor('HANGUP');
+    expect(hangup.data).toMatchObject({
+      reason: 'error',
+      agentStatus: 'FailedConnectCustomer',
+      closeCallOnError: true,
+    });
+    for (const id of [waiting, queued]) {
+      expect((await ctx.sim.get<{ state: string; endReason: string }>(`/calls/${id}`)).body).toMatchObject({
+        state: 'ended',
+        endReason: 'abandoned',
+      });
+    }
+    expect((await a.request<{ state: string }>('getAgentStatus')).state).toBe('available');
+    expect((await ctx.sim.post(`/calls/${waiting}/hangup`)).status).toBe(409);
+  });
+
+  it('auto-accepts for agents who chose it', async () => {
+    const a = await ctx.agent(0);
+    await a.request('setAgentConfig', { autoAccept: true });
+    await a.goAvailable();
+    const callId = await ctx.sim.call('+14155550001', ctx.tenant.number);
+    const connected = await a.waitFor('CALL_CONNECTED');
+    expect(connected.data.call?.callId).toBe(callId);
+    expect(a.names().slice(-2)).toEqual(['CALL_STARTED', 'CALL_CONNECTED']);
+  });
+
+  it('sends the call to voicemail when nobody staffs the queue', async () => {
+    const callId = await ctx.sim.call('+14155550001', ctx.tenant.number);
+    expect((await ctx.sim.get<{ state: string }>(`/calls/${callId}`)).body.state).toBe('voicemail');
+    const left = await ctx.sim.post(`/calls/${callId}/voicemail`, {
+      url: 'https://media.test/vm1.wav',
+      durationSeconds: 12,
+      transcript: 'Please call me back',
+    });
+    expect(left.status).toBe(200);
+    const detail = await ctx.sim.get<{
+      state: string;
+      origin: string;
+      voicemailUrl: string;
+      transcript: Array<{ speaker: string; text: string }>;
+    }>(`/calls/${callId}`);
+    expect(detail.body).toMatchObject({
+      state: 'ended',
+      origin: 'Voicemail',
+      voicemailUrl: 'https://media.test/vm1.wav',
+    });
+    expect(detail.body.transcript).toEqual([
+      expect.objectContaining({ speaker: 'END_USER', text: 'Please call me back' }),
+    ]);
+  });
+});
