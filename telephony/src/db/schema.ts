@@ -110,6 +110,8 @@ export interface PresenceStatusTable {
   name: string;
   has_channels: number;
   is_offline: number;
+  /** Order in the connector configuration: "the first status with channels" means this order. */
+  position: number;
 }
 
 export interface PresenceRuleTable {

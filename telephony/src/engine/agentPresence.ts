@@ -41,7 +41,8 @@ async function applyState(tx: Tx, user: UserTable, next: NextState): Promise<Use
     await setNextState(tx, user, next);
     user = await endWrapUp(tx, { ...user, next_state_json: JSON.stringify(next) });
   } else {
-    user = await setPresence(tx, user, next.state, next.reason, next.push);
+    if (user.next_state_json) await setNextState(tx, user, null);
+    user = await setPresence(tx, { ...user, next_state_json: null }, next.state, next.reason, next.push);
   }
   if (user.presence_state === 'available') await routeWaiting(tx);
   return user;
@@ -104,12 +105,13 @@ export async function setPresenceStatuses(tx: Tx, statuses: SalesforceStatus[]):
     await tx.db
       .insertInto('presence_statuses')
       .values(
-        statuses.map((s) => ({
+        statuses.map((s, position) => ({
           contact_center_id: tx.ccId,
           status_id: s.statusId,
           name: s.name,
           has_channels: s.hasChannels ? 1 : 0,
           is_offline: s.isOffline ? 1 : 0,
+          position,
         })),
       )
       .execute();

@@ -27,7 +27,14 @@ import {
   withdrawOffer,
 } from './callState.ts';
 import type { Tx } from './engine.ts';
-import { agentStatus, loadUser, type AgentStatus } from './presence.ts';
+import {
+  agentStatus,
+  loadUser,
+  setNextState,
+  setPresence,
+  type AgentStatus,
+  type NextState,
+} from './presence.ts';
 import { offer, route } from './router.ts';
 
 export type Destination =
@@ -134,6 +141,7 @@ export async function failOffer(tx: Tx, leg: ParticipantTable, agentStatusCode: 
     agentStatus: agentStatusCode,
     closeCallOnError: false,
   }));
+  await applyEnqueuedState(tx, userId);
   if (!back.queue_id) {
     await closeLeg(tx, back, agentStatusCode);
     const participants = await loadParticipants(tx, leg.call_id);
@@ -145,6 +153,15 @@ export async function failOffer(tx: Tx, leg: ParticipantTable, agentStatusCode: 
     return;
   }
   await syncWaitingState(tx, leg.call_id);
+}
+
+/** A state enqueued while the offer rang (`enqueueNextState`) applies once the agent has no call. */
+async function applyEnqueuedState(tx: Tx, userId: string): Promise<void> {
+  const user = await loadUser(tx, userId);
+  if (!user.next_state_json || user.active_call_id || user.wrap_up_call_id) return;
+  const next = JSON.parse(user.next_state_json) as NextState;
+  await setNextState(tx, user, null);
+  await setPresence(tx, { ...user, next_state_json: null }, next.state, next.reason, next.push);
 }
 
 export async function endCall(tx: Tx, userId: string, callId: string): Promise<{ call: CallView }> {

@@ -53,7 +53,7 @@ export class EventHub {
   }
 }
 
-/** Events after `lastSeq`, or null when part of that range was pruned (the client must reload). */
+/** Events after `lastSeq`, or null when that range was pruned or never existed (the client must reload). */
 export async function eventsSince(db: Db, userId: string, lastSeq: number): Promise<AgentEvent[] | null> {
   const rows = await db
     .selectFrom('agent_events')
@@ -66,7 +66,8 @@ export async function eventsSince(db: Db, userId: string, lastSeq: number): Prom
   if (first && first.seq !== lastSeq + 1) return null;
   if (!first) {
     const user = await db.selectFrom('users').select('event_seq').where('id', '=', userId).executeTakeFirst();
-    if (user && user.event_seq > lastSeq) return null;
+    // Pruned, or a lastSeq from beyond the stream (the client cannot have seen it): reload.
+    if (user && user.event_seq !== lastSeq) return null;
   }
   return rows.map((r) => ({
     type: 'event',

@@ -46,7 +46,7 @@ export async function salesforceStatuses(tx: Tx): Promise<SalesforceStatus[]> {
     .selectFrom('presence_statuses')
     .selectAll()
     .where('contact_center_id', '=', tx.ccId)
-    .orderBy('status_id')
+    .orderBy('position')
     .execute();
   return rows.map((r) => ({
     statusId: r.status_id,

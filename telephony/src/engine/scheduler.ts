@@ -10,7 +10,7 @@ import type { Engine, Tx } from './engine.ts';
 import { JOB_WRAP_UP } from './callState.ts';
 import { pruneEvents } from './events.ts';
 import { JOB_CALLBACK_DUE } from './network.ts';
-import { loadUser, MISSED_CALL_REASON, setPresence } from './presence.ts';
+import { loadUser, MISSED_CALL_REASON, setNextState, setPresence, type NextState } from './presence.ts';
 import { JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING } from './router.ts';
 
 async function runJob(tx: Tx, job: JobTable): Promise<void> {
@@ -58,14 +58,21 @@ async function runJob(tx: Tx, job: JobTable): Promise<void> {
     case JOB_BREAK_START: {
       const minutes = Number(payload.minutes);
       const reason = typeof payload.reason === 'string' ? payload.reason : BREAK_REASON;
+      // An agent who is not logged in to routing has no break to take.
+      if ((await loadUser(tx, job.ref_id)).presence_state === 'offline') return;
       await setStateFromOurSide(tx, job.ref_id, 'busy', reason);
       await tx.schedule(JOB_BREAK_END, job.ref_id, tx.now + minutes * 60_000, { reason });
       return;
     }
     case JOB_BREAK_END: {
       const user = await loadUser(tx, job.ref_id);
-      const onBreak = user.presence_state === 'busy' && user.presence_reason === payload.reason;
-      if (onBreak || user.active_call_id) await setStateFromOurSide(tx, job.ref_id, 'available', null);
+      const next = user.next_state_json ? (JSON.parse(user.next_state_json) as NextState) : null;
+      if (user.presence_state === 'busy' && user.presence_reason === payload.reason) {
+        await setStateFromOurSide(tx, job.ref_id, 'available', null);
+      } else if (next?.state === 'busy' && next.reason === payload.reason) {
+        // The break was waiting for a call (or its after-call work) to end: it is over before it began.
+        await setNextState(tx, user, { state: 'available', reason: null, push: true });
+      }
       return;
     }
   }

@@ -131,6 +131,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('name', 'text', (c) => c.notNull())
     .addColumn('has_channels', 'integer', (c) => c.notNull())
     .addColumn('is_offline', 'integer', (c) => c.notNull())
+    .addColumn('position', 'integer', (c) => c.notNull())
     .addPrimaryKeyConstraint('presence_statuses_pk', ['contact_center_id', 'status_id'])
     .execute();
   await db.schema
