@@ -57,6 +57,7 @@ describe('an inbound call', () => {
     await ada.waitFor('CALL_CONNECTED');
     expect((await ada.request<{ state: string }>('getAgentStatus')).state).toBe('on_call');
 
+    clock.advance(95_000);
     await ada.request('endCall', { callId });
     const hangup = await ada.waitFor('HANGUP');
     expect(hangup.data.reason).toBe('ended');
@@ -69,11 +70,16 @@ describe('an inbound call', () => {
     await run.service.scheduler.runDue();
     expect(ada.events.filter((e) => e.event === 'CALL_STARTED')).toHaveLength(1);
 
-    const status = await ada.request<{ state: string }>('wrapUp', { callId });
+    const status = await ada.request<{ state: string }>('wrapUp', { callId, disposition: 'Resolved' });
     expect(status.state).toBe('available');
     const next = await ada.waitFor('CALL_STARTED', (e) => e.data.call?.callId === second);
     expect(next.data.call?.state).toBe('ringing');
     const detail = await sim.get<{ state: string; endReason: string }>(`/calls/${callId}`);
-    expect(detail.body).toMatchObject({ state: 'ended', endReason: 'agent_hangup' });
+    expect(detail.body).toMatchObject({
+      state: 'ended',
+      endReason: 'agent_hangup',
+      disposition: 'Resolved',
+      agentInteractionMs: 95_000,
+    });
   });
 });

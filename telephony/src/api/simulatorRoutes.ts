@@ -1,6 +1,7 @@
 /** The simulator API (docs/simulator-api.md): the phone network, callers and desk phones over HTTP. */
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ParticipantTable } from '../db/schema.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { toE164 } from '../domain/phoneNumbers.ts';
 import { injectFailure } from '../engine/agentConfig.ts';
@@ -353,6 +354,13 @@ export function registerSimulatorRoutes(
   );
 }
 
+/** Time agents spent connected to the call (their legs from answer to leaving), hold included. */
+function agentInteractionMs(participants: ParticipantTable[], now: number): number {
+  return participants
+    .filter((p) => p.role !== 'supervisor' && p.user_id && p.joined_at !== null)
+    .reduce((sum, p) => sum + ((p.left_at ?? now) - (p.joined_at as number)), 0);
+}
+
 async function callDetail(tx: Tx, callId: string) {
   const call = await tx.db.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirstOrThrow();
   const participants = await loadParticipants(tx, callId);
@@ -382,6 +390,8 @@ async function callDetail(tx: Tx, callId: string) {
     dtmf: call.dtmf,
     isDeskPhone: call.is_desk_phone === 1,
     holdMs: call.hold_ms,
+    agentInteractionMs: agentInteractionMs(participants, tx.now),
+    disposition: call.disposition,
     createdAt: call.created_at,
     connectedAt: call.connected_at,
     endedAt: call.ended_at,

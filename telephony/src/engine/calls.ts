@@ -571,11 +571,18 @@ export async function addParticipant(
   return { call: await viewFor(tx, callId, userId), participantId: leg.id };
 }
 
-export async function wrapUp(tx: Tx, userId: string, callId: string): Promise<AgentStatus> {
+/** Ends the agent's after-call work for `callId`, recording the call's disposition if given. */
+export async function wrapUp(
+  tx: Tx,
+  userId: string,
+  callId: string,
+  disposition?: string,
+): Promise<AgentStatus> {
   const user = await loadUser(tx, userId);
   if (user.presence_state !== 'after_call_work' || user.wrap_up_call_id !== callId) {
     refuse('INVALID_PARAMS', `no after-call work for call ${callId}`);
   }
+  if (disposition) await tx.db.updateTable('calls').set({ disposition }).where('id', '=', callId).execute();
   const after = await endWrapUp(tx, user);
   await routeWaiting(tx);
   return agentStatus(tx, after);

@@ -78,11 +78,25 @@ export async function eventsSince(db: Db, userId: string, lastSeq: number): Prom
   }));
 }
 
-/** Drops events past the retention window; returns how many were removed. */
+/** Drops events past the retention window (time, then count per user); returns how many were removed. */
 export async function pruneEvents(db: Db, now: number): Promise<number> {
   const old = await db
     .deleteFrom('agent_events')
     .where('created_at', '<', now - EVENT_RETENTION_MS)
     .executeTakeFirst();
-  return Number(old.numDeletedRows);
+  let removed = Number(old.numDeletedRows);
+  const busy = await db
+    .selectFrom('users')
+    .select(['id', 'event_seq'])
+    .where('event_seq', '>', EVENT_RETENTION_COUNT)
+    .execute();
+  for (const user of busy) {
+    const extra = await db
+      .deleteFrom('agent_events')
+      .where('user_id', '=', user.id)
+      .where('seq', '<=', user.event_seq - EVENT_RETENTION_COUNT)
+      .executeTakeFirst();
+    removed += Number(extra.numDeletedRows);
+  }
+  return removed;
 }

@@ -106,7 +106,10 @@ export const RequestParams = {
   conference: CallRef,
   pauseRecording: CallRef,
   resumeRecording: CallRef,
-  wrapUp: CallRef,
+  wrapUp: Type.Object(
+    { callId: Id, disposition: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })) },
+    { additionalProperties: false },
+  ),
   getAgentConfig: Empty,
   setAgentConfig: AgentConfigPatch,
   getPhoneContacts: Type.Object(
