@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { LoginBody } from '../protocol/agentProtocol.ts';
 import type { Engine } from '../engine/engine.ts';
+import { failOffer, routeWaiting } from '../engine/calls.ts';
 import { setPresence, loadUser } from '../engine/presence.ts';
 import { publicUser, type Sessions } from '../engine/sessions.ts';
 import { ConnectorError } from '../domain/errors.ts';
@@ -27,7 +28,18 @@ export function registerAgentHttp(app: FastifyInstance, engine: Engine, sessions
     }
     await engine.command(auth.user.contact_center_id, async (tx) => {
       const user = await loadUser(tx, auth.user.id);
-      if (!user.active_call_id) await setPresence(tx, user, 'offline', null, false);
+      if (user.active_call_id) return;
+      // A call ringing for the agent goes back to its queue now, not at its ring timeout.
+      const offered = user.offered_leg_id
+        ? await tx.db
+            .selectFrom('participants')
+            .selectAll()
+            .where('id', '=', user.offered_leg_id)
+            .executeTakeFirst()
+        : undefined;
+      if (offered) await failOffer(tx, offered, 'FailedConnectAgent');
+      await setPresence(tx, await loadUser(tx, user.id), 'offline', null, false);
+      if (offered) await routeWaiting(tx);
     });
     await sessions.end(auth.sessionId, 'loggedOut');
     return { ok: true };

@@ -14,6 +14,9 @@ import { runMethod } from './agentMethods.ts';
 import { errorBody } from './errors.ts';
 
 const HELLO_TIMEOUT_MS = 10_000;
+/** Requests a client may send behind its hello, before the welcome; more are dropped. */
+const MAX_EARLY_FRAMES = 100;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 const helloCheck = TypeCompiler.Compile(Hello);
 const requestCheck = TypeCompiler.Compile(RequestFrame);
 
@@ -46,6 +49,7 @@ export function registerAgentSocket(app: FastifyInstance, engine: Engine, sessio
     });
 
     let opening: Promise<void> | null = null;
+    let early: unknown[] = [];
     socket.on('message', (raw) => {
       let frame: unknown;
       try {
@@ -59,10 +63,17 @@ export function registerAgentSocket(app: FastifyInstance, engine: Engine, sessio
         });
         return;
       }
+      // Frames that arrive while the hello is being handled wait for its welcome and replay.
+      if (opening) {
+        if (early.length < MAX_EARLY_FRAMES) early.push(frame);
+        return;
+      }
       if (!caller) {
-        if (opening) return;
         opening = hello(frame).finally(() => {
           opening = null;
+          const queued = early;
+          early = [];
+          if (caller) for (const f of queued) void request(f, caller);
         });
         return;
       }
@@ -85,10 +96,15 @@ export function registerAgentSocket(app: FastifyInstance, engine: Engine, sessio
       let set = bySession.get(auth.sessionId);
       if (!set) bySession.set(auth.sessionId, (set = new Set()));
       set.add(socket);
-      const expiry = setTimeout(
-        () => endSocket(socket, 'expired'),
-        Math.max(0, auth.expiresAt - engine.clock.now()),
-      );
+      // setTimeout waits at most ~24.8 days; a longer session re-arms its timer until it is due.
+      let expiry: NodeJS.Timeout;
+      const armExpiry = (leftMs: number) => {
+        expiry = setTimeout(
+          () => (leftMs > MAX_TIMER_MS ? armExpiry(leftMs - MAX_TIMER_MS) : endSocket(socket, 'expired')),
+          Math.min(leftMs, MAX_TIMER_MS),
+        );
+      };
+      armExpiry(Math.max(0, auth.expiresAt - engine.clock.now()));
       cleanup.push(() => {
         clearTimeout(expiry);
         set.delete(socket);
