@@ -291,6 +291,32 @@ describe('logout', () => {
     expect(user).toEqual({ presence_state: 'offline', offered_leg_id: null });
   });
 
+  it('during a call keeps the call and makes the agent offline when it ends', async () => {
+    const r = await start();
+    const { token } = await loginToken(r, 'agent1');
+    const c = await connect(r, token);
+    await c.goAvailable();
+    const res = await fetch(`${r.baseUrl}/sim/v1/calls`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ from: '+14155550123', to: tenant.number }),
+    });
+    const { callId } = (await res.json()) as { callId: string };
+    await c.waitFor('CALL_STARTED');
+    await c.request('acceptCall', { callId });
+    expect((await logout(r, token)).status).toBe(200);
+    expect(await presenceOf(tenant.agents[0]!.id)).toBe('on_call');
+    const hangup = await fetch(`${r.baseUrl}/sim/v1/calls/${callId}/hangup`, { method: 'POST' });
+    expect(hangup.status).toBe(200);
+    const user = await dbh.db
+      .selectFrom('users')
+      .select(['presence_state', 'wrap_up_call_id', 'next_state_json'])
+      .where('id', '=', tenant.agents[0]!.id)
+      .executeTakeFirstOrThrow();
+    expect(user.presence_state).toBe('after_call_work');
+    expect(JSON.parse(user.next_state_json ?? 'null')).toMatchObject({ state: 'offline' });
+  });
+
   it('without a valid bearer token is 401 AUTHENTICATION_ERROR and ends nothing', async () => {
     const r = await start();
     const { token } = await loginToken(r, 'agent1');

@@ -2,8 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { LoginBody } from '../protocol/agentProtocol.ts';
 import type { Engine } from '../engine/engine.ts';
-import { failOffer, routeWaiting } from '../engine/calls.ts';
-import { setPresence, loadUser } from '../engine/presence.ts';
+import { logOutOfRouting } from '../engine/agentPresence.ts';
 import { publicUser, type Sessions } from '../engine/sessions.ts';
 import { ConnectorError } from '../domain/errors.ts';
 import { errorBody } from './errors.ts';
@@ -26,21 +25,7 @@ export function registerAgentHttp(app: FastifyInstance, engine: Engine, sessions
       const { status, body } = errorBody(new ConnectorError('AUTHENTICATION_ERROR', 'no valid session'));
       return reply.code(status).send({ error: body });
     }
-    await engine.command(auth.user.contact_center_id, async (tx) => {
-      const user = await loadUser(tx, auth.user.id);
-      if (user.active_call_id) return;
-      // A call ringing for the agent goes back to its queue now, not at its ring timeout.
-      const offered = user.offered_leg_id
-        ? await tx.db
-            .selectFrom('participants')
-            .selectAll()
-            .where('id', '=', user.offered_leg_id)
-            .executeTakeFirst()
-        : undefined;
-      if (offered) await failOffer(tx, offered, 'FailedConnectAgent');
-      await setPresence(tx, await loadUser(tx, user.id), 'offline', null, false);
-      if (offered) await routeWaiting(tx);
-    });
+    await engine.command(auth.user.contact_center_id, (tx) => logOutOfRouting(tx, auth.user.id));
     await sessions.end(auth.sessionId, 'loggedOut');
     return { ok: true };
   });

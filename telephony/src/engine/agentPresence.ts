@@ -44,8 +44,13 @@ async function applyState(tx: Tx, user: UserTable, next: NextState): Promise<Use
     if (user.next_state_json) await setNextState(tx, user, null);
     user = await setPresence(tx, { ...user, next_state_json: null }, next.state, next.reason, next.push);
   }
-  if (user.presence_state === 'available') await routeWaiting(tx);
+  await routeWaiting(tx);
   return user;
+}
+
+/** The agent logged out of telephony: offline now (a ringing offer goes to the next agent), or after the current call. */
+export async function logOutOfRouting(tx: Tx, userId: string): Promise<void> {
+  await applyState(tx, await loadUser(tx, userId), { state: 'offline', reason: null, push: false });
 }
 
 /** The agent picked a status in Omni-Channel (`setAgentStatus`, with `enqueueNextState`). */
