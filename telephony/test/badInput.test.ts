@@ -3,55 +3,28 @@
  * malformed frames, unknown methods, params failing the schema, invalid values, illegal transitions;
  * over HTTP, bad logins and bad simulator requests.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tenants from '../src/engine/tenants.ts';
+import { useService } from './context.ts';
 import {
-  AgentClient,
   ManualClock,
-  RequestError,
   STATUS,
-  Sim,
-  TEST_PASSWORD,
-  createTenant,
+  credentials,
+  postLogin,
   startService,
-  testDatabase,
-  type DatabaseHandle,
-  type Running,
-  type Tenant,
+  type AgentClient,
+  type RequestError,
 } from './harness.ts';
 
-let dbh: DatabaseHandle;
-let run: Running;
-let tenant: Tenant;
-let sim: Sim;
-const clients: AgentClient[] = [];
-
-async function agent(i: number): Promise<AgentClient> {
-  const c = await AgentClient.login(run, tenant, tenant.agents[i]!.username);
-  clients.push(c);
-  return c;
-}
-
-beforeEach(async () => {
-  dbh = testDatabase();
-  run = await startService(dbh.db, { clock: new ManualClock() });
-  tenant = await createTenant(dbh.db, { agents: 2, settings: { ringTimeoutSeconds: 20 } });
-  sim = new Sim(run);
-});
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await run.stop();
-  await dbh.destroy();
-});
+const ctx = useService({ agents: 2, settings: { ringTimeoutSeconds: 20 } });
 
 /** Everything a refusal must leave as it was. */
 async function snapshot(c: AgentClient, callIds: string[]) {
-  const db = dbh.db;
+  const db = ctx.dbh.db;
   return {
     status: await c.request('getAgentStatus'),
     activeCalls: await c.request('getActiveCalls'),
-    calls: await Promise.all(callIds.map(async (id) => (await sim.get(`/calls/${id}`)).body)),
+    calls: await Promise.all(callIds.map(async (id) => (await ctx.sim.get(`/calls/${id}`)).body)),
     callRows: (await db.selectFrom('calls').select(['id', 'state']).orderBy('id').execute()).length,
     participantRows: await db
       .selectFrom('participants')
@@ -68,16 +41,6 @@ async function snapshot(c: AgentClient, callIds: string[]) {
   };
 }
 
-async function refusal(c: AgentClient, method: string, params: unknown): Promise<RequestError> {
-  try {
-    await c.request(method, params);
-  } catch (err) {
-    if (err instanceof RequestError) return err;
-    throw err;
-  }
-  throw new Error(`${method} ${JSON.stringify(params)} was accepted`);
-}
-
 /** `method` is refused with `code`, and nothing changed: statuses, calls, events, timers. */
 async function refusedWithoutChange(
   c: AgentClient,
@@ -88,24 +51,12 @@ async function refusedWithoutChange(
 ): Promise<RequestError> {
   const before = await snapshot(c, callIds);
   const framesBefore = c.frames.length;
-  const err = await refusal(c, method, params);
+  const err = await c.refuse(method, params);
   expect(err.code, `${method} ${JSON.stringify(params)}`).toBe(code);
   // The only frame the refusal produced is its response.
   expect(c.frames.slice(framesBefore).map((f) => f.type)).toEqual(['response']);
   expect(await snapshot(c, callIds), `${method} changed something`).toEqual(before);
   return err;
-}
-
-/** Agent 1 on a connected inbound call; returns its ids. */
-async function connectedCall(c: AgentClient): Promise<{ callId: string; callerId: string; meId: string }> {
-  await c.goAvailable();
-  const callId = await sim.call('+14155550123', tenant.number);
-  await c.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
-  const { call } = await c.request<{
-    call: { me: string; participants: Array<{ id: string; role: string }> };
-  }>('acceptCall', { callId });
-  const callerId = call.participants.find((p) => p.role === 'initial_caller')!.id;
-  return { callId, callerId, meId: call.me };
 }
 
 /** The next raw frame after `from`, once it arrives. */
@@ -116,7 +67,7 @@ async function nextFrame(c: AgentClient, from: number): Promise<Record<string, u
 
 describe('malformed frames over the WebSocket', () => {
   it('a frame that is not JSON gets INVALID_PARAMS with id null and changes nothing', async () => {
-    const c = await agent(0);
+    const c = await ctx.agent(0);
     await c.goAvailable();
     const before = await snapshot(c, []);
     for (const text of ['not json', '{"type":"request","id":"r1",', '']) {
@@ -136,7 +87,7 @@ describe('malformed frames over the WebSocket', () => {
   });
 
   it('a frame of the wrong shape gets INVALID_PARAMS, with the request id when one could be read', async () => {
-    const c = await agent(0);
+    const c = await ctx.agent(0);
     const before = await snapshot(c, []);
     const cases: Array<[unknown, string | null]> = [
       [{ type: 'request', id: 'x1', method: 'getAgentStatus', params: {}, extra: true }, 'x1'],
@@ -166,7 +117,7 @@ describe('malformed frames over the WebSocket', () => {
   });
 
   it('an unknown method gets INVALID_PARAMS with its id', async () => {
-    const c = await agent(0);
+    const c = await ctx.agent(0);
     for (const method of ['takeOverTheWorld', 'constructor', '__proto__', 'toString', 'hasOwnProperty', '']) {
       const err = await refusedWithoutChange(c, method, {}, 'INVALID_PARAMS');
       expect(err.message).toMatch(/unknown method|INVALID_PARAMS/);
@@ -174,8 +125,8 @@ describe('malformed frames over the WebSocket', () => {
   });
 
   it('params failing the schema get INVALID_PARAMS (extra property, wrong type, missing field)', async () => {
-    const c = await agent(0);
-    const { callId, callerId } = await connectedCall(c);
+    const c = await ctx.agent(0);
+    const { callId, callerId } = await ctx.connectedCall(c);
     const ids = [callId];
     const cases: Array<[string, unknown]> = [
       ['acceptCall', { callId, extra: 1 }],
@@ -192,8 +143,11 @@ describe('malformed frames over the WebSocket', () => {
       ['dial', {}],
       ['dial', { destination: { type: 'phoneNumber' } }],
       ['dial', { destination: { type: 'carrierPigeon', address: 'x' } }],
-      ['addParticipant', { callId, destination: { type: 'queue', queueId: tenant.queueId } }],
-      ['addParticipant', { callId, destination: { type: 'queue', queueId: tenant.queueId }, blind: 'yes' }],
+      ['addParticipant', { callId, destination: { type: 'queue', queueId: ctx.tenant.queueId } }],
+      [
+        'addParticipant',
+        { callId, destination: { type: 'queue', queueId: ctx.tenant.queueId }, blind: 'yes' },
+      ],
       ['setAgentStatus', { statusId: '' }],
       ['setAgentStatus', { statusId: STATUS.busy, enqueueNextState: 'true' }],
       ['setAgentConfig', { phoneType: 'CARRIER_PIGEON' }],
@@ -202,12 +156,12 @@ describe('malformed frames over the WebSocket', () => {
       ['getPhoneContacts', { limit: 501 }],
       ['getPhoneContacts', { types: ['Robot'] }],
       ['getAgentStatus', { verbose: true }],
-      ['setUserStatus', { userId: tenant.agents[1]!.id, state: 'on_call' }],
+      ['setUserStatus', { userId: ctx.tenant.agents[1]!.id, state: 'on_call' }],
     ];
     for (const [method, params] of cases)
       await refusedWithoutChange(c, method, params, 'INVALID_PARAMS', ids);
     const call = (
-      await sim.get<{ state: string; participants: Array<{ state: string }> }>(`/calls/${callId}`)
+      await ctx.sim.get<{ state: string; participants: Array<{ state: string }> }>(`/calls/${callId}`)
     ).body;
     expect(call.state).toBe('connected');
     expect(call.participants.map((p) => p.state)).toEqual(['connected', 'connected']);
@@ -216,7 +170,7 @@ describe('malformed frames over the WebSocket', () => {
 
 describe('invalid values', () => {
   it('dial to a number that is not a phone number is INVALID_PHONE_NUMBER; no call is created', async () => {
-    const c = await agent(0);
+    const c = await ctx.agent(0);
     await c.goAvailable();
     for (const phoneNumber of ['hello', '12', '+1 415 555', '+999999999999999', '++14155550123']) {
       await refusedWithoutChange(
@@ -226,28 +180,28 @@ describe('invalid values', () => {
         'INVALID_PHONE_NUMBER',
       );
     }
-    expect(await dbh.db.selectFrom('calls').select('id').execute()).toEqual([]);
+    expect(await ctx.dbh.db.selectFrom('calls').select('id').execute()).toEqual([]);
     expect((await c.request<{ state: string }>('getAgentStatus')).state).toBe('available');
   });
 
   it('an unknown queue, agent or flow is INVALID_DESTINATION, for dial and for addParticipant', async () => {
-    await tenants.createFlow(dbh.db, {
-      contactCenterId: tenant.ccId,
+    await tenants.createFlow(ctx.dbh.db, {
+      contactCenterId: ctx.tenant.ccId,
       devName: 'Known_Flow',
-      fallbackQueueId: tenant.queueId,
+      fallbackQueueId: ctx.tenant.queueId,
     });
-    const c = await agent(0);
+    const c = await ctx.agent(0);
     await c.goAvailable();
     const unknown = [
       { type: 'queue', queueId: 'QUxxxxxxxxxxxxxxxx' },
       { type: 'agent', userId: 'USxxxxxxxxxxxxxxxx' },
-      { type: 'agent', userId: tenant.agents[0]!.id }, // oneself
+      { type: 'agent', userId: ctx.tenant.agents[0]!.id }, // oneself
       { type: 'flow', flowName: 'No_Such_Flow' },
     ];
     for (const destination of unknown)
       await refusedWithoutChange(c, 'dial', { destination }, 'INVALID_DESTINATION');
 
-    const { callId } = await connectedCall(c);
+    const { callId } = await ctx.connectedCall(c);
     for (const destination of unknown) {
       for (const blind of [false, true]) {
         await refusedWithoutChange(
@@ -262,17 +216,17 @@ describe('invalid values', () => {
   });
 
   it('sendDigits with letters is INVALID_PARAMS and nothing is sent', async () => {
-    const c = await agent(0);
-    const { callId } = await connectedCall(c);
+    const c = await ctx.agent(0);
+    const { callId } = await ctx.connectedCall(c);
     for (const digits of ['abc', '12x4', 'one', '1 2', '#*9q', '١٢٣']) {
       await refusedWithoutChange(c, 'sendDigits', { callId, digits }, 'INVALID_PARAMS', [callId]);
     }
     expect((await c.request('sendDigits', { callId, digits: '12*#' })).ok).toBe(true);
-    expect((await sim.get<{ dtmf: string }>(`/calls/${callId}`)).body.dtmf).toBe('12*#');
+    expect((await ctx.sim.get<{ dtmf: string }>(`/calls/${callId}`)).body.dtmf).toBe('12*#');
   });
 
   it('an unknown presence status is INVALID_AGENT_STATUS', async () => {
-    const c = await agent(0);
+    const c = await ctx.agent(0);
     await c.goAvailable();
     await refusedWithoutChange(c, 'setAgentStatus', { statusId: '0N5xx000000NOPE' }, 'INVALID_AGENT_STATUS');
   });
@@ -280,15 +234,15 @@ describe('invalid values', () => {
 
 describe('illegal transitions', () => {
   it('accepting or declining a call that is not ringing for you is refused', async () => {
-    const a0 = await agent(0);
-    const a1 = await agent(1);
+    const a0 = await ctx.agent(0);
+    const a1 = await ctx.agent(1);
     await a0.goAvailable();
-    const callId = await sim.call('+14155550123', tenant.number);
+    const callId = await ctx.sim.call('+14155550123', ctx.tenant.number);
     await a0.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
     // Ringing for agent 1, not for agent 2 (who is not even available).
     await refusedWithoutChange(a1, 'acceptCall', { callId }, 'CAN_NOT_ACCEPT_THE_CALL', [callId]);
     await refusedWithoutChange(a1, 'declineCall', { callId }, 'CAN_NOT_DECLINE_THE_CALL', [callId]);
-    expect((await sim.get<{ state: string }>(`/calls/${callId}`)).body.state).toBe('ringing');
+    expect((await ctx.sim.get<{ state: string }>(`/calls/${callId}`)).body.state).toBe('ringing');
     expect(a0.names()).toEqual(['CALL_STARTED']);
 
     // Once connected, accepting or declining it again is refused too.
@@ -300,9 +254,9 @@ describe('illegal transitions', () => {
   });
 
   it('holding, muting or ending a call you are not on is refused', async () => {
-    const a0 = await agent(0);
-    const a1 = await agent(1);
-    const { callId, callerId } = await connectedCall(a0);
+    const a0 = await ctx.agent(0);
+    const a1 = await ctx.agent(1);
+    const { callId, callerId } = await ctx.connectedCall(a0);
     await refusedWithoutChange(a1, 'hold', { callId, participantId: callerId }, 'CAN_NOT_HOLD_CALL', [
       callId,
     ]);
@@ -323,22 +277,23 @@ describe('illegal transitions', () => {
   });
 
   it('resuming a participant that is not on hold is CAN_NOT_RESUME_CALL; holding twice is CAN_NOT_HOLD_CALL', async () => {
-    const c = await agent(0);
-    const { callId, callerId } = await connectedCall(c);
+    const c = await ctx.agent(0);
+    const { callId, callerId } = await ctx.connectedCall(c);
     await refusedWithoutChange(c, 'resume', { callId, participantId: callerId }, 'CAN_NOT_RESUME_CALL', [
       callId,
     ]);
     await c.request('hold', { callId, participantId: callerId });
     await c.waitFor('HOLD_TOGGLE');
     await refusedWithoutChange(c, 'hold', { callId, participantId: callerId }, 'CAN_NOT_HOLD_CALL', [callId]);
-    const held = (await sim.get<{ participants: Array<{ id: string; state: string }> }>(`/calls/${callId}`))
-      .body;
+    const held = (
+      await ctx.sim.get<{ participants: Array<{ id: string; state: string }> }>(`/calls/${callId}`)
+    ).body;
     expect(held.participants.find((p) => p.id === callerId)?.state).toBe('held');
   });
 
   it('swap and conference without enough parties are refused', async () => {
-    const c = await agent(0);
-    const { callId, callerId } = await connectedCall(c);
+    const c = await ctx.agent(0);
+    const { callId, callerId } = await ctx.connectedCall(c);
     await refusedWithoutChange(c, 'swap', { callId }, 'CAN_NOT_SWAP_PARTICIPANTS', [callId]);
     await refusedWithoutChange(c, 'conference', { callId }, 'CAN_NOT_CONFERENCE', [callId]);
     // With the caller on hold and nobody else, still nobody to swap with or to conference.
@@ -359,8 +314,8 @@ describe('illegal transitions', () => {
   });
 
   it('pausing the recording twice, or resuming it when not paused, is refused', async () => {
-    const c = await agent(0);
-    const { callId } = await connectedCall(c);
+    const c = await ctx.agent(0);
+    const { callId } = await ctx.connectedCall(c);
     await refusedWithoutChange(c, 'resumeRecording', { callId }, 'CAN_NOT_RESUME_RECORDING', [callId]);
     const paused = await c.request<{ call: { recording: { paused: boolean } } }>('pauseRecording', {
       callId,
@@ -372,10 +327,10 @@ describe('illegal transitions', () => {
   });
 
   it('wrapUp without after-call work is refused, during the call and for another call', async () => {
-    const c = await agent(0);
+    const c = await ctx.agent(0);
     await c.goAvailable();
     await refusedWithoutChange(c, 'wrapUp', { callId: 'CAxxxxxxxxxxxxxxxx' }, 'INVALID_PARAMS');
-    const { callId } = await connectedCall(c);
+    const { callId } = await ctx.connectedCall(c);
     await refusedWithoutChange(c, 'wrapUp', { callId }, 'INVALID_PARAMS', [callId]);
     await c.request('endCall', { callId });
     await c.waitFor('AFTER_CALL_WORK_STARTED');
@@ -387,15 +342,15 @@ describe('illegal transitions', () => {
   });
 
   it('non-supervisors cannot use the supervisor methods', async () => {
-    const a0 = await agent(0);
-    const a1 = await agent(1);
-    const { callId } = await connectedCall(a0);
+    const a0 = await ctx.agent(0);
+    const a1 = await ctx.agent(1);
+    const { callId } = await ctx.connectedCall(a0);
     await refusedWithoutChange(a1, 'listActiveCalls', {}, 'CAN_NOT_SUPERVISE_CALL', [callId]);
     await refusedWithoutChange(a1, 'superviseCall', { callId }, 'CAN_NOT_SUPERVISE_CALL', [callId]);
     await refusedWithoutChange(
       a1,
       'setUserStatus',
-      { userId: tenant.agents[0]!.id, state: 'offline' },
+      { userId: ctx.tenant.agents[0]!.id, state: 'offline' },
       'CAN_NOT_SET_AGENT_STATUS',
       [callId],
     );
@@ -403,24 +358,10 @@ describe('illegal transitions', () => {
 });
 
 describe('over HTTP', () => {
-  async function login(body: unknown, contentType = 'application/json') {
-    const res = await fetch(`${run.baseUrl}/agent/v1/login`, {
-      method: 'POST',
-      headers: { 'content-type': contentType },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-    return { status: res.status, body: (await res.json()) as { error?: { code: string; message: string } } };
-  }
-
-  const sessionCount = async () => (await dbh.db.selectFrom('sessions').select('id').execute()).length;
+  const sessionCount = async () => (await ctx.dbh.db.selectFrom('sessions').select('id').execute()).length;
 
   it('a login with missing or extra fields is 400 INVALID_PARAMS; a wrong password is 401', async () => {
-    const good = {
-      orgId: tenant.orgId,
-      contactCenter: tenant.apiName,
-      username: 'agent1',
-      password: TEST_PASSWORD,
-    };
+    const good = credentials(ctx.tenant, 'agent1');
     const { password: _p, ...missing } = good;
     const bad: unknown[] = [
       missing,
@@ -431,11 +372,11 @@ describe('over HTTP', () => {
       [],
     ];
     for (const body of bad) {
-      const res = await login(body);
+      const res = await postLogin(ctx.run, body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body.error?.code).toBe('INVALID_PARAMS');
     }
-    const notJson = await login('{"orgId":', 'application/json');
+    const notJson = await postLogin(ctx.run, '{"orgId":', 'application/json');
     expect(notJson.status).toBe(400);
     expect(notJson.body.error?.code).toBe('INVALID_PARAMS');
 
@@ -444,95 +385,96 @@ describe('over HTTP', () => {
       { ...good, username: 'nobody' },
       { ...good, contactCenter: 'NoSuchCenter' },
     ]) {
-      const res = await login(body);
+      const res = await postLogin(ctx.run, body);
       expect(res.status).toBe(401);
       expect(res.body.error?.code).toBe('AUTHENTICATION_ERROR');
     }
     expect(await sessionCount()).toBe(0);
-    const ok = await login(good);
+    const ok = await postLogin(ctx.run, good);
     expect(ok.status).toBe(200);
     expect(await sessionCount()).toBe(1);
   });
 
   it('the simulator refuses an unknown dialed number (404) and a bad body (400) and creates no call', async () => {
-    const unknownNumber = await sim.post('/calls', { from: '+14155550123', to: '+14155559999' });
+    const unknownNumber = await ctx.sim.post('/calls', { from: '+14155550123', to: '+14155559999' });
     expect(unknownNumber).toMatchObject({ status: 404, body: { error: { code: 'NOT_FOUND' } } });
     for (const body of [
       { from: '+14155550123' },
-      { from: '+14155550123', to: tenant.number, extra: 1 },
-      { from: 14155550123, to: tenant.number },
-      { from: '', to: tenant.number },
+      { from: '+14155550123', to: ctx.tenant.number, extra: 1 },
+      { from: 14155550123, to: ctx.tenant.number },
+      { from: '', to: ctx.tenant.number },
       {},
     ]) {
-      const res = await sim.post('/calls', body);
+      const res = await ctx.sim.post('/calls', body);
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.body).toMatchObject({ error: { code: 'INVALID_PARAMS' } });
     }
-    const badNumber = await sim.post('/calls', { from: 'not a number', to: tenant.number });
+    const badNumber = await ctx.sim.post('/calls', { from: 'not a number', to: ctx.tenant.number });
     expect(badNumber).toMatchObject({ status: 400, body: { error: { code: 'INVALID_PHONE_NUMBER' } } });
-    expect(await dbh.db.selectFrom('calls').select('id').execute()).toEqual([]);
+    expect(await ctx.dbh.db.selectFrom('calls').select('id').execute()).toEqual([]);
   });
 
   it('the simulator: unknown call is 404, hanging up an ended call is 409, bad desk phone bodies are 400', async () => {
     const unknown = 'CAxxxxxxxxxxxxxxxx';
-    expect(await sim.get(`/calls/${unknown}`)).toMatchObject({
+    const agentUrl = `/agents/${ctx.tenant.agents[0]!.id}`;
+    expect(await ctx.sim.get(`/calls/${unknown}`)).toMatchObject({
       status: 404,
       body: { error: { code: 'NOT_FOUND' } },
     });
     for (const p of ['hangup', 'answer', 'voicemail-request']) {
-      expect(await sim.post(`/calls/${unknown}/${p}`)).toMatchObject({
+      expect(await ctx.sim.post(`/calls/${unknown}/${p}`)).toMatchObject({
         status: 404,
         body: { error: { code: 'NOT_FOUND' } },
       });
     }
-    const c = await agent(0);
-    const { callId } = await connectedCall(c);
-    expect((await sim.post(`/calls/${callId}/hangup`)).status).toBe(200);
+    const c = await ctx.agent(0);
+    const { callId } = await ctx.connectedCall(c);
+    expect((await ctx.sim.post(`/calls/${callId}/hangup`)).status).toBe(200);
     await c.waitFor('AFTER_CALL_WORK_STARTED');
-    const ended = (await sim.get(`/calls/${callId}`)).body;
+    const ended = (await ctx.sim.get(`/calls/${callId}`)).body;
     const events = c.events.length;
-    const again = await sim.post(`/calls/${callId}/hangup`);
+    const again = await ctx.sim.post(`/calls/${callId}/hangup`);
     expect(again).toMatchObject({ status: 409, body: { error: { code: 'INVALID_STATE' } } });
-    expect(await sim.post(`/calls/${callId}/answer`)).toMatchObject({ status: 409 });
-    expect((await sim.get(`/calls/${callId}`)).body).toEqual(ended);
+    expect(await ctx.sim.post(`/calls/${callId}/answer`)).toMatchObject({ status: 409 });
+    expect((await ctx.sim.get(`/calls/${callId}`)).body).toEqual(ended);
 
-    expect(await sim.post(`/agents/USxxxxxxxxxxxxxxxx/deskphone/hold`, { callId })).toMatchObject({
+    expect(await ctx.sim.post(`/agents/USxxxxxxxxxxxxxxxx/deskphone/hold`, { callId })).toMatchObject({
       status: 404,
       body: { error: { code: 'NOT_FOUND' } },
     });
-    expect(await sim.post(`/agents/${tenant.agents[0]!.id}/deskphone/dance`, { callId })).toMatchObject({
+    expect(await ctx.sim.post(`${agentUrl}/deskphone/dance`, { callId })).toMatchObject({
       status: 400,
       body: { error: { code: 'INVALID_PARAMS' } },
     });
-    expect(await sim.post(`/agents/${tenant.agents[0]!.id}/deskphone/hold`, {})).toMatchObject({
+    expect(await ctx.sim.post(`${agentUrl}/deskphone/hold`, {})).toMatchObject({
       status: 400,
       body: { error: { code: 'INVALID_PARAMS' } },
     });
-    expect(await sim.post(`/agents/${tenant.agents[0]!.id}/deskphone/hold`, { callId })).toMatchObject({
+    expect(await ctx.sim.post(`${agentUrl}/deskphone/hold`, { callId })).toMatchObject({
       status: 409,
       body: { error: { code: 'INVALID_STATE' } },
     });
     expect(
-      await sim.post(`/calls/${callId}/recording`, { url: 'not a url', durationSeconds: 3 }),
+      await ctx.sim.post(`/calls/${callId}/recording`, { url: 'not a url', durationSeconds: 3 }),
     ).toMatchObject({
       status: 400,
       body: { error: { code: 'INVALID_PARAMS' } },
     });
-    expect(await sim.post(`/agents/${tenant.agents[0]!.id}/break`, { minutes: -5 })).toMatchObject({
+    expect(await ctx.sim.post(`${agentUrl}/break`, { minutes: -5 })).toMatchObject({
       status: 400,
       body: { error: { code: 'INVALID_PARAMS' } },
     });
-    expect((await sim.get(`/calls/${callId}`)).body).toEqual(ended);
+    expect((await ctx.sim.get(`/calls/${callId}`)).body).toEqual(ended);
     await c.request('getAgentStatus');
     expect(c.events.length).toBe(events);
-    expect(await dbh.db.selectFrom('jobs').select('id').execute()).toEqual([]);
+    expect(await ctx.dbh.db.selectFrom('jobs').select('id').execute()).toEqual([]);
   });
 
   it('with a simulator token, a request without the bearer token is 401 and changes nothing', async () => {
-    const guarded = await startService(dbh.db, { clock: new ManualClock(), simulatorToken: 's3cret' });
+    const guarded = await startService(ctx.dbh.db, { clock: new ManualClock(), simulatorToken: 's3cret' });
     try {
       const url = `${guarded.baseUrl}/sim/v1/calls`;
-      const body = JSON.stringify({ from: '+14155550123', to: tenant.number });
+      const body = JSON.stringify({ from: '+14155550123', to: ctx.tenant.number });
       for (const authorization of [undefined, 'Bearer wrong', 's3cret', 'Bearer s3cret2', 'Basic s3cret']) {
         const res = await fetch(url, {
           method: 'POST',
@@ -544,7 +486,7 @@ describe('over HTTP', () => {
       }
       const get = await fetch(`${guarded.baseUrl}/sim/v1/queues`);
       expect(get.status).toBe(401);
-      expect(await dbh.db.selectFrom('calls').select('id').execute()).toEqual([]);
+      expect(await ctx.dbh.db.selectFrom('calls').select('id').execute()).toEqual([]);
 
       const ok = await fetch(url, {
         method: 'POST',
@@ -552,7 +494,7 @@ describe('over HTTP', () => {
         body,
       });
       expect(ok.status).toBe(201);
-      expect(await dbh.db.selectFrom('calls').select('id').execute()).toHaveLength(1);
+      expect(await ctx.dbh.db.selectFrom('calls').select('id').execute()).toHaveLength(1);
     } finally {
       await guarded.stop();
     }

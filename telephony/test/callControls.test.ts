@@ -23,12 +23,23 @@ interface Detail {
 /** Agent 0 available, an inbound call connected to them. */
 async function connected(): Promise<{ a: AgentClient; callId: string; callerId: string }> {
   const a = await ctx.agent(0);
-  await a.goAvailable();
-  const callId = await ctx.sim.call('+14155551234', ctx.tenant.number);
-  await a.waitFor('CALL_STARTED');
-  const { call } = await a.request<{ call: CallLike }>('acceptCall', { callId });
-  const callerId = call.participants.find((p) => p.role === 'initial_caller')!.id;
+  const { callId, callerId } = await ctx.connectedCall(a, '+14155551234');
   return { a, callId, callerId };
+}
+
+/** Agent 1 available, and `a` adds them to `callId` (not blind): a consult that rings them. */
+async function consultAgent1(
+  a: AgentClient,
+  callId: string,
+): Promise<{ b: AgentClient; participantId: string }> {
+  const b = await ctx.agent(1);
+  await b.goAvailable();
+  const { participantId } = await a.request<{ participantId: string }>('addParticipant', {
+    callId,
+    destination: { type: 'agent', userId: b.userId },
+    blind: false,
+  });
+  return { b, participantId };
 }
 
 const detail = async (callId: string) => (await ctx.sim.get<Detail>(`/calls/${callId}`)).body;
@@ -106,13 +117,7 @@ describe('call controls', () => {
 
   it('warm-transfers to another agent: consult, connect, the first agent leaves', async () => {
     const { a, callId, callerId } = await connected();
-    const b = await ctx.agent(1);
-    await b.goAvailable();
-    const { participantId } = await a.request<{ participantId: string }>('addParticipant', {
-      callId,
-      destination: { type: 'agent', userId: b.userId },
-      blind: false,
-    });
+    const { b, participantId } = await consultAgent1(a, callId);
     const offer = await b.waitFor('CALL_STARTED');
     expect(offer.data.call).toMatchObject({ callId, callType: 'AddParticipant' });
     await b.request('acceptCall', { callId });
@@ -188,13 +193,7 @@ describe('call controls', () => {
 
   it('fails a transfer to an agent who does not answer and keeps the call with the first agent', async () => {
     const { a, callId } = await connected();
-    const b = await ctx.agent(1);
-    await b.goAvailable();
-    const { participantId } = await a.request<{ participantId: string }>('addParticipant', {
-      callId,
-      destination: { type: 'agent', userId: b.userId },
-      blind: false,
-    });
+    const { b, participantId } = await consultAgent1(a, callId);
     await b.waitFor('CALL_STARTED');
     await b.request('declineCall', { callId });
     expect((await a.waitFor('PARTICIPANT_REMOVED')).data).toMatchObject({ participantId, reason: 'error' });

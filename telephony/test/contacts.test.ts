@@ -1,18 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import * as tenants from '../src/engine/tenants.ts';
-import {
-  AgentClient,
-  ManualClock,
-  RequestError,
-  STATUS,
-  Sim,
-  createTenant,
-  startService,
-  testDatabase,
-  type DatabaseHandle,
-  type Running,
-  type Tenant,
-} from './harness.ts';
+import { useService } from './context.ts';
+import { RequestError, STATUS, createTenant, type AgentClient } from './harness.ts';
 
 interface Contact {
   id: string;
@@ -33,24 +22,13 @@ interface QueueStats {
   calls: Array<{ callId: string; from: string; queuedAt: number; waitSeconds: number; callType: string }>;
 }
 
-let dbh: DatabaseHandle;
-let run: Running;
-let tenant: Tenant;
-let sim: Sim;
-let clock: ManualClock;
-const clients: AgentClient[] = [];
+const ctx = useService({ agents: 3, settings: { ringTimeoutSeconds: 600 } });
 
 /** The tenant's second queue ("Billing", only Agent 3), its dialed number, flows and phone book. */
 let billingId: string;
 let billingNumber: string;
 let flowIds: Record<string, string>;
 let bookIds: Record<string, string>;
-
-async function agent(i: number): Promise<AgentClient> {
-  const c = await AgentClient.login(run, tenant, tenant.agents[i]!.username);
-  clients.push(c);
-  return c;
-}
 
 function contacts(c: AgentClient, params: Record<string, unknown> = {}) {
   return c.request<{ contacts: Contact[]; total: number }>('getPhoneContacts', params);
@@ -62,49 +40,45 @@ async function stats(c: AgentClient): Promise<Record<string, QueueStats>> {
 }
 
 async function simStats(): Promise<QueueStats[]> {
-  const res = await sim.get<{ contactCenters: Array<{ contactCenterId: string; queues: QueueStats[] }> }>(
-    `/queues?contactCenterId=${tenant.ccId}`,
+  const res = await ctx.sim.get<{ contactCenters: Array<{ contactCenterId: string; queues: QueueStats[] }> }>(
+    `/queues?contactCenterId=${ctx.tenant.ccId}`,
   );
   expect(res.status).toBe(200);
   expect(res.body.contactCenters).toHaveLength(1);
-  expect(res.body.contactCenters[0]!.contactCenterId).toBe(tenant.ccId);
+  expect(res.body.contactCenters[0]!.contactCenterId).toBe(ctx.tenant.ccId);
   return res.body.contactCenters[0]!.queues;
 }
 
 /** One answered call of the Support queue that waited `waitMs` (ringing included): ends in after-call work. */
 async function answeredAfter(c: AgentClient, waitMs: number, from: string): Promise<string> {
-  const callId = await sim.call(from, tenant.number);
+  const callId = await ctx.sim.call(from, ctx.tenant.number);
   await c.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
-  clock.advance(waitMs);
+  ctx.clock.advance(waitMs);
   await c.request('acceptCall', { callId });
   return callId;
 }
 
 beforeEach(async () => {
-  dbh = testDatabase();
-  clock = new ManualClock();
-  run = await startService(dbh.db, { clock });
-  tenant = await createTenant(dbh.db, { agents: 3, settings: { ringTimeoutSeconds: 600 } });
-  sim = new Sim(run);
-  const cc = tenant.ccId;
-  billingId = await tenants.createQueue(dbh.db, { contactCenterId: cc, name: 'Billing' });
-  await tenants.addQueueMember(dbh.db, {
+  const db = ctx.dbh.db;
+  const cc = ctx.tenant.ccId;
+  billingId = await tenants.createQueue(db, { contactCenterId: cc, name: 'Billing' });
+  await tenants.addQueueMember(db, {
     queueId: billingId,
     memberType: 'user',
-    memberId: tenant.agents[2]!.id,
+    memberId: ctx.tenant.agents[2]!.id,
   });
-  billingNumber = await tenants.addPhoneNumber(dbh.db, {
+  billingNumber = await tenants.addPhoneNumber(db, {
     contactCenterId: cc,
     number: '+14155559876',
     target: { type: 'queue', id: billingId },
   });
   flowIds = {
-    Escalation: await tenants.createFlow(dbh.db, {
+    Escalation: await tenants.createFlow(db, {
       contactCenterId: cc,
       devName: 'Escalation',
-      fallbackQueueId: tenant.queueId,
+      fallbackQueueId: ctx.tenant.queueId,
     }),
-    After_Hours: await tenants.createFlow(dbh.db, {
+    After_Hours: await tenants.createFlow(db, {
       contactCenterId: cc,
       devName: 'After_Hours',
       fallbackQueueId: billingId,
@@ -116,40 +90,34 @@ beforeEach(async () => {
     ['Acme Support Desk', '+14155550199'],
     ['Bob Builder', '(650) 555-0123'],
   ] as const) {
-    bookIds[name] = await tenants.addPhonebookEntry(dbh.db, { contactCenterId: cc, name, phoneNumber });
+    bookIds[name] = await tenants.addPhonebookEntry(db, { contactCenterId: cc, name, phoneNumber });
   }
-});
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await run.stop();
-  await dbh.destroy();
 });
 
 describe('getPhoneContacts', () => {
   it('lists the other agents with their availability, queues, flows and the phone book, by type then name', async () => {
-    const ada = await agent(0);
-    const carl = await agent(2);
+    const ada = await ctx.agent(0);
+    const carl = await ctx.agent(2);
     await ada.request('setAgentStatus', { statusId: STATUS.available });
     await carl.request('setAgentStatus', { statusId: STATUS.away });
 
     // Another tenant's agents and phone book stay out of sight.
-    const other = await createTenant(dbh.db, { agents: 2 });
-    await tenants.addPhonebookEntry(dbh.db, {
+    const other = await createTenant(ctx.dbh.db, { agents: 2 });
+    await tenants.addPhonebookEntry(ctx.dbh.db, {
       contactCenterId: other.ccId,
       name: 'Acme Other',
       phoneNumber: '+14155550111',
     });
 
-    const a = tenant.agents;
+    const a = ctx.tenant.agents;
     const res = await contacts(ada);
     expect(res.total).toBe(10);
     expect(res.contacts).toEqual([
       { id: a[1]!.id, type: 'Agent', name: 'Agent 2', availability: 'OFFLINE' },
       { id: a[2]!.id, type: 'Agent', name: 'Agent 3', availability: 'BUSY' },
-      { id: tenant.supervisor.id, type: 'Agent', name: 'The Supervisor', availability: 'OFFLINE' },
+      { id: ctx.tenant.supervisor.id, type: 'Agent', name: 'The Supervisor', availability: 'OFFLINE' },
       { id: billingId, type: 'Queue', name: 'Billing', queueWaitTime: '0' },
-      { id: tenant.queueId, type: 'Queue', name: 'Support', queueWaitTime: '0' },
+      { id: ctx.tenant.queueId, type: 'Queue', name: 'Support', queueWaitTime: '0' },
       { id: flowIds.After_Hours, type: 'Flow', name: 'After_Hours' },
       { id: flowIds.Escalation, type: 'Flow', name: 'Escalation' },
       {
@@ -173,14 +141,14 @@ describe('getPhoneContacts', () => {
   });
 
   it('shows an agent whose phone rings, on a call or in after-call work as BUSY', async () => {
-    const ada = await agent(0);
-    const grace = await agent(1);
+    const ada = await ctx.agent(0);
+    const grace = await ctx.agent(1);
     await grace.request('setAgentStatus', { statusId: STATUS.available });
     const availability = async () =>
       (await contacts(ada, { types: ['Agent'], contains: 'agent 2' })).contacts.map((c) => c.availability);
     expect(await availability()).toEqual(['AVAILABLE']);
 
-    const callId = await sim.call('+14155550001', tenant.number);
+    const callId = await ctx.sim.call('+14155550001', ctx.tenant.number);
     await grace.waitFor('CALL_STARTED');
     expect(await availability()).toEqual(['BUSY']);
     await grace.request('acceptCall', { callId });
@@ -194,7 +162,7 @@ describe('getPhoneContacts', () => {
   });
 
   it('searches names and numbers with `contains` (case-insensitive)', async () => {
-    const ada = await agent(0);
+    const ada = await ctx.agent(0);
     const names = async (params: Record<string, unknown>) => {
       const res = await contacts(ada, params);
       return { names: res.contacts.map((c) => `${c.type}:${c.name}`), total: res.total };
@@ -215,7 +183,7 @@ describe('getPhoneContacts', () => {
   });
 
   it('filters by `types`', async () => {
-    const ada = await agent(0);
+    const ada = await ctx.agent(0);
     const types = async (t: string[], contains?: string) =>
       (await contacts(ada, { types: t, ...(contains ? { contains } : {}) })).contacts.map(
         (c) => `${c.type}:${c.name}`,
@@ -236,7 +204,7 @@ describe('getPhoneContacts', () => {
   });
 
   it('pages with `limit` and `offset`; `total` counts every match', async () => {
-    const ada = await agent(0);
+    const ada = await ctx.agent(0);
     const all = (await contacts(ada)).contacts.map((c) => c.name);
     expect(all).toHaveLength(10);
     const page = async (offset: number, limit: number) => contacts(ada, { offset, limit });
@@ -269,13 +237,13 @@ describe('getPhoneContacts', () => {
 
   it('returns 50 contacts by default and up to 500 on request', async () => {
     for (let i = 0; i < 60; i++) {
-      await tenants.addPhonebookEntry(dbh.db, {
-        contactCenterId: tenant.ccId,
+      await tenants.addPhonebookEntry(ctx.dbh.db, {
+        contactCenterId: ctx.tenant.ccId,
         name: `Customer ${String(i).padStart(2, '0')}`,
         phoneNumber: `+1212555${String(1000 + i)}`,
       });
     }
-    const ada = await agent(0);
+    const ada = await ctx.agent(0);
     const byDefault = await contacts(ada, { types: ['PhoneBook'] });
     expect(byDefault.total).toBe(63);
     expect(byDefault.contacts).toHaveLength(50);
@@ -290,23 +258,23 @@ describe('getPhoneContacts', () => {
 describe('getQueueStats', () => {
   it('counts waiting calls, longest first, and GET /sim/v1/queues gives the same numbers', async () => {
     // Staffed (a queue nobody staffs sends callers to voicemail) but not available.
-    const ada = await agent(0);
-    const carl = await agent(2);
+    const ada = await ctx.agent(0);
+    const carl = await ctx.agent(2);
     await ada.request('setAgentStatus', { statusId: STATUS.away });
     await carl.request('setAgentStatus', { statusId: STATUS.busy });
-    const t0 = clock.now();
-    const a = await sim.call('+14155550001', tenant.number);
-    clock.advance(10_000);
-    const b = await sim.call('+14155550002', tenant.number);
-    clock.advance(15_000);
-    const c = await sim.call('+14155550003', tenant.number);
-    const billing = await sim.call('+14155550004', billingNumber);
-    clock.advance(15_000);
+    const t0 = ctx.clock.now();
+    const a = await ctx.sim.call('+14155550001', ctx.tenant.number);
+    ctx.clock.advance(10_000);
+    const b = await ctx.sim.call('+14155550002', ctx.tenant.number);
+    ctx.clock.advance(15_000);
+    const c = await ctx.sim.call('+14155550003', ctx.tenant.number);
+    const billing = await ctx.sim.call('+14155550004', billingNumber);
+    ctx.clock.advance(15_000);
 
     const s = await stats(ada);
     expect(Object.keys(s)).toEqual(['Billing', 'Support']);
     expect(s.Support).toEqual({
-      queueId: tenant.queueId,
+      queueId: ctx.tenant.queueId,
       name: 'Support',
       waiting: 3,
       longestWaitSeconds: 40,
@@ -328,7 +296,7 @@ describe('getQueueStats', () => {
     expect(await simStats()).toEqual(Object.values(s));
 
     // The caller of the longest-waiting call hangs up: the next one is the longest.
-    await sim.post(`/calls/${a}/hangup`);
+    await ctx.sim.post(`/calls/${a}/hangup`);
     const after = (await stats(ada)).Support!;
     expect(after.waiting).toBe(2);
     expect(after.longestWaitSeconds).toBe(30);
@@ -336,16 +304,16 @@ describe('getQueueStats', () => {
   });
 
   it('counts available agents (not ringing) and a ringing call as still waiting', async () => {
-    const ada = await agent(0);
-    const grace = await agent(1);
-    const carl = await agent(2);
+    const ada = await ctx.agent(0);
+    const grace = await ctx.agent(1);
+    const carl = await ctx.agent(2);
     for (const x of [ada, grace, carl]) await x.request('setAgentStatus', { statusId: STATUS.available });
     let s = await stats(ada);
     expect(s.Support).toMatchObject({ waiting: 0, availableAgents: 3, estimatedWaitSeconds: 0 });
     expect(s.Billing).toMatchObject({ waiting: 0, availableAgents: 1, estimatedWaitSeconds: 0 });
 
-    const callId = await sim.call('+14155550001', tenant.number);
-    clock.advance(7_000);
+    const callId = await ctx.sim.call('+14155550001', ctx.tenant.number);
+    ctx.clock.advance(7_000);
     s = await stats(ada);
     expect(s.Support).toMatchObject({ waiting: 1, longestWaitSeconds: 7, availableAgents: 2 });
     expect(s.Support!.calls.map((x) => x.callId)).toEqual([callId]);
@@ -353,8 +321,8 @@ describe('getQueueStats', () => {
   });
 
   it('estimates the wait from the last answered calls, the position in line and the staffed members', async () => {
-    const ada = await agent(0);
-    const grace = await agent(1);
+    const ada = await ctx.agent(0);
+    const grace = await ctx.agent(1);
     await ada.request('setAgentStatus', { statusId: STATUS.available });
 
     // Two answered calls that waited 30 s and 90 s: average 60 s.
@@ -370,7 +338,7 @@ describe('getQueueStats', () => {
     expect(s.Billing!.estimatedWaitSeconds).toBe(0);
 
     // One caller waits: the next is second in line → 60 × 2 / 1.
-    const third = await sim.call('+14155550003', tenant.number);
+    const third = await ctx.sim.call('+14155550003', ctx.tenant.number);
     s = await stats(ada);
     expect(s.Support).toMatchObject({ waiting: 1, estimatedWaitSeconds: 120 });
     const queueContact = async () =>
@@ -387,7 +355,7 @@ describe('getQueueStats', () => {
     // Everyone free again and nobody waiting: 0, whatever the history.
     await grace.request('setAgentStatus', { statusId: STATUS.available });
     await grace.waitFor('CALL_STARTED', (e) => e.data.call?.callId === third);
-    await sim.post(`/calls/${third}/hangup`);
+    await ctx.sim.post(`/calls/${third}/hangup`);
     await ada.request('endCall', { callId: second });
     await ada.request('wrapUp', { callId: second });
     s = await stats(ada);
@@ -396,7 +364,7 @@ describe('getQueueStats', () => {
   });
 
   it('averages over the last 20 answered calls only', async () => {
-    const ada = await agent(0);
+    const ada = await ctx.agent(0);
     await ada.request('setAgentStatus', { statusId: STATUS.available });
     // The oldest answered call waited 400 s, the 20 later ones 10 s each.
     let last = '';

@@ -8,6 +8,7 @@ import {
   createTenant,
   startService,
   testDatabase,
+  type CallLike,
   type DatabaseHandle,
   type Running,
   type Tenant,
@@ -22,12 +23,18 @@ export interface Ctx {
   /** Logs in the i-th agent of the tenant. */
   agent(i: number): Promise<AgentClient>;
   supervisor(): Promise<AgentClient>;
+  /** Logs in `username` of `tenant` (another tenant of the same service, say). */
+  login(tenant: Tenant, username: string): Promise<AgentClient>;
+  /** Opens another socket with a session token, replaying from `lastSeq` when given. */
+  connect(token: string, lastSeq?: number): Promise<AgentClient>;
+  /** `c` goes available, an inbound call from `from` rings them and they accept it. */
+  connectedCall(c: AgentClient, from?: string): Promise<{ callId: string; callerId: string; call: CallLike }>;
   /** Advances the clock and runs the timers that became due. */
   advance(ms: number): Promise<void>;
 }
 
 export function useService(
-  options: { agents?: number; settings?: Partial<ContactCenterSettings> } = {},
+  options: { agents?: number; settings?: Partial<ContactCenterSettings>; numberSuffix?: number } = {},
 ): Ctx {
   const clients: AgentClient[] = [];
   const ctx = {} as Ctx;
@@ -38,17 +45,28 @@ export function useService(
     ctx.tenant = await createTenant(ctx.dbh.db, {
       agents: options.agents ?? 3,
       settings: options.settings ?? {},
+      numberSuffix: options.numberSuffix,
     });
     ctx.sim = new Sim(ctx.run);
-    ctx.agent = async (i) => {
-      const c = await AgentClient.login(ctx.run, ctx.tenant, ctx.tenant.agents[i]!.username);
+    ctx.login = async (tenant, username) => {
+      const c = await AgentClient.login(ctx.run, tenant, username);
       clients.push(c);
       return c;
     };
-    ctx.supervisor = async () => {
-      const c = await AgentClient.login(ctx.run, ctx.tenant, ctx.tenant.supervisor.username);
+    ctx.agent = (i) => ctx.login(ctx.tenant, ctx.tenant.agents[i]!.username);
+    ctx.supervisor = () => ctx.login(ctx.tenant, ctx.tenant.supervisor.username);
+    ctx.connect = async (token, lastSeq) => {
+      const c = await AgentClient.connect(ctx.run, token, lastSeq);
       clients.push(c);
       return c;
+    };
+    ctx.connectedCall = async (c, from = '+14155550123') => {
+      await c.goAvailable();
+      const callId = await ctx.sim.call(from, ctx.tenant.number);
+      await c.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
+      const { call } = await c.request<{ call: CallLike }>('acceptCall', { callId });
+      await c.waitFor('CALL_CONNECTED', (e) => e.data.call?.callId === callId);
+      return { callId, callerId: call.participants.find((p) => p.role === 'initial_caller')!.id, call };
     };
     ctx.advance = async (ms) => {
       ctx.clock.advance(ms);

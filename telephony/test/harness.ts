@@ -211,6 +211,51 @@ export class RequestError extends Error {
   }
 }
 
+/** The RequestError `p` is refused with; fails when `what` is accepted. */
+export async function refusal(p: Promise<unknown>, what = 'the request'): Promise<RequestError> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof RequestError) return err;
+    throw err;
+  }
+  throw new Error(`${what} was accepted`);
+}
+
+/** The login body of `username` in `tenant`, with the test password. */
+export function credentials(tenant: Tenant, username: string) {
+  return { orgId: tenant.orgId, contactCenter: tenant.apiName, username, password: TEST_PASSWORD };
+}
+
+/** POST /agent/v1/login with `body` (sent as it is when a string); the status and the parsed reply. */
+export async function postLogin<T = { error?: { code: string; message: string } }>(
+  run: Running,
+  body: unknown,
+  contentType = 'application/json',
+): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${run.baseUrl}/agent/v1/login`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** A user's row as stored. */
+function storedUser(db: Db, userId: string) {
+  return db.selectFrom('users').selectAll().where('id', '=', userId).executeTakeFirstOrThrow();
+}
+
+/** A user's presence state as stored. */
+export async function presenceOf(db: Db, userId: string): Promise<string> {
+  return (await storedUser(db, userId)).presence_state;
+}
+
+/** A user's last event sequence number as stored. */
+export async function eventSeqOf(db: Db, userId: string): Promise<number> {
+  return (await storedUser(db, userId)).event_seq;
+}
+
 /** A connected agent: a real WebSocket speaking the agent API. */
 export class AgentClient {
   readonly events: EventFrame[] = [];
@@ -240,19 +285,9 @@ export class AgentClient {
   }
 
   static async login(run: Running, tenant: Tenant, username: string, lastSeq?: number): Promise<AgentClient> {
-    const res = await fetch(`${run.baseUrl}/agent/v1/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        orgId: tenant.orgId,
-        contactCenter: tenant.apiName,
-        username,
-        password: TEST_PASSWORD,
-      }),
-    });
-    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-    const { token } = (await res.json()) as { token: string };
-    return AgentClient.connect(run, token, lastSeq);
+    const res = await postLogin<{ token: string }>(run, credentials(tenant, username));
+    if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return AgentClient.connect(run, res.body.token, lastSeq);
   }
 
   static async connect(run: Running, token: string, lastSeq?: number): Promise<AgentClient> {
@@ -285,6 +320,11 @@ export class AgentClient {
       });
       this.socket.send(JSON.stringify({ type: 'request', id, method, params }));
     });
+  }
+
+  /** Sends a request that must be refused; resolves with its RequestError. */
+  refuse(method: string, params: unknown = {}): Promise<RequestError> {
+    return refusal(this.request(method, params), `${method} ${JSON.stringify(params)}`);
   }
 
   sendRaw(text: string): void {
@@ -333,6 +373,18 @@ export class AgentClient {
 
   close(): void {
     this.socket.close();
+  }
+
+  /** Waits until the server or the client closed the socket; its close code and reason. */
+  async closed(): Promise<{ code: number; reason: string }> {
+    await this.until(() => this.closedWith !== undefined, 5000, 'the socket to close');
+    return this.closedWith!;
+  }
+
+  /** Closes the socket and waits until it is closed. */
+  async disconnect(): Promise<void> {
+    this.close();
+    await this.closed();
   }
 }
 

@@ -3,49 +3,32 @@
  * (calls, agents, queues, flows, phone book), and another tenant's call looks exactly like a call
  * that does not exist.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import * as tenants from '../src/engine/tenants.ts';
+import { useService } from './context.ts';
 import {
-  AgentClient,
-  ManualClock,
-  RequestError,
   STATUS,
-  Sim,
   TEST_PASSWORD,
   createTenant,
-  startService,
-  testDatabase,
+  eventSeqOf,
+  postLogin,
+  type AgentClient,
   type CallLike,
-  type DatabaseHandle,
-  type Running,
   type Tenant,
 } from './harness.ts';
 
-let dbh: DatabaseHandle;
-let run: Running;
+const ctx = useService({ agents: 2, numberSuffix: 1001, settings: { ringTimeoutSeconds: 20 } });
+/** Two tenants of the same service: A (the service's own) and B. */
 let a: Tenant;
 let b: Tenant;
-let sim: Sim;
-const clients: AgentClient[] = [];
+
+beforeEach(async () => {
+  a = ctx.tenant;
+  b = await createTenant(ctx.dbh.db, { agents: 2, numberSuffix: 2002, settings: { ringTimeoutSeconds: 20 } });
+});
 
 /** A call id that looks real but belongs to nobody. */
 const UNKNOWN_CALL = 'CAxxxxxxxxxxxxxxxxxxxxxxxx';
-
-async function login(tenant: Tenant, username: string): Promise<AgentClient> {
-  const c = await AgentClient.login(run, tenant, username);
-  clients.push(c);
-  return c;
-}
-
-async function refusal(c: AgentClient, method: string, params: unknown): Promise<RequestError> {
-  try {
-    await c.request(method, params);
-  } catch (err) {
-    if (err instanceof RequestError) return err;
-    throw err;
-  }
-  throw new Error(`${method} was accepted`);
-}
 
 /** The error of `method` on `callId`, with the id masked, so that it can be compared with another id's. */
 async function maskedRefusal(
@@ -54,28 +37,19 @@ async function maskedRefusal(
   callId: string,
   extra: Record<string, unknown> = {},
 ): Promise<{ code: string; message: string }> {
-  const err = await refusal(c, method, { callId, ...extra });
+  const err = await c.refuse(method, { callId, ...extra });
   return { code: err.code, message: err.message.replaceAll(callId, '<call>') };
 }
 
 async function callDetail(callId: string): Promise<Record<string, unknown>> {
-  const res = await sim.get(`/calls/${callId}`);
+  const res = await ctx.sim.get(`/calls/${callId}`);
   expect(res.status).toBe(200);
   return res.body;
 }
 
-async function eventSeqOf(userId: string): Promise<number> {
-  const row = await dbh.db
-    .selectFrom('users')
-    .select('event_seq')
-    .where('id', '=', userId)
-    .executeTakeFirstOrThrow();
-  return row.event_seq;
-}
-
 /** Sum of the event sequences of every user of a tenant: grows with every event any of them gets. */
 async function tenantEventCount(tenant: Tenant): Promise<number> {
-  const rows = await dbh.db
+  const rows = await ctx.dbh.db
     .selectFrom('users')
     .select('event_seq')
     .where('contact_center_id', '=', tenant.ccId)
@@ -91,7 +65,7 @@ function pushed(c: AgentClient): Array<Record<string, unknown>> {
 /** B's agent 1 on a connected inbound call; returns the call and the caller's participant id. */
 async function connectedCallInB(b0: AgentClient): Promise<{ callId: string; callerId: string }> {
   await b0.goAvailable();
-  const callId = await sim.call('+14155550101', b.number);
+  const callId = await ctx.sim.call('+14155550101', b.number);
   await b0.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
   await b0.request('acceptCall', { callId });
   await b0.waitFor('CALL_CONNECTED', (e) => e.data.call?.callId === callId);
@@ -99,30 +73,16 @@ async function connectedCallInB(b0: AgentClient): Promise<{ callId: string; call
   return { callId, callerId: caller.find((p) => p.role === 'initial_caller')!.id };
 }
 
-beforeEach(async () => {
-  dbh = testDatabase();
-  run = await startService(dbh.db, { clock: new ManualClock() });
-  a = await createTenant(dbh.db, { agents: 2, numberSuffix: 1001, settings: { ringTimeoutSeconds: 20 } });
-  b = await createTenant(dbh.db, { agents: 2, numberSuffix: 2002, settings: { ringTimeoutSeconds: 20 } });
-  sim = new Sim(run);
-});
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await run.stop();
-  await dbh.destroy();
-});
-
 describe("another tenant's call", () => {
   it('cannot be accepted or declined from another tenant while it rings, and keeps ringing', async () => {
-    const b0 = await login(b, 'agent1');
-    const a0 = await login(a, 'agent1');
+    const b0 = await ctx.login(b, 'agent1');
+    const a0 = await ctx.login(a, 'agent1');
     await b0.goAvailable();
     await a0.goAvailable();
-    const callId = await sim.call('+14155550101', b.number);
+    const callId = await ctx.sim.call('+14155550101', b.number);
     await b0.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
     const before = await callDetail(callId);
-    const bSeq = await eventSeqOf(b.agents[0]!.id);
+    const bSeq = await eventSeqOf(ctx.dbh.db, b.agents[0]!.id);
 
     for (const method of ['acceptCall', 'declineCall']) {
       const unknown = await maskedRefusal(a0, method, UNKNOWN_CALL);
@@ -135,7 +95,7 @@ describe("another tenant's call", () => {
 
     expect(await callDetail(callId)).toEqual(before);
     expect(before).toMatchObject({ state: 'ringing' });
-    expect(await eventSeqOf(b.agents[0]!.id)).toBe(bSeq);
+    expect(await eventSeqOf(ctx.dbh.db, b.agents[0]!.id)).toBe(bSeq);
     expect((await a0.request<{ state: string }>('getAgentStatus')).state).toBe('available');
     expect((await a0.request<{ calls: unknown[] }>('getActiveCalls')).calls).toEqual([]);
     expect(pushed(a0)).toEqual([]);
@@ -146,9 +106,9 @@ describe("another tenant's call", () => {
   });
 
   it('cannot be ended, held, muted, supervised or barged into from another tenant', async () => {
-    const b0 = await login(b, 'agent1');
-    const a0 = await login(a, 'agent1');
-    const boss = await login(a, 'boss');
+    const b0 = await ctx.login(b, 'agent1');
+    const a0 = await ctx.login(a, 'agent1');
+    const boss = await ctx.login(a, 'boss');
     const { callId, callerId } = await connectedCallInB(b0);
     const before = await callDetail(callId);
     const bSeqs = await tenantEventCount(b);
@@ -197,18 +157,18 @@ describe("another tenant's call", () => {
   });
 
   it('cannot be the origin of a callback dial, nor be driven by the desk phone of an agent of another tenant', async () => {
-    const b0 = await login(b, 'agent1');
-    const a0 = await login(a, 'agent1');
+    const b0 = await ctx.login(b, 'agent1');
+    const a0 = await ctx.login(a, 'agent1');
     await a0.goAvailable();
     const { callId } = await connectedCallInB(b0);
     const before = await callDetail(callId);
     const bSeqs = await tenantEventCount(b);
 
-    const unknown = await refusal(a0, 'dial', {
+    const unknown = await a0.refuse('dial', {
       destination: { type: 'phoneNumber', phoneNumber: '+14155550166' },
       callback: { initialCallId: UNKNOWN_CALL },
     });
-    const foreign = await refusal(a0, 'dial', {
+    const foreign = await a0.refuse('dial', {
       destination: { type: 'phoneNumber', phoneNumber: '+14155550166' },
       callback: { initialCallId: callId },
     });
@@ -217,12 +177,12 @@ describe("another tenant's call", () => {
       unknown.message.replaceAll(UNKNOWN_CALL, '<call>'),
     );
     expect(
-      await dbh.db.selectFrom('calls').select('id').where('contact_center_id', '=', a.ccId).execute(),
+      await ctx.dbh.db.selectFrom('calls').select('id').where('contact_center_id', '=', a.ccId).execute(),
     ).toEqual([]);
     expect((await a0.request<{ state: string }>('getAgentStatus')).state).toBe('available');
 
     for (const action of ['hangup', 'hold', 'mute', 'answer']) {
-      const res = await sim.post(`/agents/${a.agents[0]!.id}/deskphone/${action}`, { callId });
+      const res = await ctx.sim.post(`/agents/${a.agents[0]!.id}/deskphone/${action}`, { callId });
       expect(res.status, action).toBe(404);
       expect(res.body).toMatchObject({ error: { code: 'NOT_FOUND' } });
     }
@@ -232,19 +192,19 @@ describe("another tenant's call", () => {
   });
 
   it('is not a legal hold target from a call of our own (its participant is unknown here)', async () => {
-    const b0 = await login(b, 'agent1');
-    const a0 = await login(a, 'agent1');
+    const b0 = await ctx.login(b, 'agent1');
+    const a0 = await ctx.login(a, 'agent1');
     const { callId: bCall, callerId: bCaller } = await connectedCallInB(b0);
     await a0.goAvailable();
-    const aCall = await sim.call('+14155550102', a.number);
+    const aCall = await ctx.sim.call('+14155550102', a.number);
     await a0.waitFor('CALL_STARTED', (e) => e.data.call?.callId === aCall);
     await a0.request('acceptCall', { callId: aCall });
     const beforeB = await callDetail(bCall);
     const beforeA = await callDetail(aCall);
 
-    const err = await refusal(a0, 'hold', { callId: aCall, participantId: bCaller });
+    const err = await a0.refuse('hold', { callId: aCall, participantId: bCaller });
     expect(err.code).toBe('INVALID_PARTICIPANT');
-    const err2 = await refusal(a0, 'removeParticipant', { callId: aCall, participantId: bCaller });
+    const err2 = await a0.refuse('removeParticipant', { callId: aCall, participantId: bCaller });
     expect(err2.code).toBe('INVALID_PARTICIPANT');
     expect(await callDetail(bCall)).toEqual(beforeB);
     expect(await callDetail(aCall)).toEqual(beforeA);
@@ -253,14 +213,14 @@ describe("another tenant's call", () => {
 
 describe("another tenant's agents, queues and flows", () => {
   it('are not valid destinations for dial or addParticipant (INVALID_DESTINATION)', async () => {
-    await tenants.createFlow(dbh.db, {
+    await tenants.createFlow(ctx.dbh.db, {
       contactCenterId: b.ccId,
       devName: 'B_Flow',
       fallbackQueueId: b.queueId,
     });
-    const b1 = await login(b, 'agent2');
+    const b1 = await ctx.login(b, 'agent2');
     await b1.goAvailable();
-    const a0 = await login(a, 'agent1');
+    const a0 = await ctx.login(a, 'agent1');
     await a0.goAvailable();
     const bSeqs = await tenantEventCount(b);
 
@@ -271,11 +231,11 @@ describe("another tenant's agents, queues and flows", () => {
       { type: 'flow', flowName: 'B_Flow' },
     ];
     for (const destination of destinations) {
-      const err = await refusal(a0, 'dial', { destination });
+      const err = await a0.refuse('dial', { destination });
       expect(err.code, JSON.stringify(destination)).toBe('INVALID_DESTINATION');
     }
     expect((await a0.request<{ state: string }>('getAgentStatus')).state).toBe('available');
-    const callsOfA = await dbh.db
+    const callsOfA = await ctx.dbh.db
       .selectFrom('calls')
       .select('id')
       .where('contact_center_id', '=', a.ccId)
@@ -283,14 +243,14 @@ describe("another tenant's agents, queues and flows", () => {
     expect(callsOfA).toEqual([]);
 
     // The same from a connected call of A: nothing is added, the caller is not held.
-    const aCall = await sim.call('+14155550103', a.number);
+    const aCall = await ctx.sim.call('+14155550103', a.number);
     await a0.waitFor('CALL_STARTED', (e) => e.data.call?.callId === aCall);
     await a0.request('acceptCall', { callId: aCall });
     const before = await callDetail(aCall);
     const aEvents = a0.events.length;
     for (const destination of destinations) {
       for (const blind of [false, true]) {
-        const err = await refusal(a0, 'addParticipant', { callId: aCall, destination, blind });
+        const err = await a0.refuse('addParticipant', { callId: aCall, destination, blind });
         expect(err.code, `${JSON.stringify(destination)} blind=${blind}`).toBe('INVALID_DESTINATION');
       }
     }
@@ -305,29 +265,29 @@ describe("another tenant's agents, queues and flows", () => {
   });
 
   it("are absent from the phone book, queue statistics and the supervisor's list of calls", async () => {
-    await tenants.createFlow(dbh.db, {
+    await tenants.createFlow(ctx.dbh.db, {
       contactCenterId: b.ccId,
       devName: 'B_Flow',
       fallbackQueueId: b.queueId,
     });
-    await tenants.addPhonebookEntry(dbh.db, {
+    await tenants.addPhonebookEntry(ctx.dbh.db, {
       contactCenterId: b.ccId,
       name: 'B Partner',
       phoneNumber: '+14155550199',
     });
-    const aFlow = await tenants.createFlow(dbh.db, {
+    const aFlow = await tenants.createFlow(ctx.dbh.db, {
       contactCenterId: a.ccId,
       devName: 'A_Flow',
       fallbackQueueId: a.queueId,
     });
     // B: one connected call and one waiting call; A: one waiting call.
-    const b0 = await login(b, 'agent1');
+    const b0 = await ctx.login(b, 'agent1');
     const { callId: bConnected } = await connectedCallInB(b0);
-    const bWaiting = await sim.call('+14155550104', b.number);
-    const a1 = await login(a, 'agent2');
+    const bWaiting = await ctx.sim.call('+14155550104', b.number);
+    const a1 = await ctx.login(a, 'agent2');
     await a1.request('setAgentStatus', { statusId: STATUS.busy });
-    const aWaiting = await sim.call('+14155550105', a.number);
-    const boss = await login(a, 'boss');
+    const aWaiting = await ctx.sim.call('+14155550105', a.number);
+    const boss = await ctx.login(a, 'boss');
 
     const contacts = await boss.request<{ contacts: Array<{ id: string; type: string }>; total: number }>(
       'getPhoneContacts',
@@ -369,21 +329,21 @@ describe("another tenant's agents, queues and flows", () => {
 
 describe("another tenant's agent status", () => {
   it("cannot be changed by a supervisor of another tenant; the agent's status stays as it was", async () => {
-    const b0 = await login(b, 'agent1');
+    const b0 = await ctx.login(b, 'agent1');
     await b0.goAvailable();
-    const boss = await login(a, 'boss');
+    const boss = await ctx.login(a, 'boss');
     const before = await b0.request<Record<string, unknown>>('getAgentStatus');
-    const bSeq = await eventSeqOf(b.agents[0]!.id);
+    const bSeq = await eventSeqOf(ctx.dbh.db, b.agents[0]!.id);
 
-    const unknown = await refusal(boss, 'setUserStatus', { userId: 'USxxxxxxxxxxxxxxxx', state: 'busy' });
+    const unknown = await boss.refuse('setUserStatus', { userId: 'USxxxxxxxxxxxxxxxx', state: 'busy' });
     for (const state of ['busy', 'offline', 'available']) {
-      const err = await refusal(boss, 'setUserStatus', { userId: b.agents[0]!.id, state, reason: 'Meeting' });
+      const err = await boss.refuse('setUserStatus', { userId: b.agents[0]!.id, state, reason: 'Meeting' });
       expect(err.code).toBe(unknown.code);
       expect(err.code).toBe('INVALID_PARAMS');
     }
     expect(await b0.request('getAgentStatus')).toEqual(before);
     expect(before).toMatchObject({ state: 'available' });
-    expect(await eventSeqOf(b.agents[0]!.id)).toBe(bSeq);
+    expect(await eventSeqOf(ctx.dbh.db, b.agents[0]!.id)).toBe(bSeq);
     expect(pushed(b0)).toEqual([]);
 
     // The same supervisor can change its own tenant's agent.
@@ -398,22 +358,24 @@ describe("another tenant's agent status", () => {
 
 describe("another tenant's events", () => {
   it("never reach this tenant's sockets, through a whole call of the other tenant", async () => {
-    const a0 = await login(a, 'agent1');
-    const a1 = await login(a, 'agent2');
-    const aBoss = await login(a, 'boss');
+    const a0 = await ctx.login(a, 'agent1');
+    const a1 = await ctx.login(a, 'agent2');
+    const aBoss = await ctx.login(a, 'boss');
     await a0.goAvailable();
     await a1.goAvailable();
-    const b0 = await login(b, 'agent1');
-    const bBoss = await login(b, 'boss');
+    const b0 = await ctx.login(b, 'agent1');
+    const bBoss = await ctx.login(b, 'boss');
     const { callId, callerId } = await connectedCallInB(b0);
     await bBoss.request('superviseCall', { callId });
     await bBoss.request('bargeIn', { callId });
     await b0.request('hold', { callId, participantId: callerId });
     await b0.request('resume', { callId, participantId: callerId });
     await b0.request('mute', { callId });
-    await sim.post(`/calls/${callId}/audio-stats`, { stats: [{ inputChannelStats: { packetsCount: 1 } }] });
+    await ctx.sim.post(`/calls/${callId}/audio-stats`, {
+      stats: [{ inputChannelStats: { packetsCount: 1 } }],
+    });
     await bBoss.request('setUserStatus', { userId: b.agents[1]!.id, state: 'busy', reason: 'Training' });
-    expect((await sim.post(`/calls/${callId}/hangup`)).status).toBe(200);
+    expect((await ctx.sim.post(`/calls/${callId}/hangup`)).status).toBe(200);
     await b0.waitFor('HANGUP', (e) => e.data.call?.callId === callId);
     await b0.request('wrapUp', { callId });
     await b0.waitFor('WRAP_UP_ENDED');
@@ -426,7 +388,7 @@ describe("another tenant's events", () => {
       expect(c.events).toEqual([]);
     }
     expect(await tenantEventCount(a)).toBe(0);
-    const aRows = await dbh.db
+    const aRows = await ctx.dbh.db
       .selectFrom('agent_events')
       .innerJoin('users', 'users.id', 'agent_events.user_id')
       .select('agent_events.data_json')
@@ -442,20 +404,21 @@ describe('login', () => {
       [a.orgId, b.apiName],
       [b.orgId, a.apiName],
     ]) {
-      const res = await fetch(`${run.baseUrl}/agent/v1/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ orgId: org, contactCenter: cc, username: 'agent1', password: TEST_PASSWORD }),
+      const res = await postLogin(ctx.run, {
+        orgId: org,
+        contactCenter: cc,
+        username: 'agent1',
+        password: TEST_PASSWORD,
       });
       expect(res.status).toBe(401);
-      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('AUTHENTICATION_ERROR');
+      expect(res.body.error?.code).toBe('AUTHENTICATION_ERROR');
     }
-    const sessions = await dbh.db.selectFrom('sessions').select('id').execute();
+    const sessions = await ctx.dbh.db.selectFrom('sessions').select('id').execute();
     expect(sessions).toEqual([]);
     // The right pairs work.
-    const ok = await login(a, 'agent1');
+    const ok = await ctx.login(a, 'agent1');
     expect(ok.userId).toBe(a.agents[0]!.id);
-    const okB = await login(b, 'agent1');
+    const okB = await ctx.login(b, 'agent1');
     expect(okB.userId).toBe(b.agents[0]!.id);
   });
 });

@@ -173,11 +173,7 @@ describe('the phone network', () => {
 
   it('stores transcripts and the recording, and pushes audio stats to the agent', async () => {
     const a = await ctx.agent(0);
-    await a.goAvailable();
-    const callId = await ctx.sim.call('+14155551234', ctx.tenant.number);
-    await a.waitFor('CALL_STARTED');
-    const { call } = await a.request<{ call: CallLike }>('acceptCall', { callId });
-    const caller = call.participants.find((p) => p.role === 'initial_caller')!.id;
+    const { callId, callerId: caller } = await ctx.connectedCall(a, '+14155551234');
     await ctx.sim.post(`/calls/${callId}/transcript`, {
       participantId: caller,
       speaker: 'END_USER',

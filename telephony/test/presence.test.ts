@@ -1,20 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as tenants from '../src/engine/tenants.ts';
 import type { PresenceRule } from '../src/domain/presenceRules.ts';
-import {
-  AgentClient,
-  ManualClock,
-  RequestError,
-  STATUS,
-  Sim,
-  createTenant,
-  startService,
-  testDatabase,
-  type DatabaseHandle,
-  type EventFrame,
-  type Running,
-  type Tenant,
-} from './harness.ts';
+import { useService } from './context.ts';
+import { STATUS, refusal, type AgentClient, type EventFrame } from './harness.ts';
 
 interface AgentStatus {
   state: string;
@@ -24,24 +12,7 @@ interface AgentStatus {
   nextState: { state: string; reason: string | null } | null;
 }
 
-let dbh: DatabaseHandle;
-let run: Running;
-let tenant: Tenant;
-let sim: Sim;
-let clock: ManualClock;
-const clients: AgentClient[] = [];
-
-async function agent(i: number): Promise<AgentClient> {
-  const c = await AgentClient.login(run, tenant, tenant.agents[i]!.username);
-  clients.push(c);
-  return c;
-}
-
-async function supervisor(): Promise<AgentClient> {
-  const c = await AgentClient.login(run, tenant, tenant.supervisor.username);
-  clients.push(c);
-  return c;
-}
+const ctx = useService({ agents: 3, settings: { ringTimeoutSeconds: 20 } });
 
 function status(c: AgentClient): Promise<AgentStatus> {
   return c.request<AgentStatus>('getAgentStatus');
@@ -51,18 +22,8 @@ function setStatus(c: AgentClient, statusId: string, extra: Record<string, unkno
   return c.request<AgentStatus>('setAgentStatus', { statusId, ...extra });
 }
 
-async function refusal(p: Promise<unknown>): Promise<RequestError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof RequestError) return err;
-    throw err;
-  }
-  throw new Error('expected the request to be refused');
-}
-
 function rule(ccId: string, name: string, r: PresenceRule): Promise<string> {
-  return tenants.createPresenceRule(dbh.db, { contactCenterId: ccId, name, rule: r });
+  return tenants.createPresenceRule(ctx.dbh.db, { contactCenterId: ccId, name, rule: r });
 }
 
 function named(c: AgentClient, name: string): EventFrame[] {
@@ -78,23 +39,9 @@ async function flush(c: AgentClient): Promise<void> {
   await status(c);
 }
 
-beforeEach(async () => {
-  dbh = testDatabase();
-  clock = new ManualClock();
-  run = await startService(dbh.db, { clock });
-  tenant = await createTenant(dbh.db, { agents: 3, settings: { ringTimeoutSeconds: 20 } });
-  sim = new Sim(run);
-});
-
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.close();
-  await run.stop();
-  await dbh.destroy();
-});
-
 describe('setAgentStatus / getAgentStatus (default mapping)', () => {
   it('maps each Salesforce status, keeps the time in state, and reports the status back', async () => {
-    const ada = await agent(0);
+    const ada = await ctx.agent(0);
     expect(await status(ada)).toMatchObject({
       state: 'offline',
       reason: null,
@@ -102,7 +49,7 @@ describe('setAgentStatus / getAgentStatus (default mapping)', () => {
       nextState: null,
     });
 
-    const t0 = clock.now();
+    const t0 = ctx.clock.now();
     expect(await setStatus(ada, STATUS.available)).toEqual({
       state: 'available',
       reason: null,
@@ -111,10 +58,10 @@ describe('setAgentStatus / getAgentStatus (default mapping)', () => {
       nextState: null,
     });
 
-    clock.advance(90_000);
+    ctx.clock.advance(90_000);
     expect((await status(ada)).since).toBe(t0);
 
-    const t1 = clock.now();
+    const t1 = ctx.clock.now();
     expect(await setStatus(ada, STATUS.away)).toEqual({
       state: 'busy',
       reason: 'Away',
@@ -124,10 +71,10 @@ describe('setAgentStatus / getAgentStatus (default mapping)', () => {
     });
 
     // Picking the same status again is no change: the time in state goes on.
-    clock.advance(10_000);
+    ctx.clock.advance(10_000);
     expect((await setStatus(ada, STATUS.away)).since).toBe(t1);
 
-    clock.advance(5_000);
+    ctx.clock.advance(5_000);
     expect(await setStatus(ada, STATUS.busy)).toMatchObject({
       state: 'busy',
       reason: 'Busy',
@@ -136,7 +83,7 @@ describe('setAgentStatus / getAgentStatus (default mapping)', () => {
     });
 
     // An id the contact center does not know, with its name: busy with that name.
-    clock.advance(1_000);
+    ctx.clock.advance(1_000);
     expect(await setStatus(ada, '0N5xx0000009XYZ', { statusName: 'Away' })).toMatchObject({
       state: 'busy',
       reason: 'Away',
@@ -144,7 +91,7 @@ describe('setAgentStatus / getAgentStatus (default mapping)', () => {
       salesforceStatusId: STATUS.away,
     });
 
-    clock.advance(1_000);
+    ctx.clock.advance(1_000);
     expect(await setStatus(ada, STATUS.offline)).toEqual({
       state: 'offline',
       reason: null,
@@ -158,26 +105,23 @@ describe('setAgentStatus / getAgentStatus (default mapping)', () => {
   });
 
   it('refuses an unknown status id without a name with INVALID_AGENT_STATUS and changes nothing', async () => {
-    const ada = await agent(0);
+    const ada = await ctx.agent(0);
     await setStatus(ada, STATUS.away);
     const before = await status(ada);
-    clock.advance(30_000);
+    ctx.clock.advance(30_000);
     const err = await refusal(setStatus(ada, 'NO_SUCH_STATUS'));
     expect(err.code).toBe('INVALID_AGENT_STATUS');
     expect(await status(ada)).toEqual(before);
 
     // Nor is the refused status enqueued during a call.
-    await setStatus(ada, STATUS.available);
-    const callId = await sim.call('+14155550001', tenant.number);
-    await ada.waitFor('CALL_STARTED');
-    await ada.request('acceptCall', { callId });
+    await ctx.connectedCall(ada, '+14155550001');
     const err2 = await refusal(setStatus(ada, 'NO_SUCH_STATUS', { enqueueNextState: true }));
     expect(err2.code).toBe('INVALID_AGENT_STATUS');
     expect(await status(ada)).toMatchObject({ state: 'on_call', nextState: { state: 'available' } });
   });
 
   it('follows the statuses the connector stores with setPresenceStatuses', async () => {
-    const ada = await agent(0);
+    const ada = await ctx.agent(0);
     const res = await ada.request<{ count: number }>('setPresenceStatuses', {
       statuses: [
         { statusId: '0', statusName: 'Offline', hasChannels: false, isOffline: true },
@@ -210,9 +154,9 @@ describe('the presence rule in force', () => {
   }
 
   it('user > group (first by name with a rule) > contact center > defaults', async () => {
-    const ada = await agent(0);
-    const grace = await agent(1);
-    const adaId = tenant.agents[0]!.id;
+    const ada = await ctx.agent(0);
+    const grace = await ctx.agent(1);
+    const adaId = ctx.tenant.agents[0]!.id;
 
     const expectAway = async (c: AgentClient, reason: string, sfId: string) =>
       expect(await setStatus(c, STATUS.away)).toMatchObject({
@@ -223,46 +167,50 @@ describe('the presence rule in force', () => {
 
     await expectAway(ada, 'Away', STATUS.away);
 
-    const ccRule = await rule(tenant.ccId, 'cc', labelled('cc'));
-    await tenants.assignPresenceRule(dbh.db, ccRule, { type: 'contactCenter', id: tenant.ccId });
+    const ccRule = await rule(ctx.tenant.ccId, 'cc', labelled('cc'));
+    await tenants.assignPresenceRule(ctx.dbh.db, ccRule, { type: 'contactCenter', id: ctx.tenant.ccId });
     await expectAway(ada, 'cc', 'PUB_cc');
 
     // Groups: created out of name order; the first by name has no rule and does not count.
-    const ruleB = await rule(tenant.ccId, 'B', labelled('teamB'));
-    const ruleA = await rule(tenant.ccId, 'A', labelled('teamA'));
-    const bravo = await tenants.createGroup(dbh.db, {
-      contactCenterId: tenant.ccId,
+    const ruleB = await rule(ctx.tenant.ccId, 'B', labelled('teamB'));
+    const ruleA = await rule(ctx.tenant.ccId, 'A', labelled('teamA'));
+    const bravo = await tenants.createGroup(ctx.dbh.db, {
+      contactCenterId: ctx.tenant.ccId,
       name: 'Bravo',
       userIds: [adaId],
     });
-    const alpha = await tenants.createGroup(dbh.db, {
-      contactCenterId: tenant.ccId,
+    const alpha = await tenants.createGroup(ctx.dbh.db, {
+      contactCenterId: ctx.tenant.ccId,
       name: 'Alpha',
       userIds: [adaId],
     });
-    await tenants.createGroup(dbh.db, { contactCenterId: tenant.ccId, name: 'Aardvark', userIds: [adaId] });
-    await tenants.assignPresenceRule(dbh.db, ruleB, { type: 'group', id: bravo });
+    await tenants.createGroup(ctx.dbh.db, {
+      contactCenterId: ctx.tenant.ccId,
+      name: 'Aardvark',
+      userIds: [adaId],
+    });
+    await tenants.assignPresenceRule(ctx.dbh.db, ruleB, { type: 'group', id: bravo });
     await expectAway(ada, 'teamB', 'PUB_teamB');
-    await tenants.assignPresenceRule(dbh.db, ruleA, { type: 'group', id: alpha });
+    await tenants.assignPresenceRule(ctx.dbh.db, ruleA, { type: 'group', id: alpha });
     await expectAway(ada, 'teamA', 'PUB_teamA');
 
-    const userRule = await rule(tenant.ccId, 'user', labelled('user'));
-    await tenants.assignPresenceRule(dbh.db, userRule, { type: 'user', id: adaId });
+    const userRule = await rule(ctx.tenant.ccId, 'user', labelled('user'));
+    await tenants.assignPresenceRule(ctx.dbh.db, userRule, { type: 'user', id: adaId });
     await expectAway(ada, 'user', 'PUB_user');
     // The publisher side follows the rule in force at read time.
-    await tenants.assignPresenceRule(dbh.db, null, { type: 'user', id: adaId });
+    await tenants.assignPresenceRule(ctx.dbh.db, null, { type: 'user', id: adaId });
     expect(await status(ada)).toMatchObject({ reason: 'user', salesforceStatusId: 'PUB_teamA' });
     await expectAway(ada, 'teamA', 'PUB_teamA');
 
     // Grace is in no group: the contact center's rule.
     await expectAway(grace, 'cc', 'PUB_cc');
-    await tenants.assignPresenceRule(dbh.db, null, { type: 'contactCenter', id: tenant.ccId });
+    await tenants.assignPresenceRule(ctx.dbh.db, null, { type: 'contactCenter', id: ctx.tenant.ccId });
     await expectAway(grace, 'Away', STATUS.away);
   });
 
   it("a rule's exact publisher row (state + reason) beats its general row", async () => {
-    const ada = await agent(0);
-    const r = await rule(tenant.ccId, 'exact', {
+    const ada = await ctx.agent(0);
+    const r = await rule(ctx.tenant.ccId, 'exact', {
       subscriber: [
         { statusId: STATUS.away, state: 'busy', reason: 'Lunch' },
         { statusId: STATUS.busy, state: 'busy', reason: 'Meeting' },
@@ -273,7 +221,7 @@ describe('the presence rule in force', () => {
         { state: 'available', statusId: 'SF_CHATS' },
       ],
     });
-    await tenants.assignPresenceRule(dbh.db, r, { type: 'contactCenter', id: tenant.ccId });
+    await tenants.assignPresenceRule(ctx.dbh.db, r, { type: 'contactCenter', id: ctx.tenant.ccId });
     expect(await setStatus(ada, STATUS.away)).toMatchObject({
       reason: 'Lunch',
       salesforceStatusId: STATUS.away,
@@ -291,17 +239,14 @@ describe('the presence rule in force', () => {
 
 describe("after a call (the spec's status table: infinite wrap-up)", () => {
   it('stays in after_call_work, not routable, until setAgentStatus Available (closing the Voice Call tab)', async () => {
-    const ada = await agent(0);
-    await setStatus(ada, STATUS.available);
-    const first = await sim.call('+14155550001', tenant.number);
-    await ada.waitFor('CALL_STARTED');
-    await ada.request('acceptCall', { callId: first });
+    const ada = await ctx.agent(0);
+    const { callId: first } = await ctx.connectedCall(ada, '+14155550001');
     expect(await status(ada)).toMatchObject({ state: 'on_call', salesforceStatusId: null });
 
-    clock.advance(60_000);
+    ctx.clock.advance(60_000);
     await ada.request('endCall', { callId: first });
     await ada.waitFor('AFTER_CALL_WORK_STARTED');
-    const ended = clock.now();
+    const ended = ctx.clock.now();
     expect(await status(ada)).toEqual({
       state: 'after_call_work',
       reason: null,
@@ -310,15 +255,14 @@ describe("after a call (the spec's status table: infinite wrap-up)", () => {
       nextState: { state: 'available', reason: null },
     });
 
-    const second = await sim.call('+14155550002', tenant.number);
-    clock.advance(300_000);
-    await run.service.scheduler.runDue();
+    const second = await ctx.sim.call('+14155550002', ctx.tenant.number);
+    await ctx.advance(300_000);
     await flush(ada);
     expect(offersOf(ada, second)).toHaveLength(0);
-    expect((await sim.get<{ state: string }>(`/calls/${second}`)).body.state).toBe('queued');
+    expect((await ctx.sim.get<{ state: string }>(`/calls/${second}`)).body.state).toBe('queued');
 
     const after = await setStatus(ada, STATUS.available);
-    expect(after).toMatchObject({ state: 'available', since: clock.now(), nextState: null });
+    expect(after).toMatchObject({ state: 'available', since: ctx.clock.now(), nextState: null });
     await ada.waitFor('WRAP_UP_ENDED', (e) => e.data.callId === first);
     const offer = await ada.waitFor('CALL_STARTED', (e) => e.data.call?.callId === second);
     expect(offer.data.call?.state).toBe('ringing');
@@ -326,14 +270,14 @@ describe("after a call (the spec's status table: infinite wrap-up)", () => {
   });
 
   it('after an outbound call too: not routable during the call and its after-call work', async () => {
-    const ada = await agent(0);
+    const ada = await ctx.agent(0);
     await setStatus(ada, STATUS.available);
     const { call } = await ada.request<{ call: { callId: string } }>('dial', {
       destination: { type: 'phoneNumber', phoneNumber: '+14155550009' },
     });
     expect(await status(ada)).toMatchObject({ state: 'on_call' });
-    const inbound = await sim.call('+14155550003', tenant.number);
-    await sim.post(`/calls/${call.callId}/answer`);
+    const inbound = await ctx.sim.call('+14155550003', ctx.tenant.number);
+    await ctx.sim.post(`/calls/${call.callId}/answer`);
     await ada.request('endCall', { callId: call.callId });
     await ada.waitFor('AFTER_CALL_WORK_STARTED');
     await flush(ada);
@@ -344,19 +288,16 @@ describe("after a call (the spec's status table: infinite wrap-up)", () => {
   });
 
   it('a status other than Available during after-call work ends it into that status', async () => {
-    const ada = await agent(0);
-    await setStatus(ada, STATUS.available);
-    const first = await sim.call('+14155550001', tenant.number);
-    await ada.waitFor('CALL_STARTED');
-    await ada.request('acceptCall', { callId: first });
+    const ada = await ctx.agent(0);
+    const { callId: first } = await ctx.connectedCall(ada, '+14155550001');
     await ada.request('endCall', { callId: first });
-    const second = await sim.call('+14155550002', tenant.number);
+    const second = await ctx.sim.call('+14155550002', ctx.tenant.number);
 
-    clock.advance(5_000);
+    ctx.clock.advance(5_000);
     expect(await setStatus(ada, STATUS.away)).toEqual({
       state: 'busy',
       reason: 'Away',
-      since: clock.now(),
+      since: ctx.clock.now(),
       salesforceStatusId: STATUS.away,
       nextState: null,
     });
@@ -368,14 +309,11 @@ describe("after a call (the spec's status table: infinite wrap-up)", () => {
 
 describe('enqueueNextState', () => {
   it('during a call: stored as nextState, applied when after-call work ends', async () => {
-    const ada = await agent(0);
-    await setStatus(ada, STATUS.available);
-    const first = await sim.call('+14155550001', tenant.number);
-    await ada.waitFor('CALL_STARTED');
-    await ada.request('acceptCall', { callId: first });
-    const onCallSince = clock.now();
+    const ada = await ctx.agent(0);
+    const { callId: first } = await ctx.connectedCall(ada, '+14155550001');
+    const onCallSince = ctx.clock.now();
 
-    clock.advance(10_000);
+    ctx.clock.advance(10_000);
     expect(await setStatus(ada, STATUS.away, { enqueueNextState: true })).toEqual({
       state: 'on_call',
       reason: null,
@@ -388,7 +326,7 @@ describe('enqueueNextState', () => {
       nextState: { state: 'busy', reason: 'Away' },
     });
 
-    clock.advance(10_000);
+    ctx.clock.advance(10_000);
     await ada.request('endCall', { callId: first });
     await ada.waitFor('AFTER_CALL_WORK_STARTED');
     expect(await status(ada)).toMatchObject({
@@ -396,13 +334,13 @@ describe('enqueueNextState', () => {
       nextState: { state: 'busy', reason: 'Away' },
     });
 
-    const second = await sim.call('+14155550002', tenant.number);
-    clock.advance(10_000);
+    const second = await ctx.sim.call('+14155550002', ctx.tenant.number);
+    ctx.clock.advance(10_000);
     const wrapped = await ada.request<AgentStatus>('wrapUp', { callId: first });
     expect(wrapped).toEqual({
       state: 'busy',
       reason: 'Away',
-      since: clock.now(),
+      since: ctx.clock.now(),
       salesforceStatusId: STATUS.away,
       nextState: null,
     });
@@ -413,11 +351,8 @@ describe('enqueueNextState', () => {
   });
 
   it('during after-call work: stored, the agent stays in after-call work until wrapUp', async () => {
-    const ada = await agent(0);
-    await setStatus(ada, STATUS.available);
-    const first = await sim.call('+14155550001', tenant.number);
-    await ada.waitFor('CALL_STARTED');
-    await ada.request('acceptCall', { callId: first });
+    const ada = await ctx.agent(0);
+    const { callId: first } = await ctx.connectedCall(ada, '+14155550001');
     await ada.request('endCall', { callId: first });
     await ada.waitFor('AFTER_CALL_WORK_STARTED');
 
@@ -433,7 +368,7 @@ describe('enqueueNextState', () => {
   });
 
   it('without an ongoing call it applies at once', async () => {
-    const ada = await agent(0);
+    const ada = await ctx.agent(0);
     expect(await setStatus(ada, STATUS.away, { enqueueNextState: true })).toMatchObject({
       state: 'busy',
       reason: 'Away',
@@ -444,10 +379,10 @@ describe('enqueueNextState', () => {
 
 describe('changes made on our side are pushed to Salesforce (SET_AGENT_STATUS)', () => {
   it('a supervisor forcing an agent offline pushes the mapped status "0" to that agent', async () => {
-    const ada = await agent(0);
-    const boss = await supervisor();
+    const ada = await ctx.agent(0);
+    const boss = await ctx.supervisor();
     await setStatus(ada, STATUS.available);
-    clock.advance(5_000);
+    ctx.clock.advance(5_000);
 
     const result = await boss.request<AgentStatus>('setUserStatus', {
       userId: ada.userId,
@@ -456,7 +391,7 @@ describe('changes made on our side are pushed to Salesforce (SET_AGENT_STATUS)',
     expect(result).toEqual({
       state: 'offline',
       reason: null,
-      since: clock.now(),
+      since: ctx.clock.now(),
       salesforceStatusId: '0',
       nextState: null,
     });
@@ -476,8 +411,8 @@ describe('changes made on our side are pushed to Salesforce (SET_AGENT_STATUS)',
   });
 
   it("an agent cannot set another agent's status", async () => {
-    const ada = await agent(0);
-    const grace = await agent(1);
+    const ada = await ctx.agent(0);
+    const grace = await ctx.agent(1);
     const err = await refusal(ada.request('setUserStatus', { userId: grace.userId, state: 'offline' }));
     expect(err.code).toBe('CAN_NOT_SET_AGENT_STATUS');
     expect(await status(grace)).toMatchObject({ state: 'offline' });
@@ -486,25 +421,22 @@ describe('changes made on our side are pushed to Salesforce (SET_AGENT_STATUS)',
   });
 
   it('forcing offline an agent whose phone rings withdraws the offer (FailedConnectAgent)', async () => {
-    const ada = await agent(0);
-    const boss = await supervisor();
+    const ada = await ctx.agent(0);
+    const boss = await ctx.supervisor();
     await setStatus(ada, STATUS.available);
-    const callId = await sim.call('+14155550001', tenant.number);
+    const callId = await ctx.sim.call('+14155550001', ctx.tenant.number);
     await ada.waitFor('CALL_STARTED');
     await boss.request('setUserStatus', { userId: ada.userId, state: 'offline' });
     const hangup = await ada.waitFor('HANGUP');
     expect(hangup.data).toMatchObject({ reason: 'error', agentStatus: 'FailedConnectAgent' });
     await ada.waitFor('SET_AGENT_STATUS', (e) => (e.data.status as AgentStatus).salesforceStatusId === '0');
-    expect((await sim.get<{ state: string }>(`/calls/${callId}`)).body.state).toBe('queued');
+    expect((await ctx.sim.get<{ state: string }>(`/calls/${callId}`)).body.state).toBe('queued');
   });
 
   it('forcing a status during a call is applied (and pushed) when after-call work ends', async () => {
-    const ada = await agent(0);
-    const boss = await supervisor();
-    await setStatus(ada, STATUS.available);
-    const callId = await sim.call('+14155550001', tenant.number);
-    await ada.waitFor('CALL_STARTED');
-    await ada.request('acceptCall', { callId });
+    const ada = await ctx.agent(0);
+    const boss = await ctx.supervisor();
+    const { callId } = await ctx.connectedCall(ada, '+14155550001');
     expect(
       await boss.request<AgentStatus>('setUserStatus', { userId: ada.userId, state: 'offline' }),
     ).toMatchObject({ state: 'on_call', nextState: { state: 'offline', reason: null } });
@@ -518,7 +450,7 @@ describe('changes made on our side are pushed to Salesforce (SET_AGENT_STATUS)',
   });
 
   it('a scheduled break: busy with the mapped status, back to available after the minutes', async () => {
-    const ada = await agent(0);
+    const ada = await ctx.agent(0);
     await ada.request('setPresenceStatuses', {
       statuses: [
         { statusId: '0', statusName: 'Offline', hasChannels: false, isOffline: true },
@@ -529,10 +461,10 @@ describe('changes made on our side are pushed to Salesforce (SET_AGENT_STATUS)',
     });
     await setStatus(ada, STATUS.available);
 
-    const res = await sim.post(`/agents/${ada.userId}/break`, { minutes: 15 });
+    const res = await ctx.sim.post(`/agents/${ada.userId}/break`, { minutes: 15 });
     expect(res.status).toBe(200);
-    const start = clock.now();
-    await run.service.scheduler.runDue();
+    const start = ctx.clock.now();
+    await ctx.run.service.scheduler.runDue();
     const busy = await ada.waitFor('SET_AGENT_STATUS');
     expect(busy.data.status).toEqual({
       state: 'busy',
@@ -543,16 +475,14 @@ describe('changes made on our side are pushed to Salesforce (SET_AGENT_STATUS)',
     });
 
     // A call during the break waits.
-    const callId = await sim.call('+14155550001', tenant.number);
-    clock.advance(15 * 60_000 - 1_000);
-    await run.service.scheduler.runDue();
+    const callId = await ctx.sim.call('+14155550001', ctx.tenant.number);
+    await ctx.advance(15 * 60_000 - 1_000);
     await flush(ada);
     expect(named(ada, 'SET_AGENT_STATUS')).toHaveLength(1);
     expect(offersOf(ada, callId)).toHaveLength(0);
     expect(await status(ada)).toMatchObject({ state: 'busy', reason: 'Break' });
 
-    clock.advance(1_000);
-    await run.service.scheduler.runDue();
+    await ctx.advance(1_000);
     const back = await ada.waitFor('SET_AGENT_STATUS', () => true, ada.events.indexOf(busy) + 1);
     expect(back.data.status).toEqual({
       state: 'available',
@@ -565,14 +495,13 @@ describe('changes made on our side are pushed to Salesforce (SET_AGENT_STATUS)',
   });
 
   it('a break the agent left early does not bring them back to available', async () => {
-    const ada = await agent(0);
+    const ada = await ctx.agent(0);
     await setStatus(ada, STATUS.available);
-    await sim.post(`/agents/${ada.userId}/break`, { minutes: 5, reason: 'Coffee' });
-    await run.service.scheduler.runDue();
+    await ctx.sim.post(`/agents/${ada.userId}/break`, { minutes: 5, reason: 'Coffee' });
+    await ctx.run.service.scheduler.runDue();
     await ada.waitFor('SET_AGENT_STATUS');
     await setStatus(ada, STATUS.offline);
-    clock.advance(5 * 60_000);
-    await run.service.scheduler.runDue();
+    await ctx.advance(5 * 60_000);
     await flush(ada);
     expect(named(ada, 'SET_AGENT_STATUS')).toHaveLength(1);
     expect(await status(ada)).toMatchObject({ state: 'offline' });
@@ -581,23 +510,21 @@ describe('changes made on our side are pushed to Salesforce (SET_AGENT_STATUS)',
 
 describe('missed and declined offers', () => {
   it('a missed call (ring timeout): HANGUP MissedCallAgent, the agent busy "Missed call", pushed', async () => {
-    const r = await rule(tenant.ccId, 'missed', {
+    const r = await rule(ctx.tenant.ccId, 'missed', {
       subscriber: [],
       publisher: [{ state: 'busy', reason: 'Missed call', statusId: STATUS.away }],
     });
-    await tenants.assignPresenceRule(dbh.db, r, { type: 'contactCenter', id: tenant.ccId });
-    const ada = await agent(0);
+    await tenants.assignPresenceRule(ctx.dbh.db, r, { type: 'contactCenter', id: ctx.tenant.ccId });
+    const ada = await ctx.agent(0);
     await setStatus(ada, STATUS.available);
-    const callId = await sim.call('+14155550001', tenant.number);
+    const callId = await ctx.sim.call('+14155550001', ctx.tenant.number);
     await ada.waitFor('CALL_STARTED');
 
-    clock.advance(19_999);
-    await run.service.scheduler.runDue();
+    await ctx.advance(19_999);
     await flush(ada);
     expect(named(ada, 'HANGUP')).toHaveLength(0);
 
-    clock.advance(1);
-    await run.service.scheduler.runDue();
+    await ctx.advance(1);
     const hangup = await ada.waitFor('HANGUP');
     expect(hangup.data).toMatchObject({
       reason: 'error',
@@ -609,7 +536,7 @@ describe('missed and declined offers', () => {
     expect(pushed.data.status).toEqual({
       state: 'busy',
       reason: 'Missed call',
-      since: clock.now(),
+      since: ctx.clock.now(),
       salesforceStatusId: STATUS.away,
       nextState: null,
     });
@@ -617,37 +544,36 @@ describe('missed and declined offers', () => {
     expect(await status(ada)).toMatchObject({ state: 'busy', reason: 'Missed call' });
 
     // The call waits again; the agent gets it when available again.
-    expect((await sim.get<{ state: string }>(`/calls/${callId}`)).body.state).toBe('queued');
+    expect((await ctx.sim.get<{ state: string }>(`/calls/${callId}`)).body.state).toBe('queued');
     await setStatus(ada, STATUS.available);
     await ada.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId, ada.events.indexOf(hangup));
   });
 
   it('a missed call goes to the next agent; the one who missed it is not offered it again first', async () => {
-    const ada = await agent(0);
-    const grace = await agent(1);
+    const ada = await ctx.agent(0);
+    const grace = await ctx.agent(1);
     await setStatus(ada, STATUS.available);
-    clock.advance(1_000);
+    ctx.clock.advance(1_000);
     await setStatus(grace, STATUS.available);
-    const callId = await sim.call('+14155550001', tenant.number);
+    const callId = await ctx.sim.call('+14155550001', ctx.tenant.number);
     await ada.waitFor('CALL_STARTED');
-    clock.advance(20_000);
-    await run.service.scheduler.runDue();
+    await ctx.advance(20_000);
     await ada.waitFor('HANGUP');
     await grace.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
     expect(await status(ada)).toMatchObject({ state: 'busy', reason: 'Missed call' });
   });
 
   it('a declined call: HANGUP DeclinedByAgent, the agent stays available and gets the next call', async () => {
-    const ada = await agent(0);
-    const grace = await agent(1);
+    const ada = await ctx.agent(0);
+    const grace = await ctx.agent(1);
     await setStatus(ada, STATUS.available);
-    const adaSince = clock.now();
-    clock.advance(1_000);
+    const adaSince = ctx.clock.now();
+    ctx.clock.advance(1_000);
     await setStatus(grace, STATUS.available);
-    const callId = await sim.call('+14155550001', tenant.number);
+    const callId = await ctx.sim.call('+14155550001', ctx.tenant.number);
     await ada.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
 
-    clock.advance(3_000);
+    ctx.clock.advance(3_000);
     await ada.request('declineCall', { callId });
     const hangup = await ada.waitFor('HANGUP');
     expect(hangup.data).toMatchObject({
@@ -665,7 +591,7 @@ describe('missed and declined offers', () => {
     expect(named(ada, 'SET_AGENT_STATUS')).toHaveLength(0);
     await grace.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
 
-    const next = await sim.call('+14155550002', tenant.number);
+    const next = await ctx.sim.call('+14155550002', ctx.tenant.number);
     await ada.waitFor('CALL_STARTED', (e) => e.data.call?.callId === next);
   });
 });

@@ -41,14 +41,9 @@ async function reconnect(token: string, lastSeq?: number): Promise<AgentClient> 
   return c;
 }
 
-async function disconnect(c: AgentClient): Promise<void> {
-  c.close();
-  await c.until(() => c.closedWith !== undefined, 5000, 'close');
-}
-
 /** Stops the service, closes the database, opens it again and starts a new service on it. */
 async function restart(): Promise<void> {
-  for (const c of clients.splice(0)) await disconnect(c);
+  for (const c of clients.splice(0)) await c.disconnect();
   await run!.stop();
   await db.destroy();
   db = reopened = dbh.reopen();

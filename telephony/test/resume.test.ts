@@ -4,21 +4,10 @@
  * a client without `lastSeq` reloads its state with getActiveCalls / getAgentStatus.
  */
 import WebSocket from 'ws';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type * as Events from '../src/engine/events.ts';
-import {
-  AgentClient,
-  ManualClock,
-  Sim,
-  createTenant,
-  startService,
-  testDatabase,
-  type CallLike,
-  type DatabaseHandle,
-  type EventFrame,
-  type Running,
-  type Tenant,
-} from './harness.ts';
+import { useService } from './context.ts';
+import { eventSeqOf, type AgentClient, type CallLike, type EventFrame } from './harness.ts';
 
 /** Test hooks around the replay read of the socket's hello (see the interleaving test). */
 const replayHooks = vi.hoisted(() => ({
@@ -39,28 +28,7 @@ vi.mock('../src/engine/events.ts', async (importOriginal) => {
   };
 });
 
-let dbh: DatabaseHandle;
-let run: Running;
-let tenant: Tenant;
-let sim: Sim;
-const clients: AgentClient[] = [];
-
-async function connect(token: string, lastSeq?: number): Promise<AgentClient> {
-  const c = await AgentClient.connect(run, token, lastSeq);
-  clients.push(c);
-  return c;
-}
-
-async function login(i: number): Promise<AgentClient> {
-  const c = await AgentClient.login(run, tenant, tenant.agents[i]!.username);
-  clients.push(c);
-  return c;
-}
-
-async function disconnect(c: AgentClient): Promise<void> {
-  c.close();
-  await c.until(() => c.closedWith !== undefined, 5000, 'close');
-}
+const ctx = useService({ agents: 2, settings: { ringTimeoutSeconds: 20 } });
 
 function lastSeq(c: AgentClient): number {
   return c.events.at(-1)?.seq ?? 0;
@@ -68,7 +36,7 @@ function lastSeq(c: AgentClient): number {
 
 /** The events stored for a user after `after`, as a client would receive them. */
 async function storedSince(userId: string, after: number): Promise<Array<{ seq: number; event: string }>> {
-  const rows = await dbh.db
+  const rows = await ctx.dbh.db
     .selectFrom('agent_events')
     .select(['seq', 'type'])
     .where('user_id', '=', userId)
@@ -76,15 +44,6 @@ async function storedSince(userId: string, after: number): Promise<Array<{ seq: 
     .orderBy('seq')
     .execute();
   return rows.map((r) => ({ seq: r.seq, event: r.type }));
-}
-
-async function eventSeq(userId: string): Promise<number> {
-  const row = await dbh.db
-    .selectFrom('users')
-    .select('event_seq')
-    .where('id', '=', userId)
-    .executeTakeFirstOrThrow();
-  return row.event_seq;
 }
 
 function brief(events: EventFrame[]): Array<{ seq: number; event: string }> {
@@ -96,54 +55,34 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
 }
 
-/** Agent 1 available, a call rings and is accepted. */
-async function connectedCall(c: AgentClient): Promise<{ callId: string; callerId: string }> {
-  await c.goAvailable();
-  const callId = await sim.call('+14155550123', tenant.number);
-  await c.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
-  const { call } = await c.request<{ call: CallLike }>('acceptCall', { callId });
-  await c.waitFor('CALL_CONNECTED', (e) => e.data.call?.callId === callId);
-  return { callId, callerId: call.participants.find((p) => p.role === 'initial_caller')!.id };
-}
-
 async function desk(action: string, callId: string): Promise<void> {
-  const res = await sim.post(`/agents/${tenant.agents[0]!.id}/deskphone/${action}`, { callId });
+  const res = await ctx.sim.post(`/agents/${ctx.tenant.agents[0]!.id}/deskphone/${action}`, { callId });
   expect(res.status, `${action}: ${JSON.stringify(res.body)}`).toBe(200);
 }
 
-beforeEach(async () => {
-  dbh = testDatabase();
-  run = await startService(dbh.db, { clock: new ManualClock() });
-  tenant = await createTenant(dbh.db, { agents: 2, settings: { ringTimeoutSeconds: 20 } });
-  sim = new Sim(run);
-});
-
-afterEach(async () => {
+afterEach(() => {
   replayHooks.before = undefined;
   replayHooks.after = undefined;
-  for (const c of clients.splice(0)) c.close();
-  await run.stop();
-  await dbh.destroy();
 });
 
 describe('reconnecting with lastSeq', () => {
   it('replays exactly the missed events, in order, with consecutive seqs, then goes on live', async () => {
-    const first = await login(0);
+    const first = await ctx.agent(0);
     expect(first.welcome).toMatchObject({ seq: 0, resumed: false });
-    const { callId } = await connectedCall(first);
+    const { callId } = await ctx.connectedCall(first);
     expect(brief(first.events)).toEqual([
       { seq: 1, event: 'CALL_STARTED' },
       { seq: 2, event: 'CALL_CONNECTED' },
     ]);
     const seen = lastSeq(first);
-    await disconnect(first);
+    await first.disconnect();
 
     // While disconnected: the desk phone holds and resumes the caller, the caller hangs up.
     await desk('hold', callId);
     await desk('resume', callId);
     await desk('mute', callId);
-    expect((await sim.post(`/calls/${callId}/hangup`)).status).toBe(200);
-    const missed = await storedSince(tenant.agents[0]!.id, seen);
+    expect((await ctx.sim.post(`/calls/${callId}/hangup`)).status).toBe(200);
+    const missed = await storedSince(ctx.tenant.agents[0]!.id, seen);
     expect(missed.map((e) => e.event)).toEqual([
       'HOLD_TOGGLE',
       'HOLD_TOGGLE',
@@ -153,7 +92,7 @@ describe('reconnecting with lastSeq', () => {
       'AFTER_CALL_WORK_STARTED',
     ]);
 
-    const second = await connect(first.token, seen);
+    const second = await ctx.connect(first.token, seen);
     expect(second.welcome).toMatchObject({ type: 'welcome', resumed: true, seq: seen + missed.length });
     await second.until(() => second.events.length >= missed.length, 5000, 'the replay');
     expect(brief(second.events)).toEqual(missed);
@@ -172,23 +111,23 @@ describe('reconnecting with lastSeq', () => {
   });
 
   it('with lastSeq equal to the latest seq: resumed, nothing replayed', async () => {
-    const first = await login(0);
-    await connectedCall(first);
+    const first = await ctx.agent(0);
+    await ctx.connectedCall(first);
     const seen = lastSeq(first);
-    await disconnect(first);
-    const second = await connect(first.token, seen);
+    await first.disconnect();
+    const second = await ctx.connect(first.token, seen);
     expect(second.welcome).toMatchObject({ resumed: true, seq: seen });
     await second.request('getAgentStatus');
     expect(second.events).toEqual([]);
   });
 
   it('with lastSeq 0 after some events: every event from seq 1', async () => {
-    const first = await login(0);
-    const { callId } = await connectedCall(first);
+    const first = await ctx.agent(0);
+    const { callId } = await ctx.connectedCall(first);
     await desk('hold', callId);
     await first.waitFor('HOLD_TOGGLE');
-    await disconnect(first);
-    const second = await connect(first.token, 0);
+    await first.disconnect();
+    const second = await ctx.connect(first.token, 0);
     expect(second.welcome).toMatchObject({ resumed: true, seq: 3 });
     await second.until(() => second.events.length >= 3, 5000, 'the replay');
     expect(brief(second.events)).toEqual(brief(first.events));
@@ -196,18 +135,18 @@ describe('reconnecting with lastSeq', () => {
   });
 
   it('pruned events: resumed false, nothing replayed, the client reloads', async () => {
-    const first = await login(0);
-    const { callId } = await connectedCall(first);
-    await disconnect(first);
+    const first = await ctx.agent(0);
+    const { callId } = await ctx.connectedCall(first);
+    await first.disconnect();
     await desk('hold', callId);
     // The missed event (seq 3) is gone from the log.
-    await dbh.db
+    await ctx.dbh.db
       .deleteFrom('agent_events')
-      .where('user_id', '=', tenant.agents[0]!.id)
+      .where('user_id', '=', ctx.tenant.agents[0]!.id)
       .where('seq', '=', 3)
       .execute();
     await desk('resume', callId);
-    const second = await connect(first.token, 2);
+    const second = await ctx.connect(first.token, 2);
     expect(second.welcome).toMatchObject({ resumed: false, seq: 4 });
     await second.request('getAgentStatus');
     expect(second.events).toEqual([]);
@@ -216,10 +155,10 @@ describe('reconnecting with lastSeq', () => {
   });
 
   it('a lastSeq ahead of the stream: resumed false, and the next events are not held back', async () => {
-    const first = await login(0);
-    const { callId } = await connectedCall(first);
-    await disconnect(first);
-    const second = await connect(first.token, 50);
+    const first = await ctx.agent(0);
+    const { callId } = await ctx.connectedCall(first);
+    await first.disconnect();
+    const second = await ctx.connect(first.token, 50);
     expect(second.welcome).toMatchObject({ resumed: false, seq: 2 });
     await desk('hold', callId);
     const live = await second.waitFor('HOLD_TOGGLE');
@@ -229,14 +168,14 @@ describe('reconnecting with lastSeq', () => {
 
 describe('connecting without lastSeq', () => {
   it('is resumed false with the current seq; no replay; later events continue from that seq', async () => {
-    const first = await login(0);
-    const { callId, callerId } = await connectedCall(first);
-    await disconnect(first);
+    const first = await ctx.agent(0);
+    const { callId, callerId } = await ctx.connectedCall(first);
+    await first.disconnect();
     await desk('hold', callId);
-    const current = await eventSeq(tenant.agents[0]!.id);
+    const current = await eventSeqOf(ctx.dbh.db, ctx.tenant.agents[0]!.id);
     expect(current).toBe(3);
 
-    const fresh = await connect(first.token);
+    const fresh = await ctx.connect(first.token);
     expect(fresh.welcome).toMatchObject({ resumed: false, seq: current });
     await fresh.request('getAgentStatus');
     expect(fresh.events).toEqual([]);
@@ -247,15 +186,15 @@ describe('connecting without lastSeq', () => {
   });
 
   it('getActiveCalls returns the live call with its state (page refresh recovery)', async () => {
-    const first = await login(0);
-    const { callId, callerId } = await connectedCall(first);
+    const first = await ctx.agent(0);
+    const { callId, callerId } = await ctx.connectedCall(first);
     await first.request('hold', { callId, participantId: callerId });
     await first.request('mute', { callId });
     await first.request('pauseRecording', { callId });
     const before = await first.request<{ calls: CallLike[] }>('getActiveCalls');
-    await disconnect(first);
+    await first.disconnect();
 
-    const refreshed = await connect(first.token);
+    const refreshed = await ctx.connect(first.token);
     expect(refreshed.welcome?.resumed).toBe(false);
     const { calls } = await refreshed.request<{ calls: CallLike[] }>('getActiveCalls');
     expect(calls).toEqual(before.calls);
@@ -269,7 +208,7 @@ describe('connecting without lastSeq', () => {
     });
     expect(call.participants.find((p) => p.id === callerId)).toMatchObject({ state: 'held', onHold: true });
     expect(call.participants.find((p) => p.id === call.me)).toMatchObject({
-      userId: tenant.agents[0]!.id,
+      userId: ctx.tenant.agents[0]!.id,
       muted: true,
     });
     expect((await refreshed.request<{ state: string }>('getAgentStatus')).state).toBe('on_call');
@@ -279,12 +218,12 @@ describe('connecting without lastSeq', () => {
   });
 
   it('a ringing call is recovered too, and can be accepted from the new socket', async () => {
-    const first = await login(0);
+    const first = await ctx.agent(0);
     await first.goAvailable();
-    const callId = await sim.call('+14155550123', tenant.number);
+    const callId = await ctx.sim.call('+14155550123', ctx.tenant.number);
     await first.waitFor('CALL_STARTED');
-    await disconnect(first);
-    const refreshed = await connect(first.token);
+    await first.disconnect();
+    const refreshed = await ctx.connect(first.token);
     const { calls } = await refreshed.request<{ calls: CallLike[] }>('getActiveCalls');
     expect(calls.map((c) => [c.callId, c.state])).toEqual([[callId, 'ringing']]);
     const { call } = await refreshed.request<{ call: CallLike }>('acceptCall', { callId });
@@ -294,8 +233,8 @@ describe('connecting without lastSeq', () => {
 
 describe('events produced while the client reconnects', () => {
   it('are neither lost nor duplicated: across reconnects the seqs form 1..N exactly once', async () => {
-    const first = await login(0);
-    const { callId } = await connectedCall(first);
+    const first = await ctx.agent(0);
+    const { callId } = await ctx.connectedCall(first);
     const received: EventFrame[] = [...first.events];
     let current = first;
     const actions = ['hold', 'mute', 'resume', 'unmute'];
@@ -303,19 +242,19 @@ describe('events produced while the client reconnects', () => {
     const rounds = 12;
 
     for (let round = 0; round < rounds; round++) {
-      await disconnect(current);
+      await current.disconnect();
       const from = lastSeq(current);
       // Simulator actions fired right while the hello and its replay are under way.
       const firing = (async () => {
         for (let i = 0; i < 4; i++) await desk(actions[step++ % actions.length]!, callId);
       })();
       const burst = Promise.all(
-        [0, 1].map((i) => sim.post(`/calls/${callId}/audio-stats`, { stats: [{ round, i }] })),
+        [0, 1].map((i) => ctx.sim.post(`/calls/${callId}/audio-stats`, { stats: [{ round, i }] })),
       );
-      current = await connect(first.token, from);
+      current = await ctx.connect(first.token, from);
       expect(current.welcome?.resumed).toBe(true);
       await Promise.all([firing, burst]);
-      const target = await eventSeq(tenant.agents[0]!.id);
+      const target = await eventSeqOf(ctx.dbh.db, ctx.tenant.agents[0]!.id);
       await current.until(() => lastSeq(current) >= target, 5000, `seq ${target}`);
       await current.request('getAgentStatus');
       const seqs = current.events.map((e) => e.seq);
@@ -323,16 +262,16 @@ describe('events produced while the client reconnects', () => {
       received.push(...current.events);
     }
 
-    const total = await eventSeq(tenant.agents[0]!.id);
+    const total = await eventSeqOf(ctx.dbh.db, ctx.tenant.agents[0]!.id);
     expect(total).toBe(2 + rounds * 6);
     expect(received.map((e) => e.seq)).toEqual(range(1, total));
-    expect(brief(received)).toEqual(await storedSince(tenant.agents[0]!.id, 0));
+    expect(brief(received)).toEqual(await storedSince(ctx.tenant.agents[0]!.id, 0));
   });
 
   it('an event committed just before the replay is read is sent once; one just after is not lost', async () => {
-    const first = await login(0);
-    const { callId } = await connectedCall(first);
-    await disconnect(first);
+    const first = await ctx.agent(0);
+    const { callId } = await ctx.connectedCall(first);
+    await first.disconnect();
     await desk('hold', callId); // missed: seq 3
     // Deterministic interleaving: one event commits after the socket subscribed but before the
     // replay is read (it is in both), one after the replay was read (only live).
@@ -344,7 +283,7 @@ describe('events produced while the client reconnects', () => {
       replayHooks.after = undefined;
       await desk('resume', callId); // seq 5
     };
-    const second = await connect(first.token, 2);
+    const second = await ctx.connect(first.token, 2);
     expect(replayHooks.before).toBeUndefined();
     expect(replayHooks.after).toBeUndefined();
     expect(second.welcome).toMatchObject({ resumed: true, seq: 5 });
@@ -361,13 +300,13 @@ describe('events produced while the client reconnects', () => {
   });
 
   it('without lastSeq, an event committed while the welcome is prepared is sent once', async () => {
-    const first = await login(0);
-    const { callId } = await connectedCall(first);
-    await disconnect(first);
+    const first = await ctx.agent(0);
+    const { callId } = await ctx.connectedCall(first);
+    await first.disconnect();
     await desk('hold', callId); // seq 3, before the hello: not sent (the client reloads)
     // The welcome's seq is read while a command runs.
     const racing = desk('resume', callId); // seq 4
-    const fresh = await connect(first.token);
+    const fresh = await ctx.connect(first.token);
     await racing;
     await fresh.until(() => (fresh.welcome?.seq ?? 0) >= 4 || lastSeq(fresh) >= 4, 5000, 'seq 4');
     await desk('mute', callId); // seq 5
@@ -381,11 +320,11 @@ describe('events produced while the client reconnects', () => {
   });
 
   it('two sockets of the same session both get every live event once', async () => {
-    const first = await login(0);
-    const { callId } = await connectedCall(first);
-    const second = await connect(first.token, lastSeq(first));
+    const first = await ctx.agent(0);
+    const { callId } = await ctx.connectedCall(first);
+    const second = await ctx.connect(first.token, lastSeq(first));
     for (const action of ['hold', 'resume', 'mute', 'unmute']) await desk(action, callId);
-    const target = await eventSeq(tenant.agents[0]!.id);
+    const target = await eventSeqOf(ctx.dbh.db, ctx.tenant.agents[0]!.id);
     for (const c of [first, second]) await c.until(() => lastSeq(c) >= target, 5000, `seq ${target}`);
     expect(first.events.map((e) => e.seq)).toEqual(range(1, target));
     expect(second.events.map((e) => e.seq)).toEqual(range(3, target));
@@ -394,12 +333,12 @@ describe('events produced while the client reconnects', () => {
 
 describe('a request sent right behind the hello', () => {
   it('is answered (not dropped), after the welcome and the replay', async () => {
-    const first = await login(0);
-    const { callId } = await connectedCall(first);
-    await disconnect(first);
+    const first = await ctx.agent(0);
+    const { callId } = await ctx.connectedCall(first);
+    await first.disconnect();
     await desk('hold', callId);
 
-    const socket = new WebSocket(run.wsUrl);
+    const socket = new WebSocket(ctx.run.wsUrl);
     const frames: Array<Record<string, unknown>> = [];
     socket.on('message', (raw) => frames.push(JSON.parse(String(raw)) as Record<string, unknown>));
     await new Promise<void>((resolve) => socket.once('open', () => resolve()));

@@ -9,8 +9,11 @@ import {
   AgentClient,
   ManualClock,
   STATUS,
-  TEST_PASSWORD,
+  Sim,
   createTenant,
+  credentials,
+  postLogin,
+  presenceOf,
   startService,
   testDatabase,
   type DatabaseHandle,
@@ -32,18 +35,9 @@ async function start(options: { sessionTtlMs?: number } = {}): Promise<Running> 
 }
 
 async function loginToken(r: Running, username: string): Promise<{ token: string; expiresAt: number }> {
-  const res = await fetch(`${r.baseUrl}/agent/v1/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({
-      orgId: tenant.orgId,
-      contactCenter: tenant.apiName,
-      username,
-      password: TEST_PASSWORD,
-    }),
-  });
+  const res = await postLogin<{ token: string; expiresAt: number }>(r, credentials(tenant, username));
   expect(res.status).toBe(200);
-  return (await res.json()) as { token: string; expiresAt: number };
+  return res.body;
 }
 
 async function connect(r: Running, token: string, lastSeq?: number): Promise<AgentClient> {
@@ -54,20 +48,6 @@ async function connect(r: Running, token: string, lastSeq?: number): Promise<Age
 
 function sessionEnded(c: AgentClient): Array<Record<string, unknown>> {
   return c.frames.filter((f) => f.type === 'sessionEnded');
-}
-
-async function closed(c: AgentClient): Promise<{ code: number; reason: string }> {
-  await c.until(() => c.closedWith !== undefined, 5000, 'the socket to close');
-  return c.closedWith!;
-}
-
-async function presenceOf(userId: string): Promise<string> {
-  const row = await dbh.db
-    .selectFrom('users')
-    .select('presence_state')
-    .where('id', '=', userId)
-    .executeTakeFirstOrThrow();
-  return row.presence_state;
 }
 
 async function logout(r: Running, token: string | undefined): Promise<{ status: number; body: unknown }> {
@@ -95,18 +75,12 @@ afterEach(async () => {
 describe('login', () => {
   it('returns a token, its expiry and the user; the token is stored only as its SHA-256', async () => {
     const r = await start();
-    const res = await fetch(`${r.baseUrl}/agent/v1/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        orgId: tenant.orgId,
-        contactCenter: tenant.apiName,
-        username: 'agent1',
-        password: TEST_PASSWORD,
-      }),
-    });
+    const res = await postLogin<{ token: string; expiresAt: number; user: Record<string, unknown> }>(
+      r,
+      credentials(tenant, 'agent1'),
+    );
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { token: string; expiresAt: number; user: Record<string, unknown> };
+    const body = res.body;
     expect(body.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(Buffer.from(body.token, 'base64url')).toHaveLength(32);
     expect(body.expiresAt).toBe(clock.now() + TTL_MS);
@@ -149,7 +123,7 @@ describe('take-over', () => {
 
     const second = await loginToken(r, 'agent1');
     for (const c of [old, oldTab]) {
-      expect(await closed(c)).toEqual({ code: 4409, reason: 'takenOver' });
+      expect(await c.closed()).toEqual({ code: 4409, reason: 'takenOver' });
       expect(sessionEnded(c)).toEqual([{ type: 'sessionEnded', reason: 'takenOver' }]);
     }
     // Another user's session is untouched.
@@ -181,7 +155,7 @@ describe('take-over', () => {
     const stale = await connect(r, first.token);
     expect(stale.welcome).toBeUndefined();
     expect(sessionEnded(stale)).toHaveLength(1);
-    expect([4401, 4409]).toContain((await closed(stale)).code);
+    expect([4401, 4409]).toContain((await stale.closed()).code);
     expect(fresh.closedWith).toBeUndefined();
   });
 });
@@ -196,13 +170,13 @@ describe('expiry', () => {
     const stillValid = await connect(r, token);
     expect(stillValid.welcome?.user.id).toBe(tenant.agents[0]!.id);
     stillValid.close();
-    await closed(stillValid);
+    await stillValid.closed();
 
     clock.advance(1);
     const expired = await connect(r, token);
     expect(expired.welcome).toBeUndefined();
     expect(sessionEnded(expired)).toEqual([{ type: 'sessionEnded', reason: 'expired' }]);
-    expect(await closed(expired)).toEqual({ code: 4401, reason: 'expired' });
+    expect(await expired.closed()).toEqual({ code: 4401, reason: 'expired' });
     // Logging out with it is refused as well.
     expect((await logout(r, token)).status).toBe(401);
   });
@@ -212,7 +186,7 @@ describe('expiry', () => {
     const { token } = await loginToken(r, 'agent1');
     const c = await connect(r, token);
     expect(c.welcome).toBeDefined();
-    expect(await closed(c)).toEqual({ code: 4401, reason: 'expired' });
+    expect(await c.closed()).toEqual({ code: 4401, reason: 'expired' });
     expect(sessionEnded(c)).toEqual([{ type: 'sessionEnded', reason: 'expired' }]);
   });
 
@@ -235,13 +209,13 @@ describe('logout', () => {
     const { token } = await loginToken(r, 'agent1');
     const c = await connect(r, token);
     await c.goAvailable();
-    expect(await presenceOf(tenant.agents[0]!.id)).toBe('available');
+    expect(await presenceOf(dbh.db, tenant.agents[0]!.id)).toBe('available');
     const watcher = await connect(r, (await loginToken(r, 'boss')).token);
 
     expect(await logout(r, token)).toEqual({ status: 200, body: { ok: true } });
-    expect(await closed(c)).toEqual({ code: 4401, reason: 'loggedOut' });
+    expect(await c.closed()).toEqual({ code: 4401, reason: 'loggedOut' });
     expect(sessionEnded(c)).toEqual([{ type: 'sessionEnded', reason: 'loggedOut' }]);
-    expect(await presenceOf(tenant.agents[0]!.id)).toBe('offline');
+    expect(await presenceOf(dbh.db, tenant.agents[0]!.id)).toBe('offline');
     const contacts = await watcher.request<{ contacts: Array<{ id: string; availability?: string }> }>(
       'getPhoneContacts',
       { types: ['Agent'] },
@@ -258,7 +232,7 @@ describe('logout', () => {
     expect((await logout(r, token)).status).toBe(401);
     const again = await connect(r, token);
     expect(again.welcome).toBeUndefined();
-    expect((await closed(again)).code).toBe(4401);
+    expect((await again.closed()).code).toBe(4401);
     expect(watcher.closedWith).toBeUndefined();
   });
 
@@ -270,16 +244,11 @@ describe('logout', () => {
     clock.advance(1000);
     const staying = await connect(r, (await loginToken(r, 'agent2')).token);
     await staying.goAvailable();
-    const res = await fetch(`${r.baseUrl}/sim/v1/calls`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ from: '+14155550123', to: tenant.number }),
-    });
-    const { callId } = (await res.json()) as { callId: string };
+    const callId = await new Sim(r).call('+14155550123', tenant.number);
     await leaving.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
 
     expect((await logout(r, token)).status).toBe(200);
-    await closed(leaving);
+    await leaving.closed();
     // No clock advance: the offer does not wait for its ring timeout.
     const rung = await staying.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
     expect(rung.data.call?.state).toBe('ringing');
@@ -296,17 +265,12 @@ describe('logout', () => {
     const { token } = await loginToken(r, 'agent1');
     const c = await connect(r, token);
     await c.goAvailable();
-    const res = await fetch(`${r.baseUrl}/sim/v1/calls`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ from: '+14155550123', to: tenant.number }),
-    });
-    const { callId } = (await res.json()) as { callId: string };
+    const callId = await new Sim(r).call('+14155550123', tenant.number);
     await c.waitFor('CALL_STARTED');
     await c.request('acceptCall', { callId });
     expect((await logout(r, token)).status).toBe(200);
-    expect(await presenceOf(tenant.agents[0]!.id)).toBe('on_call');
-    const hangup = await fetch(`${r.baseUrl}/sim/v1/calls/${callId}/hangup`, { method: 'POST' });
+    expect(await presenceOf(dbh.db, tenant.agents[0]!.id)).toBe('on_call');
+    const hangup = await new Sim(r).post(`/calls/${callId}/hangup`);
     expect(hangup.status).toBe(200);
     const user = await dbh.db
       .selectFrom('users')
@@ -341,7 +305,7 @@ describe('hello', () => {
     const garbage = await connect(r, 'this-is-not-a-token');
     expect(garbage.welcome).toBeUndefined();
     expect(sessionEnded(garbage)).toEqual([{ type: 'sessionEnded', reason: 'invalid' }]);
-    expect(await closed(garbage)).toEqual({ code: 4401, reason: 'invalid' });
+    expect(await garbage.closed()).toEqual({ code: 4401, reason: 'invalid' });
 
     // A hello that does not match the schema.
     for (const hello of [
