@@ -104,7 +104,6 @@ export function registerAgentSocket(app: FastifyInstance, engine: Engine, sessio
           Math.min(leftMs, MAX_TIMER_MS),
         );
       };
-      armExpiry(Math.max(0, auth.expiresAt - engine.clock.now()));
       cleanup.push(() => {
         clearTimeout(expiry);
         set.delete(socket);
@@ -146,6 +145,8 @@ export function registerAgentSocket(app: FastifyInstance, engine: Engine, sessio
         }
       }
       buffer = null;
+      // Armed once the welcome is out, so that a session about to expire still gets its welcome first.
+      if (socket.readyState === socket.OPEN) armExpiry(Math.max(0, auth.expiresAt - engine.clock.now()));
     }
 
     async function request(frame: unknown, who: { userId: string; contactCenterId: string }): Promise<void> {

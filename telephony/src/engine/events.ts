@@ -53,8 +53,14 @@ export class EventHub {
   }
 }
 
-/** Events after `lastSeq`, or null when that range was pruned or never existed (the client must reload). */
+/**
+ * Events after `lastSeq`, or null when part of that range was pruned or `lastSeq` is ahead of the
+ * stream (the client must reload). The user's counter is read first: every event up to it exists
+ * unless pruned, and events committed meanwhile only add to the answer.
+ */
 export async function eventsSince(db: Db, userId: string, lastSeq: number): Promise<AgentEvent[] | null> {
+  const user = await db.selectFrom('users').select('event_seq').where('id', '=', userId).executeTakeFirst();
+  if (!user || lastSeq > user.event_seq) return null;
   const rows = await db
     .selectFrom('agent_events')
     .selectAll()
@@ -63,12 +69,7 @@ export async function eventsSince(db: Db, userId: string, lastSeq: number): Prom
     .orderBy('seq')
     .execute();
   const first = rows[0];
-  if (first && first.seq !== lastSeq + 1) return null;
-  if (!first) {
-    const user = await db.selectFrom('users').select('event_seq').where('id', '=', userId).executeTakeFirst();
-    // Pruned, or a lastSeq from beyond the stream (the client cannot have seen it): reload.
-    if (user && user.event_seq !== lastSeq) return null;
-  }
+  if (user.event_seq > lastSeq && first?.seq !== lastSeq + 1) return null;
   return rows.map((r) => ({
     type: 'event',
     seq: r.seq,
