@@ -75,8 +75,12 @@ export function useService(
   });
   afterEach(async () => {
     for (const c of clients.splice(0)) c.close();
-    await ctx.run.stop();
-    await ctx.dbh.destroy();
+    try {
+      await ctx.run?.stop();
+    } finally {
+      // Even when the set-up failed half-way, the test's database (a PostgreSQL schema) goes away.
+      await ctx.dbh?.destroy();
+    }
   });
   return ctx;
 }
