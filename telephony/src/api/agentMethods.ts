@@ -5,7 +5,7 @@ import { ConnectorError } from '../domain/errors.ts';
 import { RequestParams, type Method, type ParamsOf } from '../protocol/agentProtocol.ts';
 import { agentConfig, setAgentConfig, takeInjectedFailure } from '../engine/agentConfig.ts';
 import { setAgentStatus, setPresenceStatuses, setUserStatusAsSupervisor } from '../engine/agentPresence.ts';
-import { settings } from '../engine/callState.ts';
+import { settings } from '../engine/settings.ts';
 import * as calls from '../engine/calls.ts';
 import { phoneContacts, queueStats } from '../engine/contacts.ts';
 import type { Engine, Tx } from '../engine/engine.ts';

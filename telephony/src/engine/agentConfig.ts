@@ -2,7 +2,7 @@
 import type { UserTable } from '../db/schema.ts';
 import { ConnectorError, refuse } from '../domain/errors.ts';
 import { toE164 } from '../domain/phoneNumbers.ts';
-import { settings } from './callState.ts';
+import { settings } from './settings.ts';
 import type { Tx } from './engine.ts';
 import { loadUser } from './presence.ts';
 

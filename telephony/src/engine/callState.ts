@@ -7,23 +7,14 @@ import type { CallTable, ParticipantTable, UserTable } from '../db/schema.ts';
 import { buildCallView, legOf, type CallView } from '../domain/callView.ts';
 import { ConnectorError, type ErrorCode } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
-import { parseSettings, type ContactCenterSettings } from '../domain/settings.ts';
 import type { Tx } from './engine.ts';
+import { settings } from './settings.ts';
 import { loadUser, setPresence, type NextState } from './presence.ts';
-import { JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING, route, withdrawOffer, type RouterHooks } from './router.ts';
+import { JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING, type RouterHooks } from './router.ts';
 
 export const JOB_WRAP_UP = 'wrap_up_timeout';
 
 export const LIVE_STATES: ReadonlyArray<ParticipantTable['state']> = ['connected', 'held', 'dialing'];
-
-export async function settings(tx: Tx): Promise<ContactCenterSettings> {
-  const row = await tx.db
-    .selectFrom('contact_centers')
-    .select('settings_json')
-    .where('id', '=', tx.ccId)
-    .executeTakeFirstOrThrow();
-  return parseSettings(row.settings_json);
-}
 
 /** The call, if it belongs to this contact center; any other call looks exactly like a missing one. */
 export async function loadCall(
@@ -344,5 +335,3 @@ export function routerHooks(
     autoAccept: accept,
   };
 }
-
-export { route, withdrawOffer };

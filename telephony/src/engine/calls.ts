@@ -20,12 +20,11 @@ import {
   liveUsers,
   routerHooks,
   setHeld,
-  settings,
   settle,
   syncWaitingState,
   viewFor,
-  withdrawOffer,
 } from './callState.ts';
+import { settings } from './settings.ts';
 import type { Tx } from './engine.ts';
 import {
   agentStatus,
@@ -35,7 +34,7 @@ import {
   type AgentStatus,
   type NextState,
 } from './presence.ts';
-import { offer, route } from './router.ts';
+import { JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING, offer, route, withdrawOffer } from './router.ts';
 
 export type Destination =
   | { type: 'phoneNumber'; phoneNumber: string }
@@ -82,7 +81,7 @@ export async function acceptLeg(
 ): Promise<void> {
   const callId = leg.call_id;
   const dev = device ?? (user.phone_type === 'DESK_PHONE' ? 'desk' : 'soft');
-  await tx.cancelJobs(leg.id, ['offer_timeout', 'secondary_ring']);
+  await tx.cancelJobs(leg.id, [JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING]);
   await tx.db
     .updateTable('participants')
     .set({ state: 'connected', joined_at: tx.now, device: dev, offer_expires_at: null, secondary_ringing: 0 })

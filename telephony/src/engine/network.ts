@@ -14,9 +14,9 @@ import {
   liveUsers,
   loadParticipants,
   notify,
-  settings,
   settle,
 } from './callState.ts';
+import { settings } from './settings.ts';
 import { acceptLeg, agentLeaves, failOffer, offerDirect, routeWaiting, setHold, setMuted } from './calls.ts';
 import type { Tx } from './engine.ts';
 import { loadUser } from './presence.ts';

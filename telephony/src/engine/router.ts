@@ -5,9 +5,9 @@
  */
 import { sql } from 'kysely';
 import type { ParticipantTable, UserTable } from '../db/schema.ts';
-import { parseSettings } from '../domain/settings.ts';
 import type { Tx } from './engine.ts';
 import { loadUser } from './presence.ts';
+import { settings } from './settings.ts';
 
 export const JOB_OFFER_TIMEOUT = 'offer_timeout';
 export const JOB_SECONDARY_RING = 'secondary_ring';
@@ -19,15 +19,6 @@ export type OfferEventHook = (tx: Tx, leg: ParticipantTable, user: UserTable) =>
 export interface RouterHooks {
   announceOffer: OfferEventHook;
   autoAccept: AcceptHook;
-}
-
-export async function ringTimeoutMs(tx: Tx): Promise<number> {
-  const cc = await tx.db
-    .selectFrom('contact_centers')
-    .select('settings_json')
-    .where('id', '=', tx.ccId)
-    .executeTakeFirstOrThrow();
-  return parseSettings(cc.settings_json).ringTimeoutSeconds * 1000;
 }
 
 /** Candidates for a queue leg, best first (before the declined/missed reordering). */
@@ -91,7 +82,7 @@ export async function offer(
   user: UserTable,
   hooks: RouterHooks,
 ): Promise<void> {
-  const expires = tx.now + (await ringTimeoutMs(tx));
+  const expires = tx.now + (await settings(tx)).ringTimeoutSeconds * 1000;
   const ringing: ParticipantTable = {
     ...leg,
     state: 'ringing',
