@@ -1,0 +1,194 @@
+/**
+ * The service under benchmark, in its own process: opens the SQLite file given in BENCH_DB, builds
+ * the real service with its scheduler running, listens on 127.0.0.1 (random port), creates one
+ * tenant with BENCH_AGENTS agents in one queue, and prints one JSON line with what the load generator
+ * needs ({ ready: true, pid, port, orgId, apiName, ccId, queueId, number, usernames, password }).
+ *
+ * Commands on stdin, one per line, each answered with one JSON line: `gc` (a full garbage collection
+ * when node runs with --expose-gc), `mem` (memory figures, including the size of V8's young
+ * generation), `sql` (how many SQL statements were prepared so far), `sql-top <n>` (the most frequent), `profile-start` and
+ * `profile-stop <file>` (a V8 CPU profile of the service's main thread, written as a .cpuprofile), and
+ * `stop` (closes the service and exits).
+ * Started by bench/routing.ts; not meant to be run by hand.
+ */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import readline from 'node:readline';
+import v8 from 'node:v8';
+import SQLite from 'better-sqlite3';
+import { openDatabase } from '../telephony/src/db/database.ts';
+import { DEMO_PRESENCE_STATUSES } from '../telephony/src/devData.ts';
+import { setPresenceStatuses } from '../telephony/src/engine/agentPresence.ts';
+import { hashPassword } from '../telephony/src/engine/sessions.ts';
+import * as tenants from '../telephony/src/engine/tenants.ts';
+import { buildService } from '../telephony/src/server.ts';
+
+const dbPath = process.env.BENCH_DB;
+if (!dbPath) throw new Error('BENCH_DB (the SQLite file) is required');
+const agentCount = Number(process.env.BENCH_AGENTS ?? 1000);
+const password = 'bench password';
+
+// Counts the SQL statements the service prepares (Kysely's SQLite driver prepares one per query).
+// BENCH_EXPERIMENT_STATEMENT_CACHE=1 (an experiment, not the service as shipped) reuses prepared
+// statements by SQL text, to measure what a statement cache in the service would save.
+let statements = 0;
+const bySql = new Map<string, number>();
+const prepare = SQLite.prototype.prepare;
+const statementCache =
+  process.env.BENCH_EXPERIMENT_STATEMENT_CACHE === '1' ? new Map<string, SQLite.Statement>() : null;
+SQLite.prototype.prepare = function (this: SQLite.Database, source: string) {
+  statements++;
+  bySql.set(source, (bySql.get(source) ?? 0) + 1);
+  if (!statementCache) return prepare.call(this, source);
+  let statement = statementCache.get(source);
+  if (!statement) {
+    statement = prepare.call(this, source);
+    statementCache.set(source, statement);
+  }
+  return statement;
+} as typeof prepare;
+
+const { db } = openDatabase({ sqlitePath: dbPath });
+const service = await buildService({
+  db,
+  startScheduler: true,
+  schedulerPollMs: Number(process.env.SCHEDULER_POLL_MS ?? 200),
+  simulatorToken: null,
+});
+await service.app.listen({ host: '127.0.0.1', port: 0 });
+const address = service.app.server.address();
+if (!address || typeof address === 'string') throw new Error('no address');
+
+// The tenant: one org, one contact center, the agents (one precomputed scrypt hash), one queue with
+// every agent, one dialed number routed to that queue, and the demo's Salesforce presence statuses.
+const passwordHash = await hashPassword(password);
+const orgId = `00D${randomBytes(6).toString('hex').toUpperCase()}AAA`.slice(0, 18);
+await tenants.createOrg(db, { id: orgId, name: 'Bench org' });
+const apiName = 'BenchCC';
+const ccId = await tenants.createContactCenter(db, {
+  orgId,
+  apiName,
+  displayName: 'Bench contact center',
+  scrtUrl: 'https://scrt.test',
+  settings: {},
+});
+const queueId = await tenants.createQueue(db, { contactCenterId: ccId, name: 'Support', priority: 1 });
+const usernames: string[] = [];
+await db.transaction().execute(async (trx) => {
+  for (let i = 0; i < agentCount; i++) {
+    const username = `agent${i + 1}`;
+    const id = await tenants.createUser(trx, {
+      contactCenterId: ccId,
+      username,
+      displayName: `Agent ${i + 1}`,
+      password: '',
+      passwordHash,
+    });
+    await tenants.addQueueMember(trx, { queueId, memberType: 'user', memberId: id });
+    usernames.push(username);
+  }
+});
+const number = await tenants.addPhoneNumber(db, {
+  contactCenterId: ccId,
+  number: '+14155550100',
+  target: { type: 'queue', id: queueId },
+});
+await service.engine.command(ccId, (tx) => setPresenceStatuses(tx, DEMO_PRESENCE_STATUSES));
+
+let stopping = false;
+async function stop(): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  await service.close().catch((err: unknown) => console.error('service close:', err));
+  await db.destroy().catch(() => undefined);
+  process.exit(0);
+}
+process.once('SIGTERM', () => void stop());
+process.once('SIGINT', () => void stop());
+
+const reply = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
+let profiler: Session | null = null;
+
+async function runCommand(command: string, arg: string): Promise<void> {
+  switch (command) {
+    case 'gc': {
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      reply({ gc: gc !== undefined });
+      return;
+    }
+    case 'mem': {
+      const m = process.memoryUsage();
+      const newSpace = v8.getHeapSpaceStatistics().find((space) => space.space_name === 'new_space');
+      reply({
+        rssKB: Math.round(m.rss / 1024),
+        heapUsedKB: Math.round(m.heapUsed / 1024),
+        externalKB: Math.round(m.external / 1024),
+        newSpaceKB: Math.round((newSpace?.space_size ?? 0) / 1024),
+      });
+      return;
+    }
+    case 'sql':
+      reply({ statements });
+      return;
+    case 'sql-top':
+      reply({
+        top: [...bySql]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, Number(arg) || 20)
+          .map(([text, count]) => ({ count, sql: text.replace(/\s+/g, ' ').slice(0, 160) })),
+      });
+      return;
+    case 'profile-start': {
+      profiler = new Session();
+      profiler.connect();
+      await profiler.post('Profiler.enable');
+      await profiler.post('Profiler.setSamplingInterval', { interval: 500 });
+      await profiler.post('Profiler.start');
+      reply({ profiling: true });
+      return;
+    }
+    case 'profile-stop': {
+      if (!profiler) {
+        reply({ profile: null });
+        return;
+      }
+      const { profile } = await profiler.post('Profiler.stop');
+      profiler.disconnect();
+      profiler = null;
+      fs.writeFileSync(arg, JSON.stringify(profile));
+      reply({ profile: arg });
+      return;
+    }
+    case 'stop':
+      await stop();
+      return;
+    default:
+      reply({ error: `unknown command ${command}` });
+  }
+}
+
+const lines = readline.createInterface({ input: process.stdin });
+lines.on('line', (line) => {
+  const [command = '', ...rest] = line.trim().split(' ');
+  if (command === '') return;
+  runCommand(command, rest.join(' ')).catch((err: unknown) => reply({ error: String(err) }));
+});
+// The parent went away: do not outlive it.
+lines.on('close', () => void stop());
+
+process.stdout.write(
+  `${JSON.stringify({
+    ready: true,
+    pid: process.pid,
+    port: address.port,
+    orgId,
+    apiName,
+    ccId,
+    queueId,
+    number,
+    usernames,
+    password,
+  })}\n`,
+);
