@@ -6,7 +6,7 @@
  *
  * Commands on stdin, one per line, each answered with one JSON line: `gc` (a full garbage collection
  * when node runs with --expose-gc), `mem` (memory figures, including the size of V8's young
- * generation), `sql` (how many SQL statements were prepared so far), `sql-top <n>` (the most frequent), `profile-start` and
+ * generation), `sql` (how many SQL statements were executed so far), `sql-top <n>` (the most frequent), `profile-start` and
  * `profile-stop <file>` (a V8 CPU profile of the service's main thread, written as a .cpuprofile), and
  * `stop` (closes the service and exits).
  * Started by bench/routing.ts; not meant to be run by hand.
@@ -29,25 +29,25 @@ if (!dbPath) throw new Error('BENCH_DB (the SQLite file) is required');
 const agentCount = Number(process.env.BENCH_AGENTS ?? 1000);
 const password = 'bench password';
 
-// Counts the SQL statements the service prepares (Kysely's SQLite driver prepares one per query).
-// BENCH_EXPERIMENT_STATEMENT_CACHE=1 (an experiment, not the service as shipped) reuses prepared
-// statements by SQL text, to measure what a statement cache in the service would save.
+// Counts the SQL statements the service executes, by SQL text (the service reuses prepared
+// statements, so executions — not preparations — are what each call costs).
 let statements = 0;
 const bySql = new Map<string, number>();
-const prepare = SQLite.prototype.prepare;
-const statementCache =
-  process.env.BENCH_EXPERIMENT_STATEMENT_CACHE === '1' ? new Map<string, SQLite.Statement>() : null;
-SQLite.prototype.prepare = function (this: SQLite.Database, source: string) {
-  statements++;
-  bySql.set(source, (bySql.get(source) ?? 0) + 1);
-  if (!statementCache) return prepare.call(this, source);
-  let statement = statementCache.get(source);
-  if (!statement) {
-    statement = prepare.call(this, source);
-    statementCache.set(source, statement);
-  }
-  return statement;
-} as typeof prepare;
+const probe = new SQLite(':memory:');
+const statementMethods = Object.getPrototypeOf(probe.prepare('select 1')) as Record<
+  string,
+  (this: SQLite.Statement, ...args: unknown[]) => unknown
+>;
+probe.close();
+for (const method of ['all', 'get', 'run', 'iterate']) {
+  const original = statementMethods[method];
+  if (!original) continue;
+  statementMethods[method] = function (this: SQLite.Statement, ...args: unknown[]) {
+    statements++;
+    bySql.set(this.source, (bySql.get(this.source) ?? 0) + 1);
+    return original.apply(this, args);
+  };
+}
 
 const { db } = openDatabase({ sqlitePath: dbPath });
 const service = await buildService({

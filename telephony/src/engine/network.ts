@@ -63,11 +63,11 @@ async function resolveTarget(
   return { queueId, userId: null, priority: queue.priority };
 }
 
-/** Members of the queue who are logged in to routing (not offline). */
-async function staffedMembers(tx: Tx, queueId: string): Promise<number> {
+/** Whether any member of the queue is logged in to routing (not offline). */
+async function isStaffed(tx: Tx, queueId: string): Promise<boolean> {
   const row = await tx.db
     .selectFrom('users')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select('id')
     .where('contact_center_id', '=', tx.ccId)
     .where('presence_state', '!=', 'offline')
     .where((eb) =>
@@ -93,8 +93,9 @@ async function staffedMembers(tx: Tx, queueId: string): Promise<number> {
         ),
       ]),
     )
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 export interface InboundCall {
@@ -150,7 +151,7 @@ async function insertCall(
 /** Queues the agent leg of a call for its target and routes; voicemail when nobody staffs the queue. */
 async function queueForAgent(tx: Tx, callId: string, target: RoutingTarget, viewType: string): Promise<void> {
   const { queueId, userId, priority } = await resolveTarget(tx, target);
-  if (queueId && (await staffedMembers(tx, queueId)) === 0) {
+  if (queueId && !(await isStaffed(tx, queueId))) {
     await tx.db.updateTable('calls').set({ state: 'voicemail' }).where('id', '=', callId).execute();
     return;
   }
