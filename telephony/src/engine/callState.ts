@@ -32,6 +32,43 @@ export async function loadCall(
   return call;
 }
 
+/** The columns a new call must name; the others take the defaults of an empty record. */
+export type NewCall = Pick<CallTable, 'kind' | 'state' | 'from_number' | 'to_number'> & Partial<CallTable>;
+
+/** Inserts a call (recording as the contact center's default) and returns its id. */
+export async function insertCall(tx: Tx, fields: NewCall): Promise<string> {
+  const id = newId('CA');
+  await tx.db
+    .insertInto('calls')
+    .values({
+      id,
+      contact_center_id: tx.ccId,
+      origin: null,
+      caller_name: null,
+      attributes_json: '{}',
+      queue_id: null,
+      initial_call_id: null,
+      parent_call_id: null,
+      recording_enabled: (await settings(tx)).recordingDefault ? 1 : 0,
+      recording_paused: 0,
+      recording_url: null,
+      recording_duration_s: null,
+      voicemail_url: null,
+      dtmf: '',
+      disposition: null,
+      is_desk_phone: 0,
+      callback_number: null,
+      created_at: tx.now,
+      connected_at: null,
+      ended_at: null,
+      end_reason: null,
+      hold_ms: 0,
+      ...fields,
+    })
+    .execute();
+  return id;
+}
+
 export async function loadParticipants(tx: Tx, callId: string): Promise<ParticipantTable[]> {
   return tx.db
     .selectFrom('participants')

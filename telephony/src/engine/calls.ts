@@ -5,7 +5,6 @@
 import type { ParticipantTable, UserTable } from '../db/schema.ts';
 import type { CallView } from '../domain/callView.ts';
 import { ConnectorError, refuse } from '../domain/errors.ts';
-import { newId } from '../domain/ids.ts';
 import { toE164 } from '../domain/phoneNumbers.ts';
 import {
   addLeg,
@@ -23,6 +22,7 @@ import {
   settle,
   syncWaitingState,
   viewFor,
+  insertCall,
 } from './callState.ts';
 import { settings } from './settings.ts';
 import type { Tx } from './engine.ts';
@@ -431,40 +431,16 @@ export async function dial(
   const target = await resolveDestination(tx, me, destination);
   await requireFree(tx, me);
   if (callback) await loadCall(tx, callback.initialCallId);
-  const cc = await settings(tx);
-  const callId = newId('CA');
-  const callerNumber = me.desk_phone_number ?? '';
-  await tx.db
-    .insertInto('calls')
-    .values({
-      id: callId,
-      contact_center_id: tx.ccId,
-      kind: target.kind === 'number' ? 'outbound' : 'internal',
-      origin: null,
-      state: target.kind === 'number' ? 'dialing' : 'queued',
-      from_number: callerNumber,
-      to_number: target.phoneNumber ?? target.label,
-      caller_name: me.display_name,
-      attributes_json: '{}',
-      queue_id: target.queueId ?? null,
-      initial_call_id: callback?.initialCallId ?? null,
-      parent_call_id: null,
-      recording_enabled: cc.recordingDefault ? 1 : 0,
-      recording_paused: 0,
-      recording_url: null,
-      recording_duration_s: null,
-      voicemail_url: null,
-      dtmf: '',
-      disposition: null,
-      is_desk_phone: me.phone_type === 'DESK_PHONE' ? 1 : 0,
-      callback_number: null,
-      created_at: tx.now,
-      connected_at: null,
-      ended_at: null,
-      end_reason: null,
-      hold_ms: 0,
-    })
-    .execute();
+  const callId = await insertCall(tx, {
+    kind: target.kind === 'number' ? 'outbound' : 'internal',
+    state: target.kind === 'number' ? 'dialing' : 'queued',
+    from_number: me.desk_phone_number ?? '',
+    to_number: target.phoneNumber ?? target.label,
+    caller_name: me.display_name,
+    queue_id: target.queueId ?? null,
+    initial_call_id: callback?.initialCallId ?? null,
+    is_desk_phone: me.phone_type === 'DESK_PHONE' ? 1 : 0,
+  });
   const device = me.phone_type === 'DESK_PHONE' ? 'desk' : 'soft';
   if (target.kind === 'number') {
     await addLeg(tx, callId, {

@@ -1,5 +1,6 @@
 /** The phone book the agent sees (agents, queues, flows, phone book entries) and queue statistics. */
 import type { Tx } from './engine.ts';
+import { queueMemberIds } from './queueMembers.ts';
 
 export type ContactType = 'Agent' | 'Queue' | 'PhoneBook' | 'Flow';
 
@@ -58,7 +59,7 @@ export async function queueStats(tx: Tx): Promise<QueueStats[]> {
   const byId = new Map(members.map((m) => [m.id, m]));
   const result: QueueStats[] = [];
   for (const q of queues) {
-    const memberIds = await queueMemberIds(tx, q.id);
+    const memberIds = (await queueMemberIds(tx.db, q.id).execute()).map((r) => r.user_id);
     const staffed = memberIds.filter(
       (id) => byId.get(id)?.presence_state !== 'offline' && byId.has(id),
     ).length;
@@ -85,23 +86,6 @@ export async function queueStats(tx: Tx): Promise<QueueStats[]> {
     });
   }
   return result;
-}
-
-async function queueMemberIds(tx: Tx, queueId: string): Promise<string[]> {
-  const direct = await tx.db
-    .selectFrom('queue_members')
-    .select('member_id as id')
-    .where('queue_id', '=', queueId)
-    .where('member_type', '=', 'user')
-    .execute();
-  const viaGroups = await tx.db
-    .selectFrom('queue_members')
-    .innerJoin('group_members', 'group_members.group_id', 'queue_members.member_id')
-    .select('group_members.user_id as id')
-    .where('queue_members.queue_id', '=', queueId)
-    .where('queue_members.member_type', '=', 'group')
-    .execute();
-  return [...new Set([...direct, ...viaGroups].map((r) => r.id))];
 }
 
 /**

@@ -15,10 +15,11 @@ import {
   loadParticipants,
   notify,
   settle,
+  insertCall,
 } from './callState.ts';
-import { settings } from './settings.ts';
 import { acceptLeg, agentLeaves, failOffer, offerDirect, routeWaiting, setHold, setMuted } from './calls.ts';
 import type { Tx } from './engine.ts';
+import { queueMemberIds } from './queueMembers.ts';
 import { loadUser } from './presence.ts';
 
 export const JOB_CALLBACK_DUE = 'callback_due';
@@ -70,29 +71,7 @@ async function isStaffed(tx: Tx, queueId: string): Promise<boolean> {
     .select('id')
     .where('contact_center_id', '=', tx.ccId)
     .where('presence_state', '!=', 'offline')
-    .where((eb) =>
-      eb.or([
-        eb(
-          'id',
-          'in',
-          eb
-            .selectFrom('queue_members')
-            .select('member_id')
-            .where('queue_id', '=', queueId)
-            .where('member_type', '=', 'user'),
-        ),
-        eb(
-          'id',
-          'in',
-          eb
-            .selectFrom('queue_members')
-            .innerJoin('group_members', 'group_members.group_id', 'queue_members.member_id')
-            .select('group_members.user_id')
-            .where('queue_members.queue_id', '=', queueId)
-            .where('queue_members.member_type', '=', 'group'),
-        ),
-      ]),
-    )
+    .where('id', 'in', queueMemberIds(tx.db, queueId))
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
@@ -107,45 +86,22 @@ export interface InboundCall {
   kind?: 'inbound' | 'outbound';
 }
 
-async function insertCall(
+function insertInbound(
   tx: Tx,
   c: InboundCall,
   queueId: string | null,
   state: CallTable['state'],
 ): Promise<string> {
-  const callId = newId('CA');
-  await tx.db
-    .insertInto('calls')
-    .values({
-      id: callId,
-      contact_center_id: tx.ccId,
-      kind: c.kind ?? 'inbound',
-      origin: c.origin ?? null,
-      state,
-      from_number: c.from,
-      to_number: c.to,
-      caller_name: c.callerName ?? null,
-      attributes_json: JSON.stringify(c.attributes ?? {}),
-      queue_id: queueId,
-      initial_call_id: null,
-      parent_call_id: null,
-      recording_enabled: (await settings(tx)).recordingDefault ? 1 : 0,
-      recording_paused: 0,
-      recording_url: null,
-      recording_duration_s: null,
-      voicemail_url: null,
-      dtmf: '',
-      disposition: null,
-      is_desk_phone: 0,
-      callback_number: null,
-      created_at: tx.now,
-      connected_at: null,
-      ended_at: null,
-      end_reason: null,
-      hold_ms: 0,
-    })
-    .execute();
-  return callId;
+  return insertCall(tx, {
+    kind: c.kind ?? 'inbound',
+    origin: c.origin ?? null,
+    state,
+    from_number: c.from,
+    to_number: c.to,
+    caller_name: c.callerName ?? null,
+    attributes_json: JSON.stringify(c.attributes ?? {}),
+    queue_id: queueId,
+  });
 }
 
 /** Queues the agent leg of a call for its target and routes; voicemail when nobody staffs the queue. */
@@ -182,7 +138,7 @@ async function queueForAgent(tx: Tx, callId: string, target: RoutingTarget, view
 
 /** A caller dialed one of the contact center's numbers. */
 export async function inboundCall(tx: Tx, c: InboundCall, target: RoutingTarget): Promise<string> {
-  const callId = await insertCall(
+  const callId = await insertInbound(
     tx,
     c,
     target.type === 'user' ? null : (await resolveTarget(tx, target)).queueId,
@@ -200,7 +156,7 @@ export async function inboundCall(tx: Tx, c: InboundCall, target: RoutingTarget)
 
 /** Progressive dialer: the service dials the customer; once answered the call routes like an inbound one. */
 export async function progressiveDial(tx: Tx, c: InboundCall, queueId: string): Promise<string> {
-  const callId = await insertCall(
+  const callId = await insertInbound(
     tx,
     { ...c, kind: 'outbound', origin: 'ProgressiveDialer' },
     queueId,
@@ -396,31 +352,18 @@ export async function callbackRequested(
     .where('id', '=', call.queue_id)
     .executeTakeFirstOrThrow();
   const number = phoneNumber ?? call.from_number;
-  const cbId = newId('CA');
-  await tx.db
-    .insertInto('calls')
-    .values({
-      ...call,
-      id: cbId,
-      kind: 'callback',
-      origin: null,
-      state: 'queued',
-      from_number: number,
-      initial_call_id: call.id,
-      parent_call_id: null,
-      recording_url: null,
-      recording_duration_s: null,
-      voicemail_url: null,
-      dtmf: '',
-      callback_number: number,
-      created_at: tx.now,
-      connected_at: null,
-      ended_at: null,
-      end_reason: null,
-      hold_ms: 0,
-      is_desk_phone: 0,
-    })
-    .execute();
+  const cbId = await insertCall(tx, {
+    kind: 'callback',
+    state: 'queued',
+    from_number: number,
+    to_number: call.to_number,
+    caller_name: call.caller_name,
+    attributes_json: call.attributes_json,
+    queue_id: call.queue_id,
+    initial_call_id: call.id,
+    callback_number: number,
+    recording_enabled: call.recording_enabled,
+  });
   const due = at !== null && at > tx.now ? at : null;
   await addLeg(tx, cbId, {
     role: 'agent',

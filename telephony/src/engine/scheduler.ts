@@ -2,7 +2,7 @@
  * Timers as rows: ring timeouts, secondary ring devices, wrap-up limits, callbacks, breaks. The
  * scheduler polls `jobs` for what is due, so timers survive a restart.
  */
-import type { JobTable } from '../db/schema.ts';
+import type { JobTable, ParticipantTable } from '../db/schema.ts';
 import { endWrapUp, notify } from './callState.ts';
 import { failOffer, routeWaiting } from './calls.ts';
 import { BREAK_REASON, JOB_BREAK_END, JOB_BREAK_START, setStateFromOurSide } from './agentPresence.ts';
@@ -13,16 +13,22 @@ import { JOB_CALLBACK_DUE } from './network.ts';
 import { loadUser, MISSED_CALL_REASON, setNextState, setPresence, type NextState } from './presence.ts';
 import { JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING } from './router.ts';
 
+/** The leg if it still rings with the offer the job was set for (a later offer has its own job). */
+async function stillRinging(
+  tx: Tx,
+  legId: string,
+  offeredAt: unknown,
+): Promise<ParticipantTable | undefined> {
+  const leg = await tx.db.selectFrom('participants').selectAll().where('id', '=', legId).executeTakeFirst();
+  return leg && leg.state === 'ringing' && leg.offered_at === offeredAt ? leg : undefined;
+}
+
 async function runJob(tx: Tx, job: JobTable): Promise<void> {
   const payload = job.payload_json ? (JSON.parse(job.payload_json) as Record<string, unknown>) : {};
   switch (job.kind) {
     case JOB_OFFER_TIMEOUT: {
-      const leg = await tx.db
-        .selectFrom('participants')
-        .selectAll()
-        .where('id', '=', job.ref_id)
-        .executeTakeFirst();
-      if (!leg || leg.state !== 'ringing' || leg.offered_at !== payload.offeredAt || !leg.user_id) return;
+      const leg = await stillRinging(tx, job.ref_id, payload.offeredAt);
+      if (!leg?.user_id) return;
       const userId = leg.user_id;
       await failOffer(tx, leg, 'MissedCallAgent');
       const user = await loadUser(tx, userId);
@@ -31,12 +37,8 @@ async function runJob(tx: Tx, job: JobTable): Promise<void> {
       return;
     }
     case JOB_SECONDARY_RING: {
-      const leg = await tx.db
-        .selectFrom('participants')
-        .selectAll()
-        .where('id', '=', job.ref_id)
-        .executeTakeFirst();
-      if (!leg || leg.state !== 'ringing' || leg.offered_at !== payload.offeredAt || !leg.user_id) return;
+      const leg = await stillRinging(tx, job.ref_id, payload.offeredAt);
+      if (!leg?.user_id) return;
       await tx.db
         .updateTable('participants')
         .set({ secondary_ringing: 1 })
