@@ -9,7 +9,7 @@ interface Detail {
   state: string;
   holdMs: number;
   dtmf: string;
-  recording: { paused: boolean };
+  recording: { paused: boolean; enabled: boolean; active: boolean };
   participants: Array<{
     id: string;
     role: string;
@@ -56,8 +56,13 @@ describe('call controls', () => {
 
   it('holds and resumes the caller, counting hold time; no double hold', async () => {
     const { a, callId, callerId } = await connected();
+    expect((await detail(callId)).recording).toMatchObject({ enabled: true, active: true });
     await a.request('hold', { callId, participantId: callerId });
-    expect((await a.waitFor('HOLD_TOGGLE')).data).toMatchObject({ participantId: callerId, onHold: true });
+    const held = await a.waitFor('HOLD_TOGGLE');
+    expect(held.data).toMatchObject({ participantId: callerId, onHold: true });
+    // Nothing is recorded while the customer is on hold.
+    expect(held.data.call?.recording).toEqual({ enabled: true, paused: false, active: false });
+    expect((await detail(callId)).recording).toMatchObject({ active: false });
     await expect(a.request('hold', { callId, participantId: callerId })).rejects.toMatchObject({
       code: 'CAN_NOT_HOLD_CALL',
     });
@@ -65,6 +70,7 @@ describe('call controls', () => {
     await a.request('resume', { callId, participantId: callerId });
     await a.waitFor('HOLD_TOGGLE', (e) => e.data.onHold === false);
     expect((await detail(callId)).holdMs).toBe(7_000);
+    expect((await detail(callId)).recording).toMatchObject({ active: true });
     await expect(a.request('hold', { callId, participantId: 'PAnope' })).rejects.toMatchObject({
       code: 'INVALID_PARTICIPANT',
     });

@@ -43,7 +43,8 @@ export interface CallView {
   initialCallId: string | null;
   parentCallId: string | null;
   isDeskPhone: boolean;
-  recording: { enabled: boolean; paused: boolean };
+  /** `active`: audio is being recorded now (enabled, not paused, connected, the customer not on hold). */
+  recording: { enabled: boolean; paused: boolean; active: boolean };
   startedAt: number;
   connectedAt: number | null;
   endedAt: number | null;
@@ -71,6 +72,14 @@ export function participantView(p: ParticipantTable): ParticipantView {
 export function legOf(participants: ParticipantTable[], userId: string): ParticipantTable | undefined {
   const mine = participants.filter((p) => p.user_id === userId);
   return mine.find((p) => p.state !== 'ended') ?? mine[mine.length - 1];
+}
+
+/** Recording runs while the call is connected, recording is on and not paused, and the customer is not on hold. */
+export function isRecording(call: CallTable, participants: ParticipantTable[]): boolean {
+  const customerHeld = participants.some((p) => p.role === 'initial_caller' && p.state === 'held');
+  return (
+    call.state === 'connected' && call.recording_enabled === 1 && call.recording_paused === 0 && !customerHeld
+  );
 }
 
 export function buildCallView(
@@ -105,7 +114,11 @@ export function buildCallView(
     initialCallId: call.initial_call_id,
     parentCallId: call.parent_call_id,
     isDeskPhone: me?.device === 'desk' || call.is_desk_phone === 1,
-    recording: { enabled: call.recording_enabled === 1, paused: call.recording_paused === 1 },
+    recording: {
+      enabled: call.recording_enabled === 1,
+      paused: call.recording_paused === 1,
+      active: isRecording(call, participants),
+    },
     startedAt: call.created_at,
     connectedAt: call.connected_at,
     endedAt: call.ended_at,
