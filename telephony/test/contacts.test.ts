@@ -1,5 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as tenants from '../src/engine/tenants.ts';
+import type { QueueStats } from '../src/engine/contacts.ts';
 import { useService } from './context.ts';
 import { RequestError, STATUS, createTenant, type AgentClient } from './harness.ts';
 
@@ -10,16 +11,6 @@ interface Contact {
   phoneNumber?: string;
   availability?: 'AVAILABLE' | 'BUSY' | 'OFFLINE';
   queueWaitTime?: string;
-}
-
-interface QueueStats {
-  queueId: string;
-  name: string;
-  waiting: number;
-  longestWaitSeconds: number;
-  estimatedWaitSeconds: number;
-  availableAgents: number;
-  calls: Array<{ callId: string; from: string; queuedAt: number; waitSeconds: number; callType: string }>;
 }
 
 const ctx = useService({ agents: 3, settings: { ringTimeoutSeconds: 600 } });

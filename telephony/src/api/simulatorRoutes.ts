@@ -2,7 +2,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ParticipantTable } from '../db/schema.ts';
-import { isRecording } from '../domain/callView.ts';
+import { recordingState } from '../domain/callView.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { toE164 } from '../domain/phoneNumbers.ts';
 import { injectFailure } from '../engine/agentConfig.ts';
@@ -383,9 +383,7 @@ async function callDetail(tx: Tx, callId: string) {
     queueId: call.queue_id,
     initialCallId: call.initial_call_id,
     recording: {
-      enabled: call.recording_enabled === 1,
-      paused: call.recording_paused === 1,
-      active: isRecording(call, participants),
+      ...recordingState(call, participants),
       url: call.recording_url,
       durationSeconds: call.recording_duration_s,
     },

@@ -74,12 +74,21 @@ export function legOf(participants: ParticipantTable[], userId: string): Partici
   return mine.find((p) => p.state !== 'ended') ?? mine[mine.length - 1];
 }
 
-/** Recording runs while the call is connected, recording is on and not paused, and the customer is not on hold. */
-export function isRecording(call: CallTable, participants: ParticipantTable[]): boolean {
+/**
+ * The call's recording state. `active`: recording runs now — the call is connected, recording is on
+ * and not paused, and the customer is not on hold.
+ */
+export function recordingState(call: CallTable, participants: ParticipantTable[]): CallView['recording'] {
   const customerHeld = participants.some((p) => p.role === 'initial_caller' && p.state === 'held');
-  return (
-    call.state === 'connected' && call.recording_enabled === 1 && call.recording_paused === 0 && !customerHeld
-  );
+  return {
+    enabled: call.recording_enabled === 1,
+    paused: call.recording_paused === 1,
+    active:
+      call.state === 'connected' &&
+      call.recording_enabled === 1 &&
+      call.recording_paused === 0 &&
+      !customerHeld,
+  };
 }
 
 export function buildCallView(
@@ -114,11 +123,7 @@ export function buildCallView(
     initialCallId: call.initial_call_id,
     parentCallId: call.parent_call_id,
     isDeskPhone: me?.device === 'desk' || call.is_desk_phone === 1,
-    recording: {
-      enabled: call.recording_enabled === 1,
-      paused: call.recording_paused === 1,
-      active: isRecording(call, participants),
-    },
+    recording: recordingState(call, participants),
     startedAt: call.created_at,
     connectedAt: call.connected_at,
     endedAt: call.ended_at,

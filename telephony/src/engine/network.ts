@@ -4,7 +4,7 @@
  * phones act on behalf of their agent; transcripts, recordings and audio stats arrive.
  */
 import type { CallTable, ParticipantTable } from '../db/schema.ts';
-import { InvalidStateError, NotFoundError } from '../domain/errors.ts';
+import { ConnectorError, InvalidStateError, NotFoundError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import {
   addLeg,
@@ -16,6 +16,7 @@ import {
   notify,
   settle,
   insertCall,
+  loadCall,
 } from './callState.ts';
 import { acceptLeg, agentLeaves, failOffer, offerDirect, routeWaiting, setHold, setMuted } from './calls.ts';
 import type { Tx } from './engine.ts';
@@ -29,15 +30,14 @@ export interface RoutingTarget {
   id: string;
 }
 
+/** The call for the simulator: an unknown call (or another tenant's) is a 404, not a refusal. */
 async function callOf(tx: Tx, callId: string): Promise<CallTable> {
-  const call = await tx.db
-    .selectFrom('calls')
-    .selectAll()
-    .where('id', '=', callId)
-    .where('contact_center_id', '=', tx.ccId)
-    .executeTakeFirst();
-  if (!call) throw new NotFoundError(`unknown call ${callId}`);
-  return call;
+  try {
+    return await loadCall(tx, callId);
+  } catch (err) {
+    if (err instanceof ConnectorError) throw new NotFoundError(`unknown call ${callId}`);
+    throw err;
+  }
 }
 
 /** The queue a dialed number or flow leads to, with its priority. */
