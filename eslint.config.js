@@ -18,4 +18,8 @@ export default tseslint.config(
       'no-console': 'off',
     },
   },
+  {
+    files: ['connector/src/**/*.ts', 'emulator/src/pages/**/*.ts', 'telephony/src/pages/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
 );
