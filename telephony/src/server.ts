@@ -3,6 +3,8 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAgentHttp } from './api/agentHttp.ts';
 import { registerAgentSocket } from './api/agentSocket.ts';
+import { registerSimulatorControlRoutes } from './api/simulatorControlRoutes.ts';
+import { registerSimulatorPage } from './api/simulatorPage.ts';
 import { registerSimulatorRoutes } from './api/simulatorRoutes.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -54,6 +56,8 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   registerAgentHttp(app, engine, sessions);
   registerAgentSocket(app, engine, sessions);
   registerSimulatorRoutes(app, engine, { token: options.simulatorToken ?? null });
+  registerSimulatorControlRoutes(app, engine, sessions, { token: options.simulatorToken ?? null });
+  registerSimulatorPage(app);
   await app.ready();
   if (options.startScheduler ?? true) scheduler.start();
 
