@@ -1,0 +1,38 @@
+/**
+ * Headless Chromium (the Debian package, driven by playwright-core) for the page and end-to-end tests.
+ * One browser process; each agent gets its own context (own cookies and storage, like a separate
+ * browser profile). Salesforce host names are mapped to 127.0.0.1 with `--host-resolver-rules`.
+ */
+import fs from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/** The flags the machine needs (no sandbox as root, no background traffic to a closed network). */
+export const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
+export function hasChromium(): boolean {
+  return fs.existsSync(CHROMIUM);
+}
+
+/** `hostMap`: host name → `127.0.0.1:port` (e.g. the emulator's org domain). */
+export async function launchChromium(hostMap: Record<string, string> = {}): Promise<Browser> {
+  const rules = Object.entries(hostMap).map(([host, target]) => `MAP ${host} ${target}`);
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      ...CHROMIUM_FLAGS,
+      ...(rules.length ? [`--host-resolver-rules=${rules.join(', ')}`, '--ignore-certificate-errors'] : []),
+    ],
+  });
+}
