@@ -200,10 +200,12 @@ export type { PublicUser } from '../engine/sessions.ts';
 export interface MethodResults {
   getAgentStatus: AgentStatus;
   setAgentStatus: AgentStatus;
+  setPresenceStatuses: { count: number };
   getActiveCalls: { calls: CallView[] };
   acceptCall: { call: CallView };
   declineCall: { call: CallView };
   endCall: { call: CallView };
+  removeParticipant: { call: CallView };
   mute: { call: CallView };
   unmute: { call: CallView };
   hold: { call: CallView };
