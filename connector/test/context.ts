@@ -80,6 +80,8 @@ export async function startServiceOn(
   return { run, port: address.port };
 }
 
+export type PageOptions = Partial<HostOptions> & { config?: Record<string, unknown> };
+
 export interface ConnectorCtx {
   dbh: DatabaseHandle;
   run: Running;
@@ -89,9 +91,9 @@ export interface ConnectorCtx {
   clock: ManualClock;
   bundle: string;
   /** A connector page (Omni-Channel's iframe) that received SETUP_CONNECTOR. */
-  open(options?: Partial<HostOptions> & { config?: Record<string, unknown> }): Host;
+  open(options?: PageOptions): Host;
   /** A page of agent `i` (or the supervisor) logged in through the login form, CONNECTOR_READY received. */
-  agent(i: number | 'supervisor', options?: Partial<HostOptions>): Promise<Host>;
+  agent(i: number | 'supervisor', options?: PageOptions): Promise<Host>;
   /** The page's agent goes Available in Omni-Channel. */
   available(host: Host): Promise<void>;
   /** Stops the service (its sockets drop); `start` brings it back on the same port and database. */
