@@ -20,6 +20,8 @@ export interface MappingContext {
   settings: AgentSettings | null;
   /** Calls this agent dialed as callbacks (`DialOptions.isCallback`): their type is DialedCallback. */
   dialedCallbacks: ReadonlySet<string>;
+  /** The agent's selected phone is a desk phone: their calls (offers included) ring there. */
+  deskPhone: boolean;
 }
 
 export interface HangupInfo {
@@ -90,7 +92,7 @@ export function callInfoOf(view: CallView, ctx: MappingContext, party = counterp
     queueId: view.queue?.id ?? null,
     queueName: view.queue?.name ?? null,
     queueTimestamp: view.queuedAt ? new Date(view.queuedAt) : null,
-    isSoftphoneCall: !view.isDeskPhone,
+    isSoftphoneCall: !(view.isDeskPhone || ctx.deskPhone),
     recordEnabled: view.recording.enabled,
     isMultiParty: parties > 2,
     removeParticipantVariant: ctx.settings?.removeParticipantVariant ?? 'ALWAYS',

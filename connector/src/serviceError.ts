@@ -28,5 +28,5 @@ export function errorFromBody(body: ErrorBody, labelNamespace: string): Error {
       message: body.message,
     });
   }
-  return new ServiceError(body.code, body.message);
+  return new ServiceError(body.code, `${body.code}: ${body.message}`);
 }

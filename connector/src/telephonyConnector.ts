@@ -139,6 +139,11 @@ export class SwitchboardTelephony extends TelephonyConnector {
     return this.agentConfig?.autoAccept ?? false;
   }
 
+  private remember(config: AgentConfig): void {
+    this.agentConfig = config;
+    this.rt.mapping.deskPhone = config.phoneType === 'DESK_PHONE';
+  }
+
   private callIdOf(call?: CallRef): string {
     const callId = call?.callId ?? this.rt.calls.current()?.callId;
     if (!callId) throw new ServiceError('INVALID_PARAMS', 'no call');
@@ -360,7 +365,7 @@ export class SwitchboardTelephony extends TelephonyConnector {
 
   override async getAgentConfig(): Promise<AgentConfigResult> {
     const { result } = await this.rt.request('getAgentConfig', {});
-    this.agentConfig = result;
+    this.remember(result);
     const selectedPhone = new Phone({ type: result.phoneType, number: result.deskPhoneNumber ?? undefined });
     return new AgentConfigResult({ phones: ['SOFT_PHONE', 'DESK_PHONE'], selectedPhone });
   }
@@ -379,7 +384,7 @@ export class SwitchboardTelephony extends TelephonyConnector {
         callId: null,
         events: ['AGENT_CONFIG_UPDATED'],
       });
-      this.agentConfig = result;
+      this.remember(result);
     } catch (err) {
       if (err instanceof ServiceError && err.type === 'CAN_NOT_SET_AGENT_CONFIG' && patch.deskPhoneNumber)
         throw new ServiceError('CAN_NOT_UPDATE_PHONE_NUMBER', err.message);

@@ -47,7 +47,11 @@ const ENDED_TEXT: Record<SessionEndReason, string> = {
 export class SwitchboardConnector extends VendorConnector implements ConnectorRuntime {
   readonly log = new VendorLog();
   readonly calls = new KnownCalls();
-  readonly mapping = { settings: null as AgentSettings | null, dialedCallbacks: new Set<string>() };
+  readonly mapping = {
+    settings: null as AgentSettings | null,
+    dialedCallbacks: new Set<string>(),
+    deskPhone: false,
+  };
   readonly events = new EventPublisher(() => this.mapping, this.calls, this.log);
   private readonly telephony = new SwitchboardTelephony(this);
   private config: ConnectorSettings | null = null;

@@ -35,7 +35,9 @@ describe('SETUP_CONNECTOR', () => {
   });
 
   it('refuses a configuration without a usable service URL with INVALID_PARAMS', async () => {
-    const host = ctx.open({ config: connectorConfig(ctx.tenant, { '/reqSwitchboard/reqServiceUrl': 'ftp://x' }) });
+    const host = ctx.open({
+      config: connectorConfig(ctx.tenant, { '/reqSwitchboard/reqServiceUrl': 'ftp://x' }),
+    });
     const error = await host.waitFor('ERROR');
     expect(error.payload).toEqual({ message: 'INVALID_PARAMS' });
     expect(host.types()).toEqual(['ERROR']);
@@ -128,7 +130,10 @@ describe('login', () => {
 
   it('logs in from a Visualforce page (static resource mode) across origins, through CORS', async () => {
     const config = connectorConfig(ctx.tenant, { '/reqSwitchboard/reqServiceUrl': ctx.run.baseUrl });
-    const host = await ctx.agent(1, { url: 'https://myorg--c.vf.force.com/apex/SwitchboardConnector', config });
+    const host = await ctx.agent(1, {
+      url: 'https://myorg--c.vf.force.com/apex/SwitchboardConnector',
+      config,
+    });
     expect(host.messages.some((m) => m.type === 'CONNECTOR_READY')).toBe(true);
   });
 
