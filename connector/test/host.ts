@@ -36,7 +36,7 @@ export class Host {
   readonly dom: JSDOM;
   private port: MessagePort | null = null;
   private waiters: Array<() => void> = [];
-  /** Files the connector offered for download. */
+  /** Files the connector offered for download (their name and text). */
   readonly downloads: Array<{ name: string; text: Promise<string> }> = [];
 
   constructor(bundle: string, options: HostOptions) {
@@ -59,11 +59,17 @@ export class Host {
       return url;
     };
     w.URL.revokeObjectURL = () => undefined;
+    const downloads = this.downloads;
+    const wake = () => this.waiters.forEach((waiter) => waiter());
     w.HTMLAnchorElement.prototype.click = function click(this: HTMLAnchorElement) {
       const blob = blobs.get(this.href);
-      if (blob) downloads.push({ name: this.download, text: blob.text() });
+      if (!blob) return;
+      const reader = new w.FileReader();
+      const text = new Promise<string>((resolve) => (reader.onload = () => resolve(reader.result as string)));
+      reader.readAsText(blob);
+      downloads.push({ name: this.download, text });
+      wake();
     };
-    const downloads = this.downloads;
     w.eval(bundle);
   }
 
