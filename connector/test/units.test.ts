@@ -69,7 +69,7 @@ describe('contact center configuration', () => {
   it('turns 15-character ids into their case-safe 18-character form', () => {
     expect(caseSafeId('001A0000006Vm9r')).toBe('001A0000006Vm9rIAC');
     expect(caseSafeId('00D000000000001')).toBe('00D000000000001EAA');
-    expect(caseSafeId('Abcdeabcdeabcde')).toBe('AbcdeabcdeabcdeBBB');
+    expect(caseSafeId('Abcdeabcdeabcde')).toBe('AbcdeabcdeabcdeBAA');
     expect(caseSafeId('abcdEabcdeABCDE')).toBe('abcdEabcdeABCDEQA5');
     expect(caseSafeId('00D000000000001AAA')).toBe('00D000000000001AAA');
   });
