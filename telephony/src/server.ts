@@ -3,6 +3,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAgentHttp } from './api/agentHttp.ts';
 import { registerAgentSocket } from './api/agentSocket.ts';
+import { registerConnectorRoutes } from './api/connectorRoutes.ts';
 import { registerSimulatorControlRoutes } from './api/simulatorControlRoutes.ts';
 import { registerSimulatorPage } from './api/simulatorPage.ts';
 import { registerSimulatorRoutes } from './api/simulatorRoutes.ts';
@@ -21,6 +22,8 @@ export interface ServiceOptions {
   /** false in tests that drive timers themselves with `scheduler.runDue()`. */
   startScheduler?: boolean;
   logger?: boolean;
+  /** Secret of the signed recording links (docs/connector.md); random per process when absent. */
+  recordingUrlSecret?: string;
 }
 
 export interface Service {
@@ -58,6 +61,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   registerSimulatorRoutes(app, engine, { token: options.simulatorToken ?? null });
   registerSimulatorControlRoutes(app, engine, sessions, { token: options.simulatorToken ?? null });
   registerSimulatorPage(app);
+  registerConnectorRoutes(app, engine, { recordingUrlSecret: options.recordingUrlSecret });
   await app.ready();
   if (options.startScheduler ?? true) scheduler.start();
 
