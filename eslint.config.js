@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['connector/src/**/*.ts', 'emulator/src/pages/**/*.ts', 'telephony/src/pages/**/*.ts'],
+    files: ['connector/src/**/*.ts', 'emulator/src/workspace/page/**/*.ts', 'telephony/src/pages/**/*.ts'],
     languageOptions: { globals: { ...globals.browser } },
   },
 );
