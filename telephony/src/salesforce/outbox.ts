@@ -154,6 +154,8 @@ export async function giveUp(db: Db, ids: string[], error: string): Promise<void
 export interface Backlog {
   contactCenterId: string;
   pending: number;
+  /** Pending after at least one failed attempt (what an outage leaves behind). */
+  retrying: number;
   failed: number;
   oldestCreatedAt: number | null;
 }
@@ -165,6 +167,7 @@ export async function backlog(db: Db): Promise<Backlog[]> {
     .select([
       'contact_center_id as cc',
       sql<number>`sum(case when state = 'pending' then 1 else 0 end)`.as('pending'),
+      sql<number>`sum(case when state = 'pending' and attempts > 0 then 1 else 0 end)`.as('retrying'),
       sql<number>`sum(case when state = 'failed' then 1 else 0 end)`.as('failed'),
       sql<number | null>`min(case when state = 'pending' then created_at end)`.as('oldest'),
     ])
@@ -173,6 +176,7 @@ export async function backlog(db: Db): Promise<Backlog[]> {
   return rows.map((r) => ({
     contactCenterId: r.cc,
     pending: Number(r.pending),
+    retrying: Number(r.retrying),
     failed: Number(r.failed),
     oldestCreatedAt: r.oldest === null ? null : Number(r.oldest),
   }));
