@@ -154,7 +154,8 @@ export function endCall(call: CallTable, participants: ParticipantTable[], peopl
     isActiveCall: false,
     disconnectReason: disconnectReason(call.end_reason),
   };
-  if (call.kind !== 'inbound' && call.origin !== 'ProgressiveDialer') body.fromNumber = call.from_number;
+  if (call.kind !== 'inbound' && call.origin !== 'ProgressiveDialer' && call.from_number)
+    body.fromNumber = call.from_number;
   const queued = participants.find((p) => p.role === 'agent' && p.queued_at !== null && !p.added_by);
   if (queued?.queued_at) body.enqueueTime = iso(queued.queued_at);
   if (call.connected_at) body.acceptTime = iso(call.connected_at);
