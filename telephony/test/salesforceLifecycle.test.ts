@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { eventually, salesforceUserId } from './harness.ts';
+import { AgentClient, createTenant, eventually, salesforceUserId } from './harness.ts';
 import { useSalesforce } from './salesforceContext.ts';
 
 const RECORD_TYPE = '012000000000001AAA';
@@ -100,6 +100,49 @@ describe('an inbound call in Salesforce', () => {
     expect(record.fields.initiationMethod).toBe('Inbound');
     expect(creates().map((r) => r.status)).toEqual([503, 503, 503, 503, 201]);
     expect(new Set(creates().map((r) => r.idempotencyKey)).size).toBe(1);
+  });
+});
+
+describe('supervisors and contact centers that are not connected', () => {
+  it("a supervisor who barged in is transcribed as SUPERVISOR on the call's first key", async () => {
+    const ada = await ctx.agent(0);
+    const boss = await ctx.supervisor();
+    const { callId } = await ctx.connectedCall(ada);
+    await boss.request('superviseCall', { callId });
+    await boss.request('bargeIn', { callId });
+    const legs = await ctx.sim.get<{ participants: Array<{ id: string; role: string }> }>(`/calls/${callId}`);
+    const supervisorLeg = legs.body.participants.find((p) => p.role === 'supervisor')!.id;
+    await ctx.sim.post(`/calls/${callId}/transcript`, {
+      participantId: supervisorLeg,
+      speaker: 'SUPERVISOR',
+      text: 'I can help with that',
+    });
+    const record = await ctx.record(callId, (r) => r.transcripts.length === 1);
+    expect(record.transcripts[0]).toMatchObject({
+      senderType: 'SUPERVISOR',
+      sentParticipantId: `${callId}SUPERVISOR`,
+      content: 'I can help with that',
+    });
+  });
+
+  it('a contact center without a Salesforce connection sends nothing and queues nothing', async () => {
+    const other = await createTenant(ctx.dbh.db, { agents: 1 });
+    const agent = await AgentClient.login(ctx.run, other, other.agents[0]!.username);
+    try {
+      await agent.goAvailable();
+      const callId = await ctx.sim.call('+14155550128', other.number);
+      const started = await agent.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
+      expect(started.data.call?.state).toBe('ringing');
+      await agent.request('acceptCall', { callId });
+      await ctx.sim.post(`/calls/${callId}/transcript`, { speaker: 'END_USER', text: 'hello' });
+      await agent.request('endCall', { callId });
+      await ctx.advance(60_000);
+      expect(ctx.emulator.requests()).toEqual([]);
+      expect(await ctx.dbh.db.selectFrom('salesforce_outbox').selectAll().execute()).toEqual([]);
+      expect(await ctx.dbh.db.selectFrom('salesforce_voice_calls').selectAll().execute()).toEqual([]);
+    } finally {
+      agent.close();
+    }
   });
 });
 
