@@ -159,15 +159,17 @@ export class SalesforceSync implements OutboxRuntime {
       error = outcome.error;
     }
     // The outbox takes over: retried with backoff until Salesforce answers.
+    const attempts = CREATE_RETRIES + 1;
     await this.db
       .updateTable('salesforce_outbox')
-      .set({ attempts: CREATE_RETRIES + 1, next_attempt_at: this.engine.clock.now(), last_error: error })
+      .set({
+        attempts,
+        next_attempt_at: this.engine.clock.now() + this.worker.backoff(attempts),
+        last_error: error,
+      })
       .where('id', '=', row.id)
       .execute();
-    this.log(
-      `salesforce: VoiceCall create for ${callId} failed ${CREATE_RETRIES + 1} times (${error}); routed anyway`,
-    );
-    this.worker.kick();
+    this.log(`salesforce: VoiceCall create for ${callId} failed ${attempts} times (${error}); routed anyway`);
     return false;
   }
 

@@ -47,7 +47,8 @@ export class OutboxWorker {
   private running: Promise<number> | undefined;
   private again = false;
   private loggedBacklog = 0;
-  private readonly backoff: (attempts: number) => number;
+  /** The delay before the next attempt of a request that failed `attempts` times. */
+  readonly backoff: (attempts: number) => number;
 
   constructor(
     private readonly engine: Engine,
