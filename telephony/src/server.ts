@@ -12,6 +12,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { Engine, systemClock, type Clock } from './engine/engine.ts';
 import { Scheduler } from './engine/scheduler.ts';
 import { Sessions } from './engine/sessions.ts';
+import { SalesforceSync, type SalesforceOptions } from './salesforce/index.ts';
 
 export interface ServiceOptions {
   db: Db;
@@ -24,6 +25,8 @@ export interface ServiceOptions {
   logger?: boolean;
   /** Secret of the signed recording links (docs/connector.md); random per process when absent. */
   recordingUrlSecret?: string;
+  /** The Salesforce telephony API sync (docs/salesforce-sync.md); off when absent. */
+  salesforce?: SalesforceOptions;
 }
 
 export interface Service {
@@ -31,6 +34,7 @@ export interface Service {
   engine: Engine;
   scheduler: Scheduler;
   sessions: Sessions;
+  salesforce: SalesforceSync | null;
   close(): Promise<void>;
 }
 
@@ -62,15 +66,21 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   registerSimulatorControlRoutes(app, engine, sessions, { token: options.simulatorToken ?? null });
   registerSimulatorPage(app);
   registerConnectorRoutes(app, engine, { recordingUrlSecret: options.recordingUrlSecret });
+  const salesforce = options.salesforce ? new SalesforceSync(engine, options.salesforce) : null;
+  if (salesforce)
+    app.get('/metrics', async (_req, reply) => reply.type('text/plain').send(await salesforce.metrics()));
   await app.ready();
   if (options.startScheduler ?? true) scheduler.start();
+  salesforce?.start();
 
   return {
     app,
     engine,
     scheduler,
     sessions,
+    salesforce,
     async close() {
+      await salesforce?.stop();
       await scheduler.stop();
       await app.close();
     },
