@@ -24,4 +24,6 @@ export const DEMO_WORKSPACE: Omit<WorkspaceOptions, 'connectorUrl'> = {
     },
   ],
   presenceStatuses: GUIDE_PRESENCE_STATUSES,
+  /** The org's custom labels the demo's custom errors name (the managed package's, once it is in this checkout). */
+  labels: { Switchboard_Error_TrunkDown: 'The phone line is down. Try again in a minute.' },
 };

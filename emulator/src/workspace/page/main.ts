@@ -177,7 +177,7 @@ function renderIncoming(now: number): void {
         r.queued ? 'Queued callback' : `Incoming ${r.call.callType ?? ''} call`,
         h(
           'div',
-          { class: 'omni-ringing', 'data-testid': 'incoming' },
+          { class: 'omni-ringing', 'data-testid': 'incoming', 'data-call-id': r.call.callId },
           h(
             'p',
             { class: 'slds-text-heading_small', 'data-testid': 'incoming-caller' },
