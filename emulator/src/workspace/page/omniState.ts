@@ -84,12 +84,12 @@ export class OmniState {
   }
 
   upsertLine(call: PhoneCall): void {
-    if (call.connectionId && call.callType === 'AddParticipant') this.legs.set(call.connectionId, call);
+    if (isLeg(call)) this.legs.set(call.connectionId, { ...this.legs.get(call.connectionId), ...call });
     else this.lines.set(call.callId, { ...this.lines.get(call.callId), ...call });
   }
 
   removeCall(call: PhoneCall): void {
-    if (call.connectionId && this.legs.has(call.connectionId)) {
+    if (isLeg(call)) {
       this.legs.delete(call.connectionId);
       return;
     }
@@ -97,6 +97,11 @@ export class OmniState {
     for (const [id, leg] of this.legs) if (leg.callId === call.callId) this.legs.delete(id);
     if (this.ringing?.call.callId === call.callId) this.ringing = null;
   }
+}
+
+/** A party the agent added: its own connection of the call (a line's connection id is its call id). */
+export function isLeg(call: PhoneCall): call is PhoneCall & { connectionId: string } {
+  return call.connectionId !== undefined && call.connectionId !== call.callId;
 }
 
 /** Lists of calls arrive as an array, a map or one call. */
@@ -173,7 +178,7 @@ export function applyEvent(
         const missed = c.agentStatus ?? c.reason;
         if (state.ringing?.call.callId === c.callId && missed)
           state.notice('warning', `Call ${c.callId} withdrawn: ${missed}`);
-        state.removeCall({ ...c, connectionId: undefined });
+        state.removeCall({ ...c, connectionId: c.callId });
       }
       if (state.lines.size === 0) state.muted = false;
       return;
@@ -189,10 +194,8 @@ export function applyEvent(
       return;
     }
     case 'PARTICIPANT_REMOVED':
-      for (const c of callsOf(payload)) {
-        if (c.connectionId && state.legs.has(c.connectionId)) state.legs.delete(c.connectionId);
-        else if (c.callType !== 'AddParticipant' && c.connectionId === undefined) state.removeCall(c);
-      }
+      for (const c of callsOf(payload))
+        if (isLeg(c) ? state.legs.has(c.connectionId) : true) state.removeCall(c);
       return;
     case 'MUTE_TOGGLE':
       state.muted = Boolean((payload as { isMuted?: boolean })?.isMuted);
