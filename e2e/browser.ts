@@ -18,6 +18,9 @@ export const CHROMIUM_FLAGS = [
   '--disable-component-update',
   '--disable-sync',
   '--disable-dev-shm-usage',
+  // The connector page is a third-party frame in the console: Chromium's third-party cookie phase-out
+  // denies it storage, and a page refresh would then ask the agent to log in again (docs/emulator.md).
+  '--disable-features=TrackingProtection3pcd',
 ];
 
 export function hasChromium(): boolean {
