@@ -174,10 +174,15 @@ function renderIncoming(now: number): void {
     const left = config.ringTimeoutSeconds * 1000 - (now - r.receivedAt);
     return [
       card(
-        r.queued ? 'Queued callback' : `Incoming ${r.call.callType ?? ''} call`,
+        'Incoming work',
         h(
           'div',
           { class: 'omni-ringing', 'data-testid': 'incoming', 'data-call-id': r.call.callId },
+          h(
+            'p',
+            { class: 'slds-text-title_caps', 'data-testid': 'incoming-type' },
+            r.queued ? 'Queued callback' : `${r.call.callType ?? ''} call`,
+          ),
           h(
             'p',
             { class: 'slds-text-heading_small', 'data-testid': 'incoming-caller' },
@@ -420,7 +425,7 @@ function renderContacts(): void {
 
 function renderSupervisor(): void {
   if (!config.user.supervisor) return;
-  const live = records.filter((r) => r.callDisposition === 'in-progress' && !r.parentVoiceCallId);
+  const live = records.filter((r) => r.callDisposition !== 'completed' && !r.parentVoiceCallId);
   const sup = state.supervised;
   replaceIfChanged(supervisorBox, JSON.stringify([live.map((r) => r.vendorCallKey), sup]), () => [
     card(
