@@ -13,7 +13,23 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
+/**
+ * Applies the pending migrations. On PostgreSQL, Kysely's migrator inspects every schema of the
+ * database (`has_schema_privilege` on each name): a schema dropped meanwhile by another client (other
+ * test runs sharing the database drop theirs) fails it with 3F000 — that is retried.
+ */
 export async function migrateToLatest(db: Db): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateOnce(db);
+    } catch (err) {
+      if (attempt >= 10 || (err as { code?: unknown }).code !== '3F000') throw err;
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+    }
+  }
+}
+
+async function migrateOnce(db: Db): Promise<string[]> {
   // On PostgreSQL the migration tables live in the connection's schema (tests use one schema each).
   const schema =
     db.getExecutor().adapter instanceof PostgresAdapter
