@@ -14,16 +14,22 @@ class StaticProvider implements MigrationProvider {
 }
 
 /**
- * Applies the pending migrations. On PostgreSQL, Kysely's migrator inspects every schema of the
- * database (`has_schema_privilege` on each name): a schema dropped meanwhile by another client (other
- * test runs sharing the database drop theirs) fails it with 3F000 — that is retried.
+ * What PostgreSQL answers when a schema, table or column vanishes while a query reads the catalog:
+ * invalid_schema_name, undefined_table, undefined_column, and "cache lookup failed".
+ */
+const VANISHED_OBJECT = new Set(['3F000', '42P01', '42703', 'XX000']);
+
+/**
+ * Applies the pending migrations. On PostgreSQL, Kysely's migrator inspects every table of every
+ * schema of the database (to find its own tables): one dropped meanwhile by another client (test runs
+ * sharing a database drop their schemas) fails that query, which is then retried.
  */
 export async function migrateToLatest(db: Db): Promise<string[]> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await migrateOnce(db);
     } catch (err) {
-      if (attempt >= 10 || (err as { code?: unknown }).code !== '3F000') throw err;
+      if (attempt >= 10 || !VANISHED_OBJECT.has(String((err as { code?: unknown }).code))) throw err;
       await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
     }
   }
