@@ -3,6 +3,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAgentHttp } from './api/agentHttp.ts';
 import { registerAgentSocket } from './api/agentSocket.ts';
+import { registerConnectorRoutes } from './api/connectorRoutes.ts';
 import { registerSimulatorRoutes } from './api/simulatorRoutes.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -19,6 +20,8 @@ export interface ServiceOptions {
   /** false in tests that drive timers themselves with `scheduler.runDue()`. */
   startScheduler?: boolean;
   logger?: boolean;
+  /** Secret of the signed recording links (docs/connector.md); random per process when absent. */
+  recordingUrlSecret?: string;
 }
 
 export interface Service {
@@ -54,6 +57,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   registerAgentHttp(app, engine, sessions);
   registerAgentSocket(app, engine, sessions);
   registerSimulatorRoutes(app, engine, { token: options.simulatorToken ?? null });
+  registerConnectorRoutes(app, engine, { recordingUrlSecret: options.recordingUrlSecret });
   await app.ready();
   if (options.startScheduler ?? true) scheduler.start();
 
