@@ -166,8 +166,10 @@ export class EventPublisher {
       }
       case 'PARTICIPANT_REMOVED': {
         const d = e.data as EventData['PARTICIPANT_REMOVED'];
-        // When the call ends with this departure, HANGUP follows and says it all.
-        if (!callContinues(d.call)) return;
+        // When the call ends with this departure, HANGUP follows and says it all. A supervisor is no
+        // connection of the agent's call (CALL_BARGED_IN announced them): their leaving is not one either.
+        const gone = d.call.participants.find((p) => p.id === d.participantId);
+        if (!callContinues(d.call) || gone?.role === 'supervisor') return;
         const call = removedPartyCallOf(d.call, d.participantId, d.reason ?? 'ended', ctx);
         return this.send('PARTICIPANT_REMOVED', new CallResult({ call }));
       }

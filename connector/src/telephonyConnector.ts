@@ -10,7 +10,6 @@ import {
   CallResult,
   Contact,
   HangupResult,
-  HoldToggleResult,
   MuteToggleResult,
   Phone,
   PhoneContactsResult,
@@ -23,6 +22,7 @@ import {
   VoiceCapabilitiesResult,
   type CallRef,
   type DialOptions,
+  type HoldToggleResult,
 } from 'scv-connector-base';
 import type {
   AgentConfig,

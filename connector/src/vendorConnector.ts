@@ -37,6 +37,9 @@ import { VendorLog } from './vendorLog.ts';
 
 const UNREACHABLE_TEXT = 'The Switchboard service is unreachable. Retrying…';
 
+/** Lightning messages larger than this (as JSON) are not relayed: the socket's frames are bounded. */
+const MAX_MESSAGE_CHARS = 16_000;
+
 const ENDED_TEXT: Record<SessionEndReason, string> = {
   expired: 'Your Switchboard session expired. Log in again.',
   takenOver: 'You logged in to Switchboard somewhere else.',
@@ -121,8 +124,10 @@ export class SwitchboardConnector extends VendorConnector implements ConnectorRu
     });
     this.events.holdUntilReady();
     const welcome = await client.open();
+    const previous = this.client;
     this.client = client;
     this.session = session;
+    previous?.stop();
     const statuses = config.presenceStatuses.slice(0, 200);
     if (statuses.length > 0) {
       await this.request('setPresenceStatuses', { statuses }).catch((err: unknown) =>
@@ -138,6 +143,7 @@ export class SwitchboardConnector extends VendorConnector implements ConnectorRu
   /** The service was unreachable at start: retries with backoff while the login form says so. */
   private retry(saved: StoredSession, attempt: number): void {
     this.retryTimer = setTimeout(async () => {
+      if (this.client) return;
       try {
         await this.connect(saved);
       } catch (err) {
@@ -280,6 +286,10 @@ export class SwitchboardConnector extends VendorConnector implements ConnectorRu
     const m = message as { type?: unknown; payload?: unknown } | null;
     if (m?.type === 'TRANSFER_CALLBACK_REQUEST')
       void publishEvent({ eventType: 'SHOW_TRANSFER_VIEW', payload: m.payload ?? {} });
+    if ((JSON.stringify(message) ?? '').length > MAX_MESSAGE_CHARS) {
+      this.log.add('ERROR', `message not relayed: larger than ${MAX_MESSAGE_CHARS} characters`);
+      return;
+    }
     this.request('sendMessage', { message }).catch((err: unknown) =>
       this.log.add('ERROR', 'message not relayed', String(err)),
     );

@@ -21,7 +21,7 @@ const parties = async (callId: string) =>
     .sort(
       (x, y) =>
         ROLES.indexOf(x[0] as string) - ROLES.indexOf(y[0] as string) ||
-        String(x[2]).localeCompare(String(y[2])),
+        (String(x[2]) < String(y[2]) ? -1 : 1),
     );
 
 async function connectedCall(host: Host): Promise<{ callId: string; call: Record<string, unknown> }> {
@@ -212,6 +212,56 @@ describe('adding a participant (warm)', () => {
   });
 });
 
+describe("the other agent on a call sees the first agent's actions as events", () => {
+  it('swap, conference, recording, a third party added and connected', async () => {
+    const a = await ctx.agent(0);
+    const b = await ctx.agent(1);
+    const { callId, call } = await connectedCall(a);
+    await ctx.available(b);
+    const fromA = a.mark();
+    await a.request(
+      'ADD_PARTICIPANT',
+      { contact: { type: 'Agent', id: ctx.tenant.agents[1]!.id }, call, isBlindTransfer: false },
+      'PARTICIPANT_ADDED',
+    );
+    const offered = await b.waitFor('CALL_STARTED', (p) => p.callId === callId);
+    await b.request('ACCEPT_CALL', { call: offered.payload }, 'CALL_CONNECTED');
+    await a.waitFor('PARTICIPANT_CONNECTED', undefined, fromA);
+
+    let fromB = b.mark();
+    await a.request('SWAP_PARTICIPANTS', { callToHold: call, callToResume: call }, 'HOLD_TOGGLE');
+    await b.until(() => b.types(fromB).filter((t) => t === 'HOLD_TOGGLE').length === 3, 'swap events');
+    expect(
+      b
+        .dispatched()
+        .filter((d) => d.index >= fromB)
+        .at(-1)?.payload,
+    ).toMatchObject({
+      isCustomerOnHold: false,
+      calls: [expect.objectContaining({ callId, callType: 'AddParticipant' })],
+    });
+
+    fromB = b.mark();
+    await a.request('CONFERENCE', { calls: [call] }, 'HOLD_TOGGLE', (p) => p.isCallMerged);
+    await b.waitFor('HOLD_TOGGLE', (p) => p.isCallMerged === true, fromB);
+    await a.request('PAUSE_RECORDING', { call }, 'RECORDING_TOGGLE');
+    expect((await b.waitFor('RECORDING_TOGGLE', undefined, fromB)).payload).toMatchObject({
+      isRecordingPaused: true,
+    });
+
+    const added = await a.request(
+      'ADD_PARTICIPANT',
+      { contact: { phoneNumber: THIRD_PARTY }, call, isBlindTransfer: false },
+      'PARTICIPANT_ADDED',
+    );
+    const participantId = added.payload.connectionId as string;
+    const seen = await b.waitFor('PARTICIPANT_ADDED', undefined, fromB);
+    expect(seen.payload).toMatchObject({ callId, connectionId: participantId, phoneNumber: THIRD_PARTY });
+    await ctx.sim.post(`/calls/${callId}/participants/${participantId}/answer`);
+    await b.waitFor('PARTICIPANT_CONNECTED', (p) => p.connectionId === participantId, fromB);
+  });
+});
+
 describe('blind transfer', () => {
   it('to an agent: PARTICIPANT_ADDED, HANGUP, then after-call work; the agent gets CALL_STARTED (Transfer)', async () => {
     const a = await ctx.agent(0);
@@ -276,9 +326,9 @@ describe('supervisor', () => {
 
     const left = await boss.request('SUPERVISOR_DISCONNECT', { call: { callId } }, 'SUPERVISOR_HANGUP');
     expect(left.payload).toEqual([expect.objectContaining({ callId, state: 'ended' })]);
-    const gone = await a.waitFor('PARTICIPANT_REMOVED', undefined, fromA);
-    expect(gone.payload).toMatchObject({ callId });
     expect((await detail(callId)).participants.find((p) => p.role === 'supervisor')?.state).toBe('ended');
+    await settle();
+    expect(a.types(fromA)).toEqual(['CALL_BARGED_IN']);
   });
 
   it('is told when the supervised call ends (SUPERVISOR_HANGUP)', async () => {
@@ -290,6 +340,19 @@ describe('supervisor', () => {
     await ctx.sim.post(`/calls/${callId}/hangup`);
     const hangup = await boss.waitFor('SUPERVISOR_HANGUP', undefined, from);
     expect(hangup.payload).toEqual([expect.objectContaining({ callId, state: 'ended' })]);
+  });
+
+  it('on a desk phone: SUPERVISOR_CALL_STARTED', async () => {
+    const a = await ctx.agent(0);
+    const { callId } = await connectedCall(a);
+    const boss = await ctx.agent('supervisor');
+    await boss.request(
+      'SET_AGENT_CONFIG',
+      { config: { selectedPhone: { type: 'DESK_PHONE', number: '+14155550188' } } },
+      'AGENT_CONFIG_UPDATED',
+    );
+    const started = await boss.request('SUPERVISE_CALL', { call: { callId } }, 'SUPERVISOR_CALL_STARTED');
+    expect(started.payload).toMatchObject({ callId, callInfo: { isSoftphoneCall: false } });
   });
 
   it('an agent cannot supervise: CAN_NOT_SUPERVISE_CALL', async () => {
