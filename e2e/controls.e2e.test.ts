@@ -49,6 +49,26 @@ describe('call controls, after-call work and presence in the service console', (
     });
   });
 
+  it('controls the contact center hides are not shown (the simulator page switches them off)', async () => {
+    await e2e.sim('PATCH', `/contact-centers/${e2e.stack.contactCenterId}/settings`, {
+      hiddenCallControls: { showMuteButton: false, showRecordButton: false },
+    });
+    try {
+      const ada = await e2e.open('ada');
+      await ada.setStatus('Available');
+      await e2e.call();
+      const callId = await ada.accept();
+      await ada.activeCall(callId).getByTestId('hold').waitFor();
+      expect(await ada.activeCall(callId).getByTestId('mute').count()).toBe(0);
+      expect(await ada.activeCall(callId).getByTestId('record').count()).toBe(0);
+      await ada.screenshot('hidden-controls');
+    } finally {
+      await e2e.sim('PATCH', `/contact-centers/${e2e.stack.contactCenterId}/settings`, {
+        hiddenCallControls: {},
+      });
+    }
+  });
+
   it('hold, mute and record from a desk phone: the console follows the phone', async () => {
     const ada = await e2e.open('ada');
     await ada.byTestId('phone-type').selectOption('DESK_PHONE');
