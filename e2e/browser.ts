@@ -3,7 +3,6 @@
  * One browser process; each agent gets its own context (own cookies and storage, like a separate
  * browser profile). Salesforce host names are mapped to 127.0.0.1 with `--host-resolver-rules`.
  */
-import fs from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -22,10 +21,6 @@ export const CHROMIUM_FLAGS = [
   // denies it storage, and a page refresh would then ask the agent to log in again (docs/emulator.md).
   '--disable-features=TrackingProtection3pcd',
 ];
-
-export function hasChromium(): boolean {
-  return fs.existsSync(CHROMIUM);
-}
 
 /** `hostMap`: host name → `127.0.0.1:port` (e.g. the emulator's org domain). */
 export async function launchChromium(hostMap: Record<string, string> = {}): Promise<Browser> {
