@@ -44,6 +44,24 @@ describe('the simulator directory and controls', () => {
     expect((await send('GET', '/calls')).body.calls).toEqual([]);
   });
 
+  it('a settings patch changes only what it names', async () => {
+    await ctx.run.service.engine.db
+      .updateTable('contact_centers')
+      .set({ settings_json: JSON.stringify({ customErrorLabels: { Trunk_Down: 'The line is down.' } }) })
+      .where('id', '=', ctx.tenant.ccId)
+      .execute();
+    const patched = await send('PATCH', `/contact-centers/${ctx.tenant.ccId}/settings`, {
+      ringTimeoutSeconds: 12,
+      hiddenCallControls: { showSwapButton: false },
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.settings).toMatchObject({
+      ringTimeoutSeconds: 12,
+      customErrorLabels: { Trunk_Down: 'The line is down.' },
+      hiddenCallControls: { showSwapButton: false, showMuteButton: true },
+    });
+  });
+
   it('refuses bad input with the documented error and changes nothing', async () => {
     const agent = ctx.tenant.agents[0]!.id;
     const dial = await send('POST', `/agents/${agent}/phone-request`, {

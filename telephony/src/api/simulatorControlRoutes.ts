@@ -4,7 +4,7 @@
  * numbers, queues and agents, the active calls, the settings behind the Omni call control toggles, an
  * agent's phone (soft or desk), what the agent does on a desk phone, and logging an agent out.
  */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { recordingState } from '../domain/callView.ts';
 import { ConnectorError, NotFoundError } from '../domain/errors.ts';
@@ -20,8 +20,19 @@ import { runMethod } from './agentMethods.ts';
 import { errorBody } from './errors.ts';
 import type { SimulatorOptions } from './simulatorRoutes.ts';
 
-/** Every setting may be patched; nested objects (hiddenCallControls, labels) replace the stored ones. */
-const SettingsPatch = Type.Partial(ContactCenterSettings, { additionalProperties: false });
+/**
+ * A JSON schema where nothing is required and nothing has a default (Ajv would otherwise fill in every
+ * setting a patch leaves out); the merged settings are checked and completed by `parseSettings`.
+ */
+function patchSchema(schema: TSchema): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(schema), (key, value: unknown) =>
+    key === 'default' || key === 'required' ? undefined : value,
+  ) as Record<string, unknown>;
+}
+
+/** Any settings; a nested object (hiddenCallControls, labels) replaces the stored one, completed with defaults. */
+const SettingsPatch = patchSchema(Type.Partial(ContactCenterSettings, { additionalProperties: false }));
+type SettingsPatch = Partial<ContactCenterSettings>;
 const AgentConfigBody = Type.Object(
   {
     phoneType: Type.Optional(Type.Union([Type.Literal('SOFT_PHONE'), Type.Literal('DESK_PHONE')])),
@@ -90,7 +101,7 @@ export function registerSimulatorControlRoutes(
         handle(reply, async () => ({ contactCenters: await directory(engine) })),
       );
 
-      sim.patch<{ Params: { ccId: string }; Body: Static<typeof SettingsPatch> }>(
+      sim.patch<{ Params: { ccId: string }; Body: SettingsPatch }>(
         '/contact-centers/:ccId/settings',
         { schema: { body: SettingsPatch } },
         (req, reply) =>
