@@ -153,6 +153,10 @@ const supervisorBox = h('div');
 const messagesBox = h('div', { class: 'omni-pre', 'data-testid': 'bridge-messages' });
 const recordsBox = h('div', { 'data-testid': 'voice-calls' });
 const logBox = h('div', { class: 'omni-log', 'data-testid': 'event-log' });
+const capabilitiesBox = h('p', {
+  class: 'slds-text-body_small slds-m-bottom_x-small',
+  'data-testid': 'capabilities',
+});
 
 function activeLine(): PhoneCall | undefined {
   return [...state.lines.values()].find((c) => c.state !== 'ended');
@@ -735,6 +739,7 @@ function layout(): void {
     supervisorBox,
     card(
       'Settings',
+      capabilitiesBox,
       field('Phone', phoneType),
       field('Desk phone number', deskNumber),
       button(
@@ -807,14 +812,14 @@ async function start(): Promise<void> {
     config.connectorUrl,
     (type, payload) => {
       applyEvent(state, type, payload, errorText);
-      if (type === 'LOGIN_RESULT' && (payload as { success?: boolean })?.success)
-        state.login = { visible: false, height: 0 };
       render();
     },
     (ready) => {
       state.ready = true;
       state.login = { visible: false, height: 0 };
       state.capabilities = (ready.capabilities as Record<string, unknown>) ?? {};
+      const enabled = Object.entries(state.capabilities).filter(([, on]) => on === true);
+      capabilitiesBox.textContent = `Connector capabilities: ${enabled.map(([name]) => name).join(', ') || 'none'}`;
       state.agentConfig = (ready.agentConfig as OmniState['agentConfig']) ?? {};
       const selected = state.agentConfig.selectedPhone;
       if (selected) {
