@@ -365,20 +365,23 @@ function renderContacts(): void {
   replaceIfChanged(contactsBox, JSON.stringify([list, Boolean(onCall), contactsOffset]), () => [
     list.length === 0
       ? h('p', { class: 'slds-text-color_weak' }, 'No contacts shown. Search the phone book.')
-      : table(
-          ['Name', 'Type', 'Availability / wait', ''],
-          list.map((c) => {
+      : h(
+          'ul',
+          { class: 'omni-contacts' },
+          ...list.map((c) => {
             const contact = { ...c };
-            const type = String(c.type ?? '');
             const testId = String(c.name ?? c.id).replace(/\W+/g, '-');
-            return [
+            return h(
+              'li',
+              { class: 'omni-contact', 'data-testid': `contact-${testId}` },
               h(
-                'span',
-                { 'data-testid': `contact-${testId}` },
-                `${String(c.name ?? '')}${c.phoneNumber ? ` ${String(c.phoneNumber)}` : ''}`,
-              ),
-              type,
-              [
+                'div',
+                {},
+                h('strong', {}, String(c.name ?? '')),
+                c.phoneNumber ? ` ${String(c.phoneNumber)}` : '',
+                ' ',
+                badge(String(c.type ?? '')),
+                ' ',
                 c.availability
                   ? badge(
                       String(c.availability),
@@ -388,28 +391,32 @@ function renderContacts(): void {
                 c.queueWaitTime !== undefined && c.queueWaitTime !== null
                   ? ` wait ${duration(Number(c.queueWaitTime) * 1000)}`
                   : '',
-              ],
-              onCall
-                ? [
-                    button(
-                      'Consult',
-                      () => send('ADD_PARTICIPANT', { contact, call: onCall, isBlindTransfer: false }),
-                      'neutral',
-                      { 'data-testid': `consult-${testId}` },
-                    ),
-                    shown(onCall, 'showAddBlindTransferButton')
-                      ? button(
-                          'Transfer',
-                          () => send('ADD_PARTICIPANT', { contact, call: onCall, isBlindTransfer: true }),
-                          'neutral',
-                          { 'data-testid': `transfer-${testId}` },
-                        )
-                      : null,
-                  ]
-                : button('Call', () => send('DIAL', { contact, params: [] }), 'neutral', {
-                    'data-testid': `call-${testId}`,
-                  }),
-            ];
+              ),
+              h(
+                'div',
+                { class: 'omni-contact-actions' },
+                onCall
+                  ? [
+                      button(
+                        'Consult',
+                        () => send('ADD_PARTICIPANT', { contact, call: onCall, isBlindTransfer: false }),
+                        'neutral',
+                        { 'data-testid': `consult-${testId}` },
+                      ),
+                      shown(onCall, 'showAddBlindTransferButton')
+                        ? button(
+                            'Transfer',
+                            () => send('ADD_PARTICIPANT', { contact, call: onCall, isBlindTransfer: true }),
+                            'neutral',
+                            { 'data-testid': `transfer-${testId}` },
+                          )
+                        : null,
+                    ]
+                  : button('Call', () => send('DIAL', { contact, params: [] }), 'neutral', {
+                      'data-testid': `call-${testId}`,
+                    }),
+              ),
+            );
           }),
         ),
     h(
