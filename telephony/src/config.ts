@@ -10,6 +10,18 @@ export interface Config {
   simulatorToken: string | null;
   development: boolean;
   schedulerPollMs: number;
+  dataDir: string;
+  /** `SWITCHBOARD_MASTER_KEY` (encrypts the Salesforce private keys); see salesforce/masterKey.ts. */
+  masterKey: string | undefined;
+  salesforce: {
+    providerName: string;
+    createTimeoutMs: number;
+    createBackoffMs: number;
+    requestTimeoutMs: number;
+    outboxPollMs: number;
+    outboxBackoffMs: number;
+    outboxBackoffCapMs: number;
+  };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -27,5 +39,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     simulatorToken,
     development,
     schedulerPollMs: Number(env.SCHEDULER_POLL_MS ?? 200),
+    dataDir: path.resolve(env.DATA_DIR ?? 'data'),
+    masterKey: env.SWITCHBOARD_MASTER_KEY || undefined,
+    salesforce: {
+      providerName: env.TELEPHONY_PROVIDER_NAME ?? 'switchboard',
+      createTimeoutMs: Number(env.SALESFORCE_CREATE_TIMEOUT_MS ?? 2000),
+      createBackoffMs: Number(env.SALESFORCE_CREATE_BACKOFF_MS ?? 200),
+      requestTimeoutMs: Number(env.SALESFORCE_REQUEST_TIMEOUT_MS ?? 10_000),
+      outboxPollMs: Number(env.SALESFORCE_OUTBOX_POLL_MS ?? 500),
+      outboxBackoffMs: Number(env.SALESFORCE_OUTBOX_BACKOFF_MS ?? 1000),
+      outboxBackoffCapMs: Number(env.SALESFORCE_OUTBOX_BACKOFF_CAP_MS ?? 60_000),
+    },
   };
 }

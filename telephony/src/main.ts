@@ -2,9 +2,15 @@
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/database.ts';
 import { createDemoTenant, hasAnyTenant } from './devData.ts';
+import { loadMasterKey } from './salesforce/masterKey.ts';
 import { buildService } from './server.ts';
 
 const config = loadConfig();
+const master = loadMasterKey({
+  value: config.masterKey,
+  development: config.development,
+  dataDir: config.dataDir,
+});
 const { db, engine: dbEngine } = openDatabase({
   databaseUrl: config.databaseUrl,
   sqlitePath: config.sqlitePath,
@@ -14,6 +20,7 @@ const service = await buildService({
   sessionTtlMs: config.sessionTtlMs,
   simulatorToken: config.simulatorToken,
   schedulerPollMs: config.schedulerPollMs,
+  salesforce: { masterKey: master.key, ...config.salesforce },
 });
 
 if (config.development && !(await hasAnyTenant(db))) {
@@ -30,6 +37,7 @@ await service.app.listen({ host: config.host, port: config.port });
 console.log(
   `Switchboard telephony service on http://${config.host}:${config.port} (${dbEngine === 'sqlite' ? config.sqlitePath : 'PostgreSQL'})`,
 );
+console.log(`  Salesforce sync: master key from ${master.origin}; outbox metrics at /metrics`);
 console.log(
   `  agent API: ws://${config.host}:${config.port}/agent/v1/socket   simulator API: http://${config.host}:${config.port}/sim/v1`,
 );

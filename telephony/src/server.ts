@@ -9,6 +9,7 @@ import { migrateToLatest } from './db/migrate.ts';
 import { Engine, systemClock, type Clock } from './engine/engine.ts';
 import { Scheduler } from './engine/scheduler.ts';
 import { Sessions } from './engine/sessions.ts';
+import { SalesforceSync, type SalesforceOptions } from './salesforce/index.ts';
 
 export interface ServiceOptions {
   db: Db;
@@ -19,6 +20,8 @@ export interface ServiceOptions {
   /** false in tests that drive timers themselves with `scheduler.runDue()`. */
   startScheduler?: boolean;
   logger?: boolean;
+  /** The Salesforce telephony API sync (docs/salesforce-sync.md); off when absent. */
+  salesforce?: SalesforceOptions;
 }
 
 export interface Service {
@@ -26,6 +29,7 @@ export interface Service {
   engine: Engine;
   scheduler: Scheduler;
   sessions: Sessions;
+  salesforce: SalesforceSync | null;
   close(): Promise<void>;
 }
 
@@ -54,15 +58,21 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   registerAgentHttp(app, engine, sessions);
   registerAgentSocket(app, engine, sessions);
   registerSimulatorRoutes(app, engine, { token: options.simulatorToken ?? null });
+  const salesforce = options.salesforce ? new SalesforceSync(engine, options.salesforce) : null;
+  if (salesforce)
+    app.get('/metrics', async (_req, reply) => reply.type('text/plain').send(await salesforce.metrics()));
   await app.ready();
   if (options.startScheduler ?? true) scheduler.start();
+  salesforce?.start();
 
   return {
     app,
     engine,
     scheduler,
     sessions,
+    salesforce,
     async close() {
+      await salesforce?.stop();
       await scheduler.stop();
       await app.close();
     },

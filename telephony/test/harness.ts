@@ -15,6 +15,8 @@ import * as tenants from '../src/engine/tenants.ts';
 import type { ContactCenterSettings } from '../src/domain/settings.ts';
 import { buildService, type Service } from '../src/server.ts';
 import { DEMO_PRESENCE_STATUSES } from '../src/devData.ts';
+import type { SalesforceOptions } from '../src/salesforce/index.ts';
+import type { TelephonyApiEmulator } from '../../emulator/src/telephonyApi/index.ts';
 
 export class ManualClock implements Clock {
   constructor(public t = Date.UTC(2026, 10, 21, 9, 0, 0)) {}
@@ -73,11 +75,18 @@ export interface Running {
 
 export async function startService(
   db: Db,
-  options: { clock?: Clock; startScheduler?: boolean; sessionTtlMs?: number; simulatorToken?: string } = {},
+  options: {
+    clock?: Clock;
+    startScheduler?: boolean;
+    sessionTtlMs?: number;
+    simulatorToken?: string;
+    salesforce?: SalesforceOptions;
+  } = {},
 ): Promise<Running> {
   const service = await buildService({
     db,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.salesforce ? { salesforce: options.salesforce } : {}),
     startScheduler: options.startScheduler ?? false,
     schedulerPollMs: 20,
     ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),
@@ -414,5 +423,63 @@ export class Sim {
     if (res.status !== 201)
       throw new Error(`inbound call refused: ${res.status} ${JSON.stringify(res.body)}`);
     return res.body.callId;
+  }
+}
+
+/** The Salesforce user id (`005…`, 18 characters) the Salesforce helpers give the n-th user of a tenant. */
+export function salesforceUserId(n: number): string {
+  return `005${String(n).padStart(12, '0')}AAA`;
+}
+
+/**
+ * Connects `tenant` to the emulator: its `scrtUrl` is the emulator, its users get Salesforce user ids
+ * (agents 1…, supervisor 99), its key pair is made and the emulator holds its certificate.
+ */
+export async function connectSalesforce(
+  run: Running,
+  tenant: Tenant,
+  emulator: TelephonyApiEmulator,
+  options: { voiceCallRecordTypeId?: string } = {},
+): Promise<{ certificatePem: string; keyId: string }> {
+  const db = run.service.engine.db;
+  const sync = run.service.salesforce;
+  if (!sync) throw new Error('the service was started without the Salesforce sync');
+  await db
+    .updateTable('contact_centers')
+    .set({ scrt_url: emulator.url })
+    .where('id', '=', tenant.ccId)
+    .execute();
+  for (const [i, a] of tenant.agents.entries())
+    await db
+      .updateTable('users')
+      .set({ salesforce_user_id: salesforceUserId(i + 1) })
+      .where('id', '=', a.id)
+      .execute();
+  await db
+    .updateTable('users')
+    .set({ salesforce_user_id: salesforceUserId(99) })
+    .where('id', '=', tenant.supervisor.id)
+    .execute();
+  const key = await sync.connect(tenant.ccId, options);
+  emulator.registerContactCenter({
+    orgId: tenant.orgId,
+    callCenterApiName: tenant.apiName,
+    keys: [key.certificatePem],
+  });
+  return { certificatePem: key.certificatePem, keyId: key.keyId };
+}
+
+/** Polls `check` until it returns a value (not undefined, not false) or fails after `timeoutMs`. */
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
   }
 }

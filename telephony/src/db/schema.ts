@@ -218,6 +218,66 @@ export interface JobTable {
   due_at: number;
 }
 
+/** A contact center connected to Salesforce: its calls are synced through the telephony API. */
+export interface SalesforceConnectionTable {
+  contact_center_id: string;
+  enabled: number;
+  voice_call_record_type_id: string | null;
+  created_at: number;
+}
+
+export type SalesforceKeyStatus = 'pending' | 'active' | 'retired';
+
+/** A contact center's RSA key pair; the private key AES-256-GCM encrypted with the master key. */
+export interface SalesforceKeyTable {
+  id: string;
+  contact_center_id: string;
+  status: SalesforceKeyStatus;
+  public_key_pem: string;
+  certificate_pem: string;
+  private_key_enc: string;
+  created_at: number;
+  not_after: number;
+  activated_at: number | null;
+  retired_at: number | null;
+}
+
+/** A VoiceCall record we asked for: our call (or transfer leg) and, once known, its Salesforce id. */
+export interface SalesforceVoiceCallTable {
+  vendor_call_key: string;
+  contact_center_id: string;
+  call_id: string;
+  leg_id: string | null;
+  voice_call_id: string | null;
+  /** 1 once an Omni-Channel flow ran for it (a PendingServiceRouting exists until routed or cleared). */
+  flow_executed: number;
+  created_at: number;
+}
+
+export type OutboxState = 'pending' | 'failed';
+
+/** One telephony API request to make; sent in `seq` order within its conversation. */
+export interface SalesforceOutboxTable {
+  id: string;
+  contact_center_id: string;
+  /** The root call: every request of one conversation goes out in order. */
+  conversation_key: string;
+  seq: number;
+  op: string;
+  vendor_call_key: string;
+  body_json: string;
+  /** An Omni-Channel flow whose answer routes this waiting agent leg. */
+  route_leg_id: string | null;
+  idempotency_key: string;
+  state: OutboxState;
+  attempts: number;
+  next_attempt_at: number;
+  last_error: string | null;
+  /** Transcripts sent together in one bulk request keep that batch on a retry. */
+  batch_key: string | null;
+  created_at: number;
+}
+
 export interface Database {
   orgs: OrgTable;
   contact_centers: ContactCenterTable;
@@ -237,4 +297,8 @@ export interface Database {
   transcripts: TranscriptTable;
   agent_events: AgentEventTable;
   jobs: JobTable;
+  salesforce_connections: SalesforceConnectionTable;
+  salesforce_keys: SalesforceKeyTable;
+  salesforce_voice_calls: SalesforceVoiceCallTable;
+  salesforce_outbox: SalesforceOutboxTable;
 }

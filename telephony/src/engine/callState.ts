@@ -11,6 +11,7 @@ import type { Tx } from './engine.ts';
 import { settings } from './settings.ts';
 import { loadUser, setPresence, type NextState } from './presence.ts';
 import { JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING, type RouterHooks } from './router.ts';
+import { syncCall } from '../salesforce/lifecycle.ts';
 
 export const JOB_WRAP_UP = 'wrap_up_timeout';
 
@@ -314,6 +315,7 @@ export async function endWholeCall(tx: Tx, callId: string, reason: string): Prom
     .set({ state: 'ended', ended_at: tx.now, end_reason: reason })
     .where('id', '=', callId)
     .execute();
+  await syncCall(tx, { type: 'ended', callId });
   for (const p of ringing) {
     await notify(tx, callId, 'HANGUP', [p.user_id as string], () => ({
       reason: 'error',

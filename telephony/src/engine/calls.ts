@@ -35,6 +35,7 @@ import {
   type NextState,
 } from './presence.ts';
 import { JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING, offer, route, withdrawOffer } from './router.ts';
+import { syncCall } from '../salesforce/lifecycle.ts';
 
 export type Destination =
   | { type: 'phoneNumber'; phoneNumber: string }
@@ -123,6 +124,7 @@ export async function acceptLeg(
 
 export async function declineCall(tx: Tx, userId: string, callId: string): Promise<{ call: CallView }> {
   const leg = await ringingLegOf(tx, callId, userId, 'CAN_NOT_DECLINE_THE_CALL');
+  await syncCall(tx, { type: 'declined', callId, legId: leg.id });
   await failOffer(tx, leg, 'DeclinedByAgent');
   await routeWaiting(tx);
   return { call: await viewFor(tx, callId, userId) };
@@ -367,6 +369,8 @@ interface ResolvedDestination {
   user?: UserTable;
   queueId?: string;
   queuePriority?: number;
+  /** A transfer to an Omni-Channel flow: its developer name (routed to its fallback queue without Salesforce). */
+  flowDevName?: string;
   label: string;
 }
 
@@ -412,7 +416,13 @@ async function resolveDestination(
         .where('flows.contact_center_id', '=', tx.ccId)
         .executeTakeFirst();
       if (!flow) refuse('INVALID_DESTINATION', `no flow ${destination.flowName}`);
-      return { kind: 'queue', queueId: flow.queueId, queuePriority: flow.priority, label: flow.devName };
+      return {
+        kind: 'queue',
+        queueId: flow.queueId,
+        queuePriority: flow.priority,
+        flowDevName: flow.devName,
+        label: flow.devName,
+      };
     }
   }
 }
@@ -524,6 +534,11 @@ export async function addParticipant(
       priority: target.queuePriority ?? 0,
       queuedAt: tx.now,
     });
+    await syncCall(tx, { type: 'participantAdded', callId, legId: leg.id });
+    if (target.flowDevName && target.queueId) {
+      const flow = { flowDevName: target.flowDevName, fallbackQueueId: target.queueId };
+      await syncCall(tx, { type: 'flow', callId, legId: leg.id, ...flow });
+    }
   }
   if (!blind) {
     const caller = (await loadParticipants(tx, callId)).find(

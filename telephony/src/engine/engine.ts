@@ -19,6 +19,8 @@ export const systemClock: Clock = { now: () => Date.now() };
 /** What a command sees: the transaction, the time, and the ways to emit events and schedule jobs. */
 export class Tx {
   readonly emitted: StoredEvent[] = [];
+  /** Work to start once the transaction has committed, outside the lock (e.g. sending the outbox). */
+  readonly committed: Array<(engine: Engine) => void> = [];
   readonly db: Trx;
   readonly ccId: string;
   readonly now: number;
@@ -64,6 +66,10 @@ export class Tx {
       .execute();
   }
 
+  afterCommit(fn: (engine: Engine) => void): void {
+    this.committed.push(fn);
+  }
+
   async cancelJobs(refId: string, kinds: string[]): Promise<void> {
     await this.db.deleteFrom('jobs').where('ref_id', '=', refId).where('kind', 'in', kinds).execute();
   }
@@ -101,7 +107,10 @@ export class Engine {
       tx = new Tx(trx, ccId, this.clock.now());
       return fn(tx);
     });
-    if (tx) this.hub.deliver(tx.emitted);
+    if (tx) {
+      this.hub.deliver(tx.emitted);
+      for (const fn of tx.committed) fn(this);
+    }
     return result;
   }
 }

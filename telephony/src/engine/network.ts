@@ -22,6 +22,7 @@ import { acceptLeg, agentLeaves, failOffer, offerDirect, routeWaiting, setHold, 
 import type { Tx } from './engine.ts';
 import { queueMemberIds } from './queueMembers.ts';
 import { loadUser } from './presence.ts';
+import { JOB_FLOW_TIMEOUT, JOB_ROUTE_RECORDED, syncCall } from '../salesforce/lifecycle.ts';
 
 export const JOB_CALLBACK_DUE = 'callback_due';
 
@@ -119,6 +120,15 @@ async function queueForAgent(tx: Tx, callId: string, target: RoutingTarget, view
     priority,
     queuedAt: tx.now,
   });
+  if (target.type === 'flow' && queueId) {
+    const flow = await tx.db
+      .selectFrom('flows')
+      .select('dev_name')
+      .where('id', '=', target.id)
+      .executeTakeFirstOrThrow();
+    const event = { callId, legId: leg.id, flowDevName: flow.dev_name, fallbackQueueId: queueId };
+    if (await syncCall(tx, { type: 'flow', ...event })) return;
+  }
   if (userId) {
     const user = await tx.db
       .selectFrom('users')
@@ -150,8 +160,66 @@ export async function inboundCall(tx: Tx, c: InboundCall, target: RoutingTarget)
     phoneNumber: c.from,
     name: c.callerName ?? null,
   });
+  if (await syncCall(tx, { type: 'inbound', callId, target })) return callId;
   await queueForAgent(tx, callId, target, 'Inbound');
   return callId;
+}
+
+/**
+ * Routes an inbound call recorded while its VoiceCall was being created (Salesforce integration on),
+ * unless it was routed already or the caller left.
+ */
+export async function routeRecordedCall(tx: Tx, callId: string, target: RoutingTarget): Promise<void> {
+  const call = await loadCall(tx, callId);
+  if (call.state !== 'queued' || (await loadParticipants(tx, callId)).some((p) => p.role === 'agent')) return;
+  await tx.cancelJobs(callId, [JOB_ROUTE_RECORDED]);
+  await queueForAgent(tx, callId, target, 'Inbound');
+}
+
+export type FlowRoute = { type: 'agent'; salesforceUserId: string } | { type: 'queue'; queueId: string };
+
+/**
+ * An Omni-Channel flow answered for a leg waiting for it: the agent (by Salesforce user id) if
+ * available, else the queue (by its id) if it is one of ours, else the leg's fallback queue. False
+ * when the answer came too late (the leg was released to its fallback queue and offered already).
+ */
+export async function routeHeldLeg(tx: Tx, legId: string, route: FlowRoute): Promise<boolean> {
+  const leg = await tx.db.selectFrom('participants').selectAll().where('id', '=', legId).executeTakeFirst();
+  if (!leg || leg.state !== 'queued' || leg.offered_at !== null || leg.declined_by_json !== '[]')
+    return false;
+  await tx.cancelJobs(legId, [JOB_FLOW_TIMEOUT]);
+  await tx.db.updateTable('participants').set({ not_before: null }).where('id', '=', legId).execute();
+  const released = { ...leg, not_before: null };
+  if (route.type === 'agent') {
+    const user = await tx.db
+      .selectFrom('users')
+      .selectAll()
+      .where('contact_center_id', '=', tx.ccId)
+      .where('salesforce_user_id', '=', route.salesforceUserId)
+      .executeTakeFirst();
+    if (user && user.presence_state === 'available' && !user.offered_leg_id) {
+      await offerDirect(tx, released, user);
+      return true;
+    }
+  } else {
+    const queue = await tx.db
+      .selectFrom('queues')
+      .select(['id', 'priority'])
+      .where('contact_center_id', '=', tx.ccId)
+      .where('id', '=', route.queueId)
+      .executeTakeFirst();
+    if (queue) {
+      await tx.db
+        .updateTable('participants')
+        .set({ queue_id: queue.id, priority: queue.priority })
+        .where('id', '=', legId)
+        .execute();
+      if (!leg.added_by)
+        await tx.db.updateTable('calls').set({ queue_id: queue.id }).where('id', '=', leg.call_id).execute();
+    }
+  }
+  await routeWaiting(tx);
+  return true;
 }
 
 /** Progressive dialer: the service dials the customer; once answered the call routes like an inbound one. */
@@ -205,6 +273,7 @@ export async function customerAnswers(tx: Tx, callId: string): Promise<void> {
     .execute();
   if (call.origin === 'ProgressiveDialer' && call.queue_id) {
     await tx.db.updateTable('calls').set({ state: 'queued' }).where('id', '=', callId).execute();
+    await syncCall(tx, { type: 'dialerAnswered', callId });
     await queueForAgent(tx, callId, { type: 'queue', id: call.queue_id }, 'Outbound');
     return;
   }
@@ -277,6 +346,7 @@ export async function addTranscript(
       created_at: tx.now,
     })
     .execute();
+  await syncCall(tx, { type: 'transcript', callId, transcriptId: id });
   return id;
 }
 
@@ -292,6 +362,7 @@ export async function publishRecording(
     .set({ recording_url: url, recording_duration_s: durationSeconds })
     .where('id', '=', callId)
     .execute();
+  await syncCall(tx, { type: 'recording', callId });
 }
 
 /** Takes a waiting call out of its queue (offers withdrawn). */
@@ -333,6 +404,7 @@ export async function leaveVoicemail(
     })
     .where('id', '=', callId)
     .execute();
+  await syncCall(tx, { type: 'voicemail', callId });
   if (v.transcript) await addTranscript(tx, callId, { speaker: 'END_USER', text: v.transcript });
   await endWholeCall(tx, callId, 'voicemail');
 }

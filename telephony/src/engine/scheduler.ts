@@ -9,7 +9,8 @@ import { BREAK_REASON, JOB_BREAK_END, JOB_BREAK_START, setStateFromOurSide } fro
 import type { Engine, Tx } from './engine.ts';
 import { JOB_WRAP_UP } from './callState.ts';
 import { pruneEvents } from './events.ts';
-import { JOB_CALLBACK_DUE } from './network.ts';
+import { JOB_CALLBACK_DUE, routeRecordedCall, type RoutingTarget } from './network.ts';
+import { JOB_FLOW_TIMEOUT, JOB_ROUTE_RECORDED } from '../salesforce/lifecycle.ts';
 import { loadUser, MISSED_CALL_REASON, setNextState, setPresence, type NextState } from './presence.ts';
 import { JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING } from './router.ts';
 
@@ -55,7 +56,11 @@ async function runJob(tx: Tx, job: JobTable): Promise<void> {
       return;
     }
     case JOB_CALLBACK_DUE:
+    case JOB_FLOW_TIMEOUT:
       await routeWaiting(tx);
+      return;
+    case JOB_ROUTE_RECORDED:
+      await routeRecordedCall(tx, job.ref_id, payload.target as RoutingTarget);
       return;
     case JOB_BREAK_START: {
       const minutes = Number(payload.minutes);

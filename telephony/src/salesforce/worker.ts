@@ -1,0 +1,349 @@
+/**
+ * Sends the outbox: the due head of each conversation (so a conversation's requests go out in
+ * order), pending transcripts of several calls together through the bulk endpoint, retries with
+ * exponential backoff on the service clock, and a log line when the backlog grows or drains.
+ */
+import type { SalesforceOutboxTable } from '../db/schema.ts';
+import type { Engine } from '../engine/engine.ts';
+import { routeHeldLeg, type FlowRoute } from '../engine/network.ts';
+import {
+  backlog,
+  backoffMs,
+  complete,
+  conversationFrom,
+  dueHeads,
+  enqueue,
+  giveUp,
+  retryLater,
+  type Op,
+} from './outbox.ts';
+import type { ApiOutcome, ApiRequest, ApiTarget, TelephonyApiClient } from './telephonyApi.ts';
+import { isRetryable } from './telephonyApi.ts';
+
+export interface WorkerOptions {
+  /** Real-time poll period (entries become due on the service clock). */
+  pollMs: number;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  /** Requests in flight at once. */
+  concurrency: number;
+  /** Send pending transcripts of up to 5 calls × 5 utterances in one bulk request. */
+  bulkTranscripts: boolean;
+  log: (line: string) => void;
+}
+
+const BULK_CALLS = 5;
+const BULK_MESSAGES = 5;
+
+/** One request to make: a single outbox row, or a bulk batch of transcript rows. */
+interface Job {
+  ccId: string;
+  rows: SalesforceOutboxTable[];
+  bulk: boolean;
+}
+
+export class OutboxWorker {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+  private again = false;
+  private loggedBacklog = 0;
+  /** The delay before the next attempt of a request that failed `attempts` times. */
+  readonly backoff: (attempts: number) => number;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly client: TelephonyApiClient,
+    private readonly targets: (ccIds: string[]) => Promise<Map<string, ApiTarget>>,
+    private readonly options: WorkerOptions,
+  ) {
+    this.backoff = (attempts) => backoffMs(attempts, options.backoffBaseMs, options.backoffCapMs);
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.kick(), this.options.pollMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running?.catch(() => undefined);
+  }
+
+  kick(): void {
+    void this.runDue().catch((err: unknown) => this.options.log(`salesforce outbox: ${String(err)}`));
+  }
+
+  /** Sends everything due now (and what those sends make due); resolves with the requests delivered. */
+  runDue(): Promise<number> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      let delivered = 0;
+      do {
+        this.again = false;
+        delivered += await this.drain();
+      } while (this.again);
+      await this.reportBacklog();
+      return delivered;
+    })().finally(() => {
+      this.running = undefined;
+    });
+    return this.running;
+  }
+
+  /** Rounds until a round delivers nothing (a delivery may make the conversation's next request due). */
+  private async drain(): Promise<number> {
+    let delivered = 0;
+    for (let round = 0; round < 100; round++) {
+      const heads = await dueHeads(this.engine.db, this.engine.clock.now(), 200);
+      if (heads.length === 0) break;
+      const jobs = await this.jobsFor(heads);
+      const targets = await this.targets([...new Set(jobs.map((j) => j.ccId))]);
+      let progress = 0;
+      for (let i = 0; i < jobs.length; i += this.options.concurrency) {
+        const slice = jobs.slice(i, i + this.options.concurrency);
+        const results = await Promise.all(slice.map((job) => this.run(job, targets.get(job.ccId))));
+        progress += results.reduce((a, b) => a + b, 0);
+      }
+      delivered += progress;
+      if (progress === 0) break;
+    }
+    return delivered;
+  }
+
+  private async jobsFor(heads: SalesforceOutboxTable[]): Promise<Job[]> {
+    const jobs: Job[] = [];
+    const batches = new Map<string, SalesforceOutboxTable[]>();
+    const loose: SalesforceOutboxTable[][] = [];
+    for (const head of heads) {
+      if (head.op !== 'transcript' || !this.options.bulkTranscripts) {
+        jobs.push({ ccId: head.contact_center_id, rows: [head], bulk: false });
+      } else if (head.batch_key) {
+        const rows = await this.engine.db
+          .selectFrom('salesforce_outbox')
+          .selectAll()
+          .where('batch_key', '=', head.batch_key)
+          .where('state', '=', 'pending')
+          .orderBy('seq')
+          .execute();
+        if (!batches.has(head.batch_key)) batches.set(head.batch_key, rows);
+      } else {
+        const run: SalesforceOutboxTable[] = [];
+        for (const row of await conversationFrom(
+          this.engine.db,
+          head.conversation_key,
+          head.seq,
+          BULK_MESSAGES,
+        )) {
+          if (row.op !== 'transcript' || row.batch_key || row.next_attempt_at > this.engine.clock.now())
+            break;
+          run.push(row);
+        }
+        loose.push(run);
+      }
+    }
+    for (const rows of batches.values()) jobs.push({ ccId: rows[0]!.contact_center_id, rows, bulk: true });
+    const byCenter = new Map<string, SalesforceOutboxTable[][]>();
+    for (const run of loose) {
+      const cc = run[0]!.contact_center_id;
+      byCenter.set(cc, [...(byCenter.get(cc) ?? []), run]);
+    }
+    for (const [ccId, runs] of byCenter) {
+      for (let i = 0; i < runs.length; i += BULK_CALLS) {
+        const rows = runs.slice(i, i + BULK_CALLS).flat();
+        if (rows.length === 1) {
+          jobs.push({ ccId, rows, bulk: false });
+          continue;
+        }
+        const batchKey = `BT${rows[0]!.id}`;
+        const ids = rows.map((r) => r.id);
+        await this.engine.db
+          .updateTable('salesforce_outbox')
+          .set({ batch_key: batchKey })
+          .where('id', 'in', ids)
+          .execute();
+        jobs.push({ ccId, rows: rows.map((r) => ({ ...r, batch_key: batchKey })), bulk: true });
+      }
+    }
+    return jobs;
+  }
+
+  private async reference(key: string): Promise<string> {
+    const row = await this.engine.db
+      .selectFrom('salesforce_voice_calls')
+      .select('voice_call_id')
+      .where('vendor_call_key', '=', key)
+      .executeTakeFirst();
+    return encodeURIComponent(row?.voice_call_id ?? key);
+  }
+
+  /** The HTTP request of one outbox row (the VoiceCall id once known, else our key). */
+  async request(row: SalesforceOutboxTable): Promise<ApiRequest> {
+    const body = JSON.parse(row.body_json) as unknown;
+    const base = { body, idempotencyKey: row.idempotency_key };
+    switch (row.op as Op) {
+      case 'create':
+        return { ...base, method: 'POST', path: '/voiceCalls' };
+      case 'transcript':
+        return {
+          ...base,
+          method: 'POST',
+          path: `/voiceCalls/${encodeURIComponent(row.vendor_call_key)}/messages`,
+        };
+      case 'update':
+        return { ...base, method: 'PATCH', path: `/voiceCalls/${await this.reference(row.vendor_call_key)}` };
+      case 'omniFlow':
+        return {
+          ...base,
+          method: 'PATCH',
+          path: `/voiceCalls/${await this.reference(row.vendor_call_key)}/omniFlow`,
+        };
+      case 'clearRouting':
+        return {
+          ...base,
+          method: 'PATCH',
+          path: `/voiceCalls/${await this.reference(row.vendor_call_key)}/clearRouting`,
+        };
+    }
+  }
+
+  private async run(job: Job, target: ApiTarget | undefined): Promise<number> {
+    const ids = job.rows.map((r) => r.id);
+    if (!target) {
+      await giveUp(this.engine.db, ids, 'the contact center no longer exists');
+      return 0;
+    }
+    if (!job.bulk)
+      return this.settle(job.rows[0]!, await this.client.send(target, await this.request(job.rows[0]!)));
+    const entries = new Map<string, unknown[]>();
+    for (const row of job.rows)
+      entries.set(row.vendor_call_key, [
+        ...(entries.get(row.vendor_call_key) ?? []),
+        JSON.parse(row.body_json),
+      ]);
+    const outcome = await this.client.send(target, {
+      method: 'POST',
+      path: '/voiceCalls/messages',
+      body: { entries: [...entries].map(([vendorCallKey, messages]) => ({ vendorCallKey, messages })) },
+      idempotencyKey: job.rows[0]!.batch_key as string,
+    });
+    if (!outcome.ok) {
+      await this.failed(ids, outcome);
+      return 0;
+    }
+    if (outcome.status !== 207) {
+      await complete(this.engine.db, ids);
+      return ids.length;
+    }
+    const results = (outcome.body as BulkPartial | null)?.errorResponse?.errorResponseEntries ?? [];
+    let delivered = 0;
+    for (const [key] of entries) {
+      const rows = job.rows.filter((r) => r.vendor_call_key === key).map((r) => r.id);
+      const status = Number(results.find((e) => e.vendorCallKey === key)?.status ?? 500);
+      if (status >= 200 && status < 300) {
+        await complete(this.engine.db, rows);
+        delivered += rows.length;
+        continue;
+      }
+      // The batch changes, so its key goes: the rows retry in a new batch.
+      await this.engine.db
+        .updateTable('salesforce_outbox')
+        .set({ batch_key: null })
+        .where('id', 'in', rows)
+        .execute();
+      const error = `bulk transcripts for ${key}: ${status} ${results.find((e) => e.vendorCallKey === key)?.message ?? ''}`;
+      await this.failed(rows, { ok: false, status, retryable: isRetryable(status), error });
+    }
+    return delivered;
+  }
+
+  private async failed(ids: string[], outcome: Extract<ApiOutcome, { ok: false }>): Promise<void> {
+    if (outcome.retryable) {
+      await retryLater(this.engine.db, ids, this.engine.clock.now(), outcome.error, this.backoff);
+      return;
+    }
+    await giveUp(this.engine.db, ids, outcome.error);
+    this.options.log(`salesforce outbox: request refused for good, kept as failed: ${outcome.error}`);
+  }
+
+  /** Applies one request's answer: delivered (with its effects), retried later, or given up. */
+  async settle(row: SalesforceOutboxTable, outcome: ApiOutcome): Promise<number> {
+    if (!outcome.ok) {
+      await this.failed([row.id], outcome);
+      if (!outcome.retryable && row.route_leg_id) await this.routeFromFlow(row, null);
+      return 0;
+    }
+    const body = (outcome.body ?? {}) as Record<string, unknown>;
+    if (row.op === 'create' && typeof body.voiceCallId === 'string') {
+      await this.engine.db
+        .updateTable('salesforce_voice_calls')
+        .set({ voice_call_id: body.voiceCallId })
+        .where('vendor_call_key', '=', row.vendor_call_key)
+        .execute();
+    }
+    await complete(this.engine.db, [row.id]);
+    if (row.op === 'omniFlow' && row.route_leg_id) {
+      const route: FlowRoute | null =
+        typeof body.agent === 'string'
+          ? { type: 'agent', salesforceUserId: body.agent }
+          : typeof body.queue === 'string'
+            ? { type: 'queue', queueId: body.queue }
+            : null;
+      await this.routeFromFlow(row, route);
+    }
+    return 1;
+  }
+
+  /** Routes the leg the flow was for; a late answer's pending routing is cleared instead. */
+  private async routeFromFlow(row: SalesforceOutboxTable, route: FlowRoute | null): Promise<void> {
+    await this.engine.command(row.contact_center_id, async (tx) => {
+      const routed = await routeHeldLeg(
+        tx,
+        row.route_leg_id as string,
+        route ?? { type: 'queue', queueId: '' },
+      );
+      if (!routed && route) {
+        await enqueue(tx, {
+          conversationKey: row.conversation_key,
+          op: 'clearRouting',
+          vendorCallKey: row.vendor_call_key,
+          body: {},
+        });
+      }
+    });
+  }
+
+  /** A log line when the backlog appears, doubles, or drains. */
+  private async reportBacklog(): Promise<void> {
+    const rows = await backlog(this.engine.db);
+    const pending = rows.reduce((sum, r) => sum + r.retrying, 0);
+    if (pending > 0 && (this.loggedBacklog === 0 || pending >= this.loggedBacklog * 2)) {
+      const oldest = Math.min(...rows.map((r) => r.oldestCreatedAt ?? Infinity));
+      const age = Math.round((this.engine.clock.now() - oldest) / 1000);
+      const last = await this.engine.db
+        .selectFrom('salesforce_outbox')
+        .select('last_error')
+        .where('state', '=', 'pending')
+        .where('last_error', 'is not', null)
+        .orderBy('next_attempt_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      this.options.log(
+        `salesforce outbox: ${pending} request(s) waiting, oldest ${age} s${last?.last_error ? ` (last error: ${last.last_error})` : ''}`,
+      );
+      this.loggedBacklog = pending;
+    } else if (pending === 0 && this.loggedBacklog > 0) {
+      this.options.log('salesforce outbox: drained, every waiting request was delivered');
+      this.loggedBacklog = 0;
+    }
+  }
+}
+
+interface BulkPartial {
+  errorResponse?: {
+    errorResponseEntries?: Array<{ vendorCallKey: string; status: number | string; message?: string }>;
+  };
+}
