@@ -3,6 +3,7 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAgentHttp } from './api/agentHttp.ts';
 import { registerAgentSocket } from './api/agentSocket.ts';
+import { registerConnectorRoutes } from './api/connectorRoutes.ts';
 import { registerSimulatorRoutes } from './api/simulatorRoutes.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -22,6 +23,8 @@ export interface ServiceOptions {
   logger?: boolean;
   /** The Salesforce telephony API sync (docs/salesforce-sync.md); off when absent. */
   salesforce?: SalesforceOptions;
+  /** Secret of the signed recording links (docs/connector.md); random per process when absent. */
+  recordingUrlSecret?: string;
 }
 
 export interface Service {
@@ -61,6 +64,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   const salesforce = options.salesforce ? new SalesforceSync(engine, options.salesforce) : null;
   if (salesforce)
     app.get('/metrics', async (_req, reply) => reply.type('text/plain').send(await salesforce.metrics()));
+  registerConnectorRoutes(app, engine, { recordingUrlSecret: options.recordingUrlSecret });
   await app.ready();
   if (options.startScheduler ?? true) scheduler.start();
   salesforce?.start();

@@ -9,8 +9,10 @@ import { settings } from '../engine/settings.ts';
 import * as calls from '../engine/calls.ts';
 import { phoneContacts, queueStats } from '../engine/contacts.ts';
 import type { Engine, Tx } from '../engine/engine.ts';
+import { signedRecordingLink } from '../engine/recordingLinks.ts';
 import { agentStatus, loadUser } from '../engine/presence.ts';
 import * as supervisor from '../engine/supervisor.ts';
+import { connectorContext } from './connectorContext.ts';
 
 const checks = Object.fromEntries(
   Object.entries(RequestParams).map(([m, schema]) => [m, TypeCompiler.Compile(schema as TSchema)]),
@@ -34,7 +36,7 @@ export function validateParams<M extends Method>(method: M, params: unknown): Pa
   return value as ParamsOf<M>;
 }
 
-type Handler<M extends Method> = (tx: Tx, userId: string, p: ParamsOf<M>) => Promise<unknown>;
+type Handler<M extends Method> = (tx: Tx, userId: string, p: ParamsOf<M>, engine: Engine) => Promise<unknown>;
 
 const handlers: { [M in Method]: Handler<M> } = {
   getAgentStatus: async (tx, u) => agentStatus(tx, await loadUser(tx, u)),
@@ -86,6 +88,12 @@ const handlers: { [M in Method]: Handler<M> } = {
   bargeIn: (tx, u, p) => supervisor.bargeIn(tx, u, p.callId),
   supervisorDisconnect: (tx, u, p) => supervisor.supervisorDisconnect(tx, u, p.callId),
   setUserStatus: (tx, u, p) => setUserStatusAsSupervisor(tx, u, p),
+  sendMessage: async (tx, u, p, engine) => {
+    connectorContext(engine).inbox.record(u, p.message, tx.now);
+    return { ok: true };
+  },
+  getSignedRecordingUrl: (tx, _u, p, engine) =>
+    signedRecordingLink(tx, connectorContext(engine).recordingSecret, p.callId),
 };
 
 export interface Caller {
@@ -114,5 +122,5 @@ export async function runMethod(
     if (injected) throw injected;
   }
   const handler = handlers[method] as Handler<Method>;
-  return engine.command(caller.contactCenterId, (tx) => handler(tx, caller.userId, valid));
+  return engine.command(caller.contactCenterId, (tx) => handler(tx, caller.userId, valid, engine));
 }

@@ -14,6 +14,8 @@ import type { Engine, Tx } from '../engine/engine.ts';
 import * as network from '../engine/network.ts';
 import { findDialedNumber } from '../engine/tenants.ts';
 import { ERROR_CODES } from '../domain/errors.ts';
+import { sendMessageToAgent } from '../engine/agentMessages.ts';
+import { connectorContext } from './connectorContext.ts';
 import { errorBody } from './errors.ts';
 
 const Phone = Type.String({ minLength: 1, maxLength: 32 });
@@ -82,6 +84,7 @@ const BreakBody = Type.Object(
   },
   { additionalProperties: false },
 );
+const MessageBody = Type.Object({ message: Type.Unknown() }, { additionalProperties: false });
 const DeskAction = Type.Union(
   ['answer', 'hold', 'resume', 'mute', 'unmute', 'hangup'].map((a) => Type.Literal(a)),
 );
@@ -327,6 +330,22 @@ export function registerSimulatorRoutes(
                 req.body.minutes,
                 req.body.reason ?? 'Break',
               ),
+            ),
+          ),
+      );
+      sim.get<{ Params: { userId: string } }>('/agents/:userId/messages', (req, reply) =>
+        handle(reply, async () => {
+          await ccOfUser(req.params.userId);
+          return { messages: connectorContext(engine).inbox.list(req.params.userId) };
+        }),
+      );
+      sim.post<{ Params: { userId: string }; Body: Static<typeof MessageBody> }>(
+        '/agents/:userId/messages',
+        { schema: { body: MessageBody } },
+        (req, reply) =>
+          handle(reply, async () =>
+            engine.command(await ccOfUser(req.params.userId), (tx) =>
+              sendMessageToAgent(tx, req.params.userId, req.body.message),
             ),
           ),
       );

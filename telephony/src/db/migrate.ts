@@ -15,7 +15,29 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
+/**
+ * What PostgreSQL answers when a schema, table or column vanishes while a query reads the catalog:
+ * invalid_schema_name, undefined_table, undefined_column, and "cache lookup failed".
+ */
+const VANISHED_OBJECT = new Set(['3F000', '42P01', '42703', 'XX000']);
+
+/**
+ * Applies the pending migrations. On PostgreSQL, Kysely's migrator inspects every table of every
+ * schema of the database (to find its own tables): one dropped meanwhile by another client (test runs
+ * sharing a database drop their schemas) fails that query, which is then retried.
+ */
 export async function migrateToLatest(db: Db): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await migrateOnce(db);
+    } catch (err) {
+      if (attempt >= 10 || !VANISHED_OBJECT.has(String((err as { code?: unknown }).code))) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 10 * attempt));
+    }
+  }
+}
+
+async function migrateOnce(db: Db): Promise<string[]> {
   // On PostgreSQL the migration tables live in the connection's schema (tests use one schema each).
   const schema =
     db.getExecutor().adapter instanceof PostgresAdapter

@@ -4,6 +4,10 @@
  * Described for people in docs/agent-api.md.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import type { CallView } from '../domain/callView.ts';
+import type { AgentStatus } from '../engine/presence.ts';
+import type { AgentConfig } from '../engine/agentConfig.ts';
+import type { PhoneContact } from '../engine/contacts.ts';
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const CallRef = Type.Object({ callId: Id }, { additionalProperties: false });
@@ -141,6 +145,8 @@ export const RequestParams = {
     { userId: Id, state: OurSettableState, reason: Type.Optional(Type.String({ maxLength: 80 })) },
     { additionalProperties: false },
   ),
+  sendMessage: Type.Object({ message: Type.Unknown() }, { additionalProperties: false }),
+  getSignedRecordingUrl: CallRef,
 } satisfies Record<string, TSchema>;
 
 export type Method = keyof typeof RequestParams;
@@ -182,6 +188,95 @@ export interface ErrorBody {
   code: string;
   message: string;
   customErrorLabel?: string;
+}
+
+export type { CallView, ParticipantView } from '../domain/callView.ts';
+export type { AgentStatus } from '../engine/presence.ts';
+export type { AgentConfig } from '../engine/agentConfig.ts';
+export type { PhoneContact } from '../engine/contacts.ts';
+export type { PublicUser } from '../engine/sessions.ts';
+
+/** What each method answers (`response.result`). */
+export interface MethodResults {
+  getAgentStatus: AgentStatus;
+  setAgentStatus: AgentStatus;
+  setPresenceStatuses: { count: number };
+  getActiveCalls: { calls: CallView[] };
+  acceptCall: { call: CallView };
+  declineCall: { call: CallView };
+  endCall: { call: CallView };
+  removeParticipant: { call: CallView };
+  mute: { call: CallView };
+  unmute: { call: CallView };
+  hold: { call: CallView };
+  resume: { call: CallView };
+  dial: { call: CallView };
+  sendDigits: { ok: true };
+  addParticipant: { call: CallView; participantId: string };
+  swap: { call: CallView };
+  conference: { call: CallView };
+  pauseRecording: { call: CallView };
+  resumeRecording: { call: CallView };
+  wrapUp: AgentStatus;
+  getAgentConfig: AgentConfig;
+  setAgentConfig: AgentConfig;
+  getPhoneContacts: { contacts: PhoneContact[]; total: number };
+  getSettings: AgentSettings;
+  superviseCall: { call: CallView };
+  bargeIn: { call: CallView };
+  supervisorDisconnect: { call: CallView };
+  sendMessage: { ok: true };
+  getSignedRecordingUrl: SignedRecordingLink;
+}
+
+/** The contact center settings an agent's connector applies (`getSettings`). */
+export interface AgentSettings {
+  ringTimeoutSeconds: number;
+  wrapUpSeconds: number;
+  recordingDefault: boolean;
+  hiddenCallControls: Record<string, boolean>;
+  removeParticipantVariant: 'ALWAYS' | 'NEVER' | 'ALWAYS_EXCEPT_ON_HOLD';
+  customErrorLabels: Record<string, string>;
+}
+
+/** A recording link: `path` is relative to the service's URL and expires at `expiresAt`. */
+export interface SignedRecordingLink {
+  path: string;
+  expiresAt: number;
+  durationSeconds: number | null;
+}
+
+/** The data of each event an agent receives (`event.data`). */
+export interface EventData {
+  CALL_STARTED: { call: CallView };
+  QUEUED_CALL_STARTED: { call: CallView };
+  CALL_CONNECTED: { call: CallView };
+  CALL_UPDATED: { call: CallView };
+  HANGUP: {
+    call: CallView;
+    reason: 'ended' | 'error';
+    agentStatus?: string;
+    closeCallOnError?: boolean;
+  };
+  PARTICIPANT_ADDED: { call: CallView; participantId: string; blind: boolean };
+  PARTICIPANT_CONNECTED: { call: CallView; participantId: string };
+  PARTICIPANT_REMOVED: { call: CallView; participantId: string; reason?: string };
+  MUTE_TOGGLE: { call: CallView; participantId: string; muted: boolean };
+  HOLD_TOGGLE: { call: CallView; participantId: string; onHold: boolean };
+  RECORDING_TOGGLE: { call: CallView; paused: boolean };
+  PARTICIPANTS_SWAPPED: { call: CallView; heldParticipantId: string; resumedParticipantId: string };
+  PARTICIPANTS_CONFERENCED: { call: CallView };
+  SET_AGENT_STATUS: { status: AgentStatus };
+  AFTER_CALL_WORK_STARTED: { callId: string };
+  WRAP_UP_ENDED: { callId: string };
+  AGENT_CONFIG_UPDATED: { config: AgentConfig };
+  UPDATE_AUDIO_STATS: { callId: string; stats: Array<Record<string, unknown>> };
+  SUPERVISOR_CALL_STARTED: { call: CallView };
+  SUPERVISOR_CALL_CONNECTED: { call: CallView };
+  SUPERVISOR_BARGED_IN: { call: CallView };
+  SUPERVISOR_HANGUP: { call: CallView };
+  CALL_BARGED_IN: { call: CallView; supervisorName: string | null };
+  MESSAGE: { message: unknown };
 }
 
 export type ServerFrame =
