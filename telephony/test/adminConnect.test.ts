@@ -92,6 +92,40 @@ describe('POST /admin/v1/connect', () => {
     expect(await syncEnabled(ctx.tenant.ccId)).toBe(0);
   });
 
+  it('takes the telephony API URL and My Domain when connect carries them (an addition)', async () => {
+    await ctx.dbh.db
+      .updateTable('contact_centers')
+      .set({ scrt_url: '' })
+      .where('id', '=', ctx.tenant.ccId)
+      .execute();
+    const bound = await ctx.api.post<ConnectAnswer>('/connect', {
+      orgId: ctx.tenant.orgId,
+      salesforceContactCenterId: SF_CC,
+      internalName: ctx.tenant.apiName,
+    });
+    expect(bound.body.boundContactCenterId).toBe(ctx.tenant.ccId);
+    // Bound, but no URL to send to: the sync stays off.
+    expect(await syncEnabled(ctx.tenant.ccId)).toBe(0);
+    const res = await ctx.api.post<ConnectAnswer>('/connect', {
+      orgId: ctx.tenant.orgId,
+      internalName: ctx.tenant.apiName,
+      scrtUrl: 'https://acme.my.salesforce-scrt.com/',
+      orgDomain: 'acme.my.salesforce.com',
+    });
+    expect(res.body.boundContactCenterId).toBe(ctx.tenant.ccId);
+    const row = await ctx.dbh.db
+      .selectFrom('contact_centers')
+      .select(['scrt_url', 'org_domain', 'salesforce_contact_center_id'])
+      .where('id', '=', ctx.tenant.ccId)
+      .executeTakeFirstOrThrow();
+    expect(row).toEqual({
+      scrt_url: 'https://acme.my.salesforce-scrt.com',
+      org_domain: 'acme.my.salesforce.com',
+      salesforce_contact_center_id: SF_CC,
+    });
+    expect(await syncEnabled(ctx.tenant.ccId)).toBe(1);
+  });
+
   it('answers boundContactCenterId null when nothing matches, and binds nothing', async () => {
     const res = await ctx.api.post<ConnectAnswer>('/connect', {
       orgId: ctx.tenant.orgId,

@@ -161,6 +161,7 @@ export async function connect(
         .where('id', '=', match.id)
         .execute();
     if (salesforceId !== null) await bindContactCenter(db, salesforce, match, salesforceId);
+    else if (normalisedUrl !== null) await applySyncSwitch(db, salesforce, match.id);
   }
   return {
     account: { orgId: org.id, name: org.name },
