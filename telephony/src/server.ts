@@ -1,6 +1,7 @@
 /** Builds the service: HTTP + WebSocket server over an engine, its scheduler and sessions. */
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerAdminApi, type AdminApiOptions } from './admin/routes.ts';
 import { registerAgentHttp } from './api/agentHttp.ts';
 import { registerAgentSocket } from './api/agentSocket.ts';
 import { registerConnectorRoutes } from './api/connectorRoutes.ts';
@@ -25,6 +26,8 @@ export interface ServiceOptions {
   salesforce?: SalesforceOptions;
   /** Secret of the signed recording links (docs/connector.md); random per process when absent. */
   recordingUrlSecret?: string;
+  /** The admin API the managed package calls (docs/admin-api.md). */
+  admin?: AdminApiOptions;
 }
 
 export interface Service {
@@ -65,6 +68,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   if (salesforce)
     app.get('/metrics', async (_req, reply) => reply.type('text/plain').send(await salesforce.metrics()));
   registerConnectorRoutes(app, engine, { recordingUrlSecret: options.recordingUrlSecret });
+  registerAdminApi(app, { engine, sessions, salesforce }, options.admin);
   await app.ready();
   if (options.startScheduler ?? true) scheduler.start();
   salesforce?.start();
