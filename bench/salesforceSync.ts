@@ -4,8 +4,9 @@
  * WebSockets, callers through the simulator API. For each call lifecycle (inbound, consult +
  * conference, voicemail, internal call, queued callback) it runs BENCH_SF_CALLS calls one after the
  * other and prints, per lifecycle: API requests made, JWT signatures made. Then Salesforce goes down
- * for BENCH_SF_OUTAGE_S seconds while BENCH_SF_CALLS inbound calls run their whole life, and it
- * prints the outbox delay after recovery: from the end of the outage to the last record complete.
+ * for BENCH_SF_OUTAGE_S seconds while BENCH_SF_OUTAGE_CALLS calls of each lifecycle run their whole
+ * life, and it prints, per lifecycle, the outbox delay after recovery: from the end of the outage
+ * until no request of those calls waits in the outbox.
  * Prints a table, then one JSON line (last). See bench/README.md.
  */
 import { randomBytes } from 'node:crypto';
@@ -23,6 +24,7 @@ import {
 } from '../telephony/test/harness.ts';
 
 const CALLS = Number(process.env.BENCH_SF_CALLS ?? 20);
+const OUTAGE_CALLS = Number(process.env.BENCH_SF_OUTAGE_CALLS ?? 5);
 const OUTAGE_S = Number(process.env.BENCH_SF_OUTAGE_S ?? 10);
 const BACKOFF_MS = 250;
 const BACKOFF_CAP_MS = 2000;
@@ -158,6 +160,7 @@ const rows: Array<{
   requestsPerCall: number;
   signaturesPerCall: number;
   msPerCall: number;
+  outboxDelayAfterRecoveryMs?: number | null;
 }> = [];
 for (const [name, lifecycle] of lifecycles) {
   const requestsBefore = emulator.requests().length;
@@ -173,30 +176,55 @@ for (const [name, lifecycle] of lifecycles) {
 }
 const refused = emulator.requests().filter((r) => r.status >= 300).length;
 
-// The outage: every inbound call still rings and ends; the outbox delivers after recovery.
+// The outage: every lifecycle again while Salesforce answers 503; the outbox delivers after recovery.
 const requestsBefore = emulator.requests().length;
+const recordsBefore = emulator.voiceCalls().length;
 emulator.goDown(OUTAGE_S);
 const outageEnds = performance.now() + OUTAGE_S * 1000;
-const keys: string[] = [];
-for (let i = 0; i < CALLS; i++) keys.push(...(await inbound(1000 + i)));
+const outageKeys = new Map<string, string[]>();
+for (const [name, lifecycle] of lifecycles) {
+  const keys: string[] = [];
+  for (let i = 0; i < OUTAGE_CALLS; i++) keys.push(...(await lifecycle(2000 + i)));
+  outageKeys.set(name, keys);
+}
 const routedDuringOutage = performance.now() < outageEnds;
-while (performance.now() < outageEnds) await new Promise((r) => setTimeout(r, 50));
-for (const key of keys) await record(key);
-const delayMs = Math.round(performance.now() - outageEnds);
-const complete = keys.every((k) => {
-  const r = emulator.voiceCalls().find((v) => v.vendorCallKey === k);
-  return r?.transcripts.length === 2 && r.fields.recordingLocation !== undefined;
-});
+while (performance.now() < outageEnds) await new Promise((r) => setTimeout(r, 20));
+/** Requests still waiting for these conversations (a leg id is no conversation: it counts nothing). */
+const waiting = async (keys: string[]) =>
+  Number(
+    (
+      await dbh.db
+        .selectFrom('salesforce_outbox')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .where('conversation_key', 'in', keys)
+        .where('state', '=', 'pending')
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+const delays = new Map<string, number>();
+while (delays.size < outageKeys.size && performance.now() - outageEnds < 120_000) {
+  for (const [name, keys] of outageKeys)
+    if (!delays.has(name) && (await waiting(keys)) === 0)
+      delays.set(name, Math.round(performance.now() - outageEnds));
+  await new Promise((r) => setTimeout(r, 20));
+}
+const failedRows = await dbh.db
+  .selectFrom('salesforce_outbox')
+  .select('id')
+  .where('state', '=', 'failed')
+  .execute();
 const outage = {
-  calls: CALLS,
+  callsPerLifecycle: OUTAGE_CALLS,
   outageSeconds: OUTAGE_S,
   allRoutedDuringOutage: routedDuringOutage,
-  requestsPerCallIncludingRetries: (emulator.requests().length - requestsBefore) / CALLS,
-  outboxDelayAfterRecoveryMs: delayMs,
+  requestsIncludingRetries: emulator.requests().length - requestsBefore,
+  newRecords: emulator.voiceCalls().length - recordsBefore,
+  failedRequests: failedRows.length,
   backoffCapMs: BACKOFF_CAP_MS,
-  everyRecordComplete: complete,
-  records: emulator.voiceCalls().length,
+  outboxDelayAfterRecoveryMs: Object.fromEntries(delays),
 };
+for (const r of rows) r.outboxDelayAfterRecoveryMs = delays.get(r.lifecycle) ?? null;
+const complete = delays.size === outageKeys.size && failedRows.length === 0;
 
 ada.close();
 bob.close();
@@ -205,16 +233,18 @@ await emulator.close();
 await dbh.destroy();
 
 console.log(`Salesforce sync, ${CALLS} calls per lifecycle (SQLite, emulator on 127.0.0.1):`);
-console.log('lifecycle              API requests/call  JWT signatures/call  ms/call');
+console.log(
+  `lifecycle              API requests/call  JWT signatures/call  ms/call  outbox delay after a ${OUTAGE_S} s outage`,
+);
 for (const r of rows)
   console.log(
-    `${r.lifecycle.padEnd(22)} ${String(r.requestsPerCall).padStart(17)}  ${String(r.signaturesPerCall).padStart(19)}  ${String(r.msPerCall).padStart(7)}`,
+    `${r.lifecycle.padEnd(22)} ${String(r.requestsPerCall).padStart(17)}  ${String(r.signaturesPerCall).padStart(19)}  ${String(r.msPerCall).padStart(7)}  ${String(r.outboxDelayAfterRecoveryMs ?? 'not drained').padStart(8)} ms`,
   );
 console.log(`requests refused outside the outage: ${refused}`);
 console.log(
-  `outage of ${OUTAGE_S} s with ${CALLS} inbound calls: routed during it ${routedDuringOutage}, ` +
-    `outbox delay after recovery ${delayMs} ms (backoff cap ${BACKOFF_CAP_MS} ms), ` +
-    `${outage.requestsPerCallIncludingRetries} requests/call with retries, every record complete ${complete}`,
+  `outage of ${OUTAGE_S} s with ${OUTAGE_CALLS} calls of each lifecycle: all routed during it ${routedDuringOutage}, ` +
+    `${outage.requestsIncludingRetries} requests with retries, ${outage.newRecords} new records, ` +
+    `${outage.failedRequests} refused for good (backoff cap ${BACKOFF_CAP_MS} ms)`,
 );
 console.log(JSON.stringify({ lifecycles: rows, refused, outage }));
 if (refused > 0 || !complete || !routedDuringOutage) process.exitCode = 1;

@@ -56,6 +56,11 @@ for (const a of stack.agents)
   console.log(
     `    ${a.role.padEnd(10)} ${a.username.padEnd(6)} password ${a.password.padEnd(14)} console ?user=${a.salesforceUserName}`,
   );
+if (stack.adminClient)
+  console.log(
+    `    admin API  client id ${stack.adminClient.clientId}  client secret ${stack.adminClient.clientSecret}  (shown once)`,
+  );
+else console.log('    admin API  clients: npm run admin (docs/admin-api.md)');
 console.log('');
 console.log(`  The console runs on ${stack.workspace.hostName}: open it in Chromium or Chrome with`);
 console.log(`    ${browserFlags.join(' ')}`);

@@ -41,6 +41,8 @@ export interface DemoAgent {
 
 export interface Stack {
   serviceUrl: string;
+  /** The demo org's admin API client, when this start created the demo tenant (its secret is stored hashed). */
+  adminClient: { clientId: string; clientSecret: string } | null;
   simulatorUrl: string;
   service: Service;
   db: Db;
@@ -56,7 +58,11 @@ export interface Stack {
 async function demoUsers(
   service: Service,
   db: Db,
-): Promise<{ ccId: string; users: Omit<DemoAgent, 'salesforceUserName'>[] }> {
+): Promise<{
+  ccId: string;
+  users: Omit<DemoAgent, 'salesforceUserName'>[];
+  adminClient: Stack['adminClient'];
+}> {
   const cc = await db
     .selectFrom('contact_centers')
     .select('id')
@@ -72,6 +78,7 @@ async function demoUsers(
       .execute();
     return {
       ccId: demo.contactCenterId,
+      adminClient: { clientId: demo.adminClient.clientId, clientSecret: demo.adminClient.clientSecret },
       users: demo.users.map((u) => ({
         ...u,
         salesforceUserId: rows.find((r) => r.id === u.id)?.salesforce_user_id ?? '',
@@ -100,7 +107,7 @@ async function demoUsers(
       salesforceUserId: u.salesforce_user_id ?? '',
     });
   }
-  return { ccId: cc.id, users };
+  return { ccId: cc.id, users, adminClient: null };
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -123,13 +130,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       outboxBackoffCapMs: 5000,
       log: () => undefined,
     },
+    admin: { production: false, publicUrl: config.publicUrl },
   });
   await service.app.listen({ host: '127.0.0.1', port: options.servicePort ?? 8080 });
   const address = service.app.server.address();
   const servicePort = typeof address === 'object' && address ? address.port : 8080;
   const serviceUrl = `http://127.0.0.1:${servicePort}`;
 
-  const { ccId, users } = await demoUsers(service, db);
+  const { ccId, users, adminClient } = await demoUsers(service, db);
   await db
     .updateTable('contact_centers')
     .set({ scrt_url: telephonyApi.url })
@@ -157,6 +165,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   }));
   return {
     serviceUrl,
+    adminClient,
     simulatorUrl: `${serviceUrl}/simulator/`,
     service,
     db,

@@ -13,6 +13,8 @@ export interface Config {
   dataDir: string;
   /** `SWITCHBOARD_MASTER_KEY` (encrypts the Salesforce private keys); see salesforce/masterKey.ts. */
   masterKey: string | undefined;
+  /** `SWITCHBOARD_PUBLIC_URL`: where the service is reached from outside (signed recording URLs). */
+  publicUrl: string | undefined;
   salesforce: {
     providerName: string;
     createTimeoutMs: number;
@@ -41,6 +43,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     schedulerPollMs: Number(env.SCHEDULER_POLL_MS ?? 200),
     dataDir: path.resolve(env.DATA_DIR ?? 'data'),
     masterKey: env.SWITCHBOARD_MASTER_KEY || undefined,
+    publicUrl: env.SWITCHBOARD_PUBLIC_URL || undefined,
     salesforce: {
       providerName: env.TELEPHONY_PROVIDER_NAME ?? 'switchboard',
       createTimeoutMs: Number(env.SALESFORCE_CREATE_TIMEOUT_MS ?? 2000),

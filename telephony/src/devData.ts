@@ -1,9 +1,11 @@
 /**
  * Development data, created on an empty database by `npm start`: one org, one contact center, three
  * agents and a supervisor (passwords printed at start-up), two queues, a dialed number, a flow,
- * a phone book and the demo's Salesforce presence statuses.
+ * a phone book, the demo's Salesforce presence statuses, and an admin API client of the org
+ * (its secret printed at start-up).
  */
 import { randomBytes } from 'node:crypto';
+import { issueClient, type IssuedClient } from './admin/accounts.ts';
 import type { Db } from './db/database.ts';
 import { setPresenceStatuses } from './engine/agentPresence.ts';
 import type { Engine } from './engine/engine.ts';
@@ -27,6 +29,8 @@ export interface DemoCredentials {
   contactCenterId: string;
   users: Array<{ username: string; password: string; role: string; id: string }>;
   dialedNumber: string;
+  /** OAuth client credentials of the demo account for the admin API (docs/admin-api.md). */
+  adminClient: IssuedClient;
 }
 
 export async function hasAnyTenant(db: Db): Promise<boolean> {
@@ -105,11 +109,13 @@ export async function createDemoTenant(engine: Engine): Promise<DemoCredentials>
     phoneNumber: '+14155550198',
   });
   await engine.command(ccId, (tx) => setPresenceStatuses(tx, DEMO_PRESENCE_STATUSES));
+  const adminClient = await issueClient(db, DEMO_ORG_ID, 'Demo');
   return {
     orgId: DEMO_ORG_ID,
     contactCenter: DEMO_CONTACT_CENTER,
     contactCenterId: ccId,
     users,
     dialedNumber: DEMO_NUMBER,
+    adminClient,
   };
 }

@@ -21,6 +21,7 @@ const service = await buildService({
   simulatorToken: config.simulatorToken,
   schedulerPollMs: config.schedulerPollMs,
   salesforce: { masterKey: master.key, ...config.salesforce },
+  admin: { production: !config.development, publicUrl: config.publicUrl },
 });
 
 if (config.development && !(await hasAnyTenant(db))) {
@@ -31,6 +32,11 @@ if (config.development && !(await hasAnyTenant(db))) {
   );
   for (const u of demo.users)
     console.log(`  ${u.role.padEnd(10)} ${u.username.padEnd(6)} password ${u.password}`);
+  const { clientId, clientSecret } = demo.adminClient;
+  console.log(`  admin API  client id ${clientId}  client secret ${clientSecret}`);
+  console.log(
+    `    a token: curl -s localhost:${config.port}/oauth/token -u '${clientId}:${clientSecret}' -d grant_type=client_credentials`,
+  );
 }
 
 await service.app.listen({ host: config.host, port: config.port });
@@ -41,6 +47,7 @@ console.log(`  Salesforce sync: master key from ${master.origin}; outbox metrics
 console.log(
   `  agent API: ws://${config.host}:${config.port}/agent/v1/socket   simulator API: http://${config.host}:${config.port}/sim/v1`,
 );
+console.log(`  admin API: http://${config.host}:${config.port}/admin/v1 (token: POST /oauth/token)`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -1,6 +1,7 @@
 /** Builds the service: HTTP + WebSocket server over an engine, its scheduler and sessions. */
 import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerAdminApi, type AdminApiOptions } from './admin/routes.ts';
 import { registerAgentHttp } from './api/agentHttp.ts';
 import { registerAgentSocket } from './api/agentSocket.ts';
 import { registerConnectorRoutes } from './api/connectorRoutes.ts';
@@ -23,10 +24,12 @@ export interface ServiceOptions {
   /** false in tests that drive timers themselves with `scheduler.runDue()`. */
   startScheduler?: boolean;
   logger?: boolean;
-  /** Secret of the signed recording links (docs/connector.md); random per process when absent. */
-  recordingUrlSecret?: string;
   /** The Salesforce telephony API sync (docs/salesforce-sync.md); off when absent. */
   salesforce?: SalesforceOptions;
+  /** Secret of the signed recording links (docs/connector.md); random per process when absent. */
+  recordingUrlSecret?: string;
+  /** The admin API the managed package calls (docs/admin-api.md). */
+  admin?: AdminApiOptions;
 }
 
 export interface Service {
@@ -63,12 +66,13 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   registerAgentHttp(app, engine, sessions);
   registerAgentSocket(app, engine, sessions);
   registerSimulatorRoutes(app, engine, { token: options.simulatorToken ?? null });
-  registerSimulatorControlRoutes(app, engine, sessions, { token: options.simulatorToken ?? null });
-  registerSimulatorPage(app);
-  registerConnectorRoutes(app, engine, { recordingUrlSecret: options.recordingUrlSecret });
   const salesforce = options.salesforce ? new SalesforceSync(engine, options.salesforce) : null;
   if (salesforce)
     app.get('/metrics', async (_req, reply) => reply.type('text/plain').send(await salesforce.metrics()));
+  registerConnectorRoutes(app, engine, { recordingUrlSecret: options.recordingUrlSecret });
+  registerAdminApi(app, { engine, sessions, salesforce }, options.admin);
+  registerSimulatorControlRoutes(app, engine, sessions, { token: options.simulatorToken ?? null });
+  registerSimulatorPage(app);
   await app.ready();
   if (options.startScheduler ?? true) scheduler.start();
   salesforce?.start();

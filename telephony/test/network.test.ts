@@ -133,6 +133,27 @@ describe('the phone network', () => {
     expect((await ctx.sim.post(`/agents/${a.userId}/deskphone/answer`, { callId })).status).toBe(409);
   });
 
+  it('marks the desk phone per viewer: a soft-phone agent added to a desk-phone call is not on a desk phone', async () => {
+    const a = await ctx.agent(0);
+    await a.request('setAgentConfig', { phoneType: 'DESK_PHONE', deskPhoneNumber: '+14155550142' });
+    await a.goAvailable();
+    const callId = await ctx.sim.call('+14155551234', ctx.tenant.number);
+    await a.waitFor('CALL_STARTED');
+    await ctx.sim.post(`/agents/${a.userId}/deskphone/answer`, { callId });
+    expect(((await a.waitFor('CALL_CONNECTED')).data.call as CallLike).isDeskPhone).toBe(true);
+    const b = await ctx.agent(1);
+    await b.goAvailable();
+    await a.request('addParticipant', {
+      callId,
+      destination: { type: 'agent', userId: b.userId },
+      blind: false,
+    });
+    expect(((await b.waitFor('CALL_STARTED')).data.call as CallLike).isDeskPhone).toBe(false);
+    await b.request('acceptCall', { callId });
+    expect(((await b.waitFor('CALL_CONNECTED')).data.call as CallLike).isDeskPhone).toBe(false);
+    expect(((await a.waitFor('PARTICIPANT_CONNECTED')).data.call as CallLike).isDeskPhone).toBe(true);
+  });
+
   it('rings the secondary device after its delay', async () => {
     const a = await ctx.agent(0);
     await a.request('setAgentConfig', { secondaryRing: { phoneNumber: '+14155550143', delaySeconds: 5 } });

@@ -190,6 +190,36 @@ describe('keys and tokens', () => {
     ]);
   });
 
+  it('rotation: if Salesforce holds only the new certificate before the confirmation, the new key takes over', async () => {
+    const sync = ctx.run.service.salesforce!;
+    const ada = await ctx.agent(0);
+    const [old] = await sync.vault.exportKeys(ctx.tenant.ccId);
+    const fresh = await sync.vault.rotate(ctx.tenant.ccId);
+    // The admin replaced the certificate in Salesforce; nobody confirmed the rotation yet.
+    const registration = { orgId: ctx.tenant.orgId, callCenterApiName: ctx.tenant.apiName };
+    ctx.emulator.registerContactCenter({ ...registration, keys: [fresh.certificatePem] });
+    await ada.goAvailable();
+    const callId = await ctx.sim.call('+14155550310', ctx.tenant.number);
+    await ada.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
+    // The create was not lost: refused with the old key's token (twice), accepted with the new key's.
+    expect(ctx.emulator.voiceCalls().map((r) => r.vendorCallKey)).toEqual([callId]);
+    expect(ctx.emulator.requests().map((r) => r.status)).toEqual([401, 401, 201]);
+    expect((await sync.vault.exportKeys(ctx.tenant.ccId)).map((k) => [k.keyId, k.status])).toEqual([
+      [fresh.keyId, 'active'],
+    ]);
+    expect(ctx.logs.some((l) => l.includes(`accepted the new key ${fresh.keyId}`))).toBe(true);
+    await ada.request('acceptCall', { callId });
+    await ada.request('endCall', { callId });
+    await ctx.record(callId, (r) => r.fields.isActiveCall === false);
+    expect(
+      ctx.emulator
+        .requests()
+        .slice(3)
+        .every((r) => ok(r.status)),
+    ).toBe(true);
+    expect(old!.keyId).not.toBe(fresh.keyId);
+  });
+
   it('a token signed with a key Salesforce does not hold is refused; the outbox keeps the request', async () => {
     const sync = ctx.run.service.salesforce!;
     const other = await createTenant(ctx.dbh.db, { agents: 1 });

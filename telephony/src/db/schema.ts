@@ -14,6 +14,10 @@ export interface ContactCenterTable {
   settings_json: string;
   presence_rule_id: string | null;
   created_at: number;
+  /** The Salesforce contact center (`04v…`, 18 characters) this one is bound to (admin API `connect`). */
+  salesforce_contact_center_id: string | null;
+  /** The org's My Domain host, as Salesforce last reported it. */
+  org_domain: string | null;
 }
 
 export interface UserTable {
@@ -41,6 +45,11 @@ export interface UserTable {
   event_seq: number;
   fail_next_json: string | null;
   created_at: number;
+  /** Removed from the contact center (user sync): kept for the call history, never routed or logged in. */
+  removed_at: number | null;
+  /** Partner settings: the number outbound calls show, and the queue they are made for. */
+  caller_id: string | null;
+  default_outbound_queue_id: string | null;
 }
 
 export type PresenceState = 'offline' | 'available' | 'busy' | 'on_call' | 'after_call_work';
@@ -60,6 +69,7 @@ export interface GroupTable {
   contact_center_id: string;
   name: string;
   presence_rule_id: string | null;
+  description: string | null;
 }
 
 export interface GroupMemberTable {
@@ -278,6 +288,26 @@ export interface SalesforceOutboxTable {
   created_at: number;
 }
 
+/** An OAuth client of an account (an org) for the admin API; the secret is stored as its SHA-256. */
+export interface AdminClientTable {
+  id: string;
+  org_id: string;
+  label: string;
+  secret_hash: string;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+/** An admin API access token, stored as its SHA-256. */
+export interface AdminTokenTable {
+  token_hash: string;
+  client_id: string;
+  org_id: string;
+  scope: string;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   orgs: OrgTable;
   contact_centers: ContactCenterTable;
@@ -301,4 +331,6 @@ export interface Database {
   salesforce_keys: SalesforceKeyTable;
   salesforce_voice_calls: SalesforceVoiceCallTable;
   salesforce_outbox: SalesforceOutboxTable;
+  admin_clients: AdminClientTable;
+  admin_tokens: AdminTokenTable;
 }

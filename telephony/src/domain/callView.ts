@@ -122,7 +122,7 @@ export function buildCallView(
     offerExpiresAt: me?.state === 'ringing' ? me.offer_expires_at : null,
     initialCallId: call.initial_call_id,
     parentCallId: call.parent_call_id,
-    isDeskPhone: me?.device === 'desk' || call.is_desk_phone === 1,
+    isDeskPhone: me ? me.device === 'desk' : call.is_desk_phone === 1,
     recording: recordingState(call, participants),
     startedAt: call.created_at,
     connectedAt: call.connected_at,

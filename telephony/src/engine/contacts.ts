@@ -133,6 +133,7 @@ export async function phoneContacts(
       .selectAll()
       .where('contact_center_id', '=', tx.ccId)
       .where('id', '!=', viewerId)
+      .where('removed_at', 'is', null)
       .execute();
     for (const u of users) {
       const availability =

@@ -55,10 +55,14 @@ export class SalesforceSync implements OutboxRuntime {
     this.createBackoffMs = options.createBackoffMs ?? 200;
     this.vault = new KeyVault(engine.db, options.masterKey, engine.clock);
     this.tokens = new TokenIssuer(this.vault, engine.clock, { ttlSeconds: options.tokenTtlSeconds ?? 180 });
-    this.client = new TelephonyApiClient(this.tokens, {
-      providerName: options.providerName ?? 'switchboard',
-      timeoutMs: options.requestTimeoutMs ?? 10_000,
-    });
+    this.client = new TelephonyApiClient(
+      this.tokens,
+      { providerName: options.providerName ?? 'switchboard', timeoutMs: options.requestTimeoutMs ?? 10_000 },
+      async (ccId, keyId) => {
+        await this.vault.confirm(ccId, keyId);
+        this.log(`salesforce: contact center ${ccId} accepted the new key ${keyId}; it signs from now on`);
+      },
+    );
     this.worker = new OutboxWorker(engine, this.client, (ids) => this.targets(ids), {
       pollMs: options.outboxPollMs ?? 500,
       backoffBaseMs: options.outboxBackoffMs ?? 1000,

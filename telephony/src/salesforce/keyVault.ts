@@ -178,6 +178,12 @@ export class KeyVault {
     return (await this.keysOf(ccId, ['active', 'pending'])).map(exported);
   }
 
+  /** The pending key's private key, if a rotation waits for its confirmation (tried after a 401). */
+  async pendingKey(ccId: string): Promise<{ keyId: string; privateKey: KeyObject } | null> {
+    const [row] = await this.keysOf(ccId, ['pending']);
+    return row ? { keyId: row.id, privateKey: this.decrypt(row) } : null;
+  }
+
   /** The private key that signs this contact center's tokens (decrypted once, then from memory). */
   signingKey(ccId: string): Promise<{ keyId: string; privateKey: KeyObject }> {
     let key = this.signing.get(ccId);

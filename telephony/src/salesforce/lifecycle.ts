@@ -270,6 +270,13 @@ async function syncEnd(tx: Tx, callId: string): Promise<void> {
   }
 }
 
+/** Without a participant id, an agent's words are the agent's on the call now (else the last one who was). */
+function agentSpeaking(legs: ParticipantTable[]): string | undefined {
+  const agents = legs.filter((p) => p.role !== 'supervisor' && p.user_id && p.joined_at !== null);
+  const live = agents.find((p) => p.state === 'connected' || p.state === 'held');
+  return (live ?? agents[agents.length - 1])?.user_id ?? undefined;
+}
+
 /**
  * One utterance, on the conversation's first key. Not sent while recording is paused or a participant
  * is on hold (Salesforce drops those); an agent's words need the agent's Salesforce user id.
@@ -288,11 +295,7 @@ async function syncTranscript(tx: Tx, callId: string, transcriptId: string): Pro
   if (speakerLeg?.role === 'third_party' && !speakerLeg.user_id) senderType = 'EXTERNAL_USER';
   let salesforceUserId: string | null = null;
   if (senderType === 'HUMAN_AGENT') {
-    const userId =
-      speakerLeg?.user_id ??
-      legs.find(
-        (p) => p.role !== 'supervisor' && p.user_id && (p.state === 'connected' || p.left_at !== null),
-      )?.user_id;
+    const userId = speakerLeg?.user_id ?? agentSpeaking(legs);
     const user = userId
       ? await tx.db
           .selectFrom('users')

@@ -1,7 +1,8 @@
 /**
  * The HTTP client of the Salesforce telephony REST API (docs/salesforce-telephony-api.md): one
  * request with the contact center's cached JWT, `Telephony-Provider-Name`, an `Idempotency-Key` and a
- * timeout. A 401 drops the cached token and the request is signed anew and sent once more.
+ * timeout. A 401 drops the cached token and the request is signed anew and sent once more; refused
+ * again while a rotation waits, it is sent with the new key's token, which, accepted, confirms it.
  */
 import type { TokenIssuer, TokenSubject } from './tokens.ts';
 
@@ -38,6 +39,8 @@ export class TelephonyApiClient {
   constructor(
     private readonly tokens: TokenIssuer,
     private readonly options: TelephonyApiOptions,
+    /** Salesforce accepted the pending key of a rotation: it becomes the active one. */
+    private readonly onPendingKeyAccepted: (ccId: string, keyId: string) => Promise<unknown>,
   ) {}
 
   async send(
@@ -48,17 +51,30 @@ export class TelephonyApiClient {
     const first = await this.attempt(target, request, timeoutMs);
     if (first.ok || first.status !== 401) return first;
     this.tokens.drop(target.ccId);
-    return this.attempt(target, request, timeoutMs);
+    const second = await this.attempt(target, request, timeoutMs);
+    if (second.ok || second.status !== 401) return second;
+    // Refused again: during a rotation Salesforce may hold only the new certificate already.
+    const pending = await this.tokens.pendingToken(target).catch(() => null);
+    if (!pending) return second;
+    const third = await this.attempt(target, request, timeoutMs, pending.token);
+    // Several requests may find this at once: the first confirms, the others find nothing pending.
+    if (third.ok) await this.onPendingKeyAccepted(target.ccId, pending.keyId).catch(() => undefined);
+    return third;
   }
 
   private count(key: string): void {
     this.sent.set(key, (this.sent.get(key) ?? 0) + 1);
   }
 
-  private async attempt(target: ApiTarget, request: ApiRequest, timeoutMs: number): Promise<ApiOutcome> {
+  private async attempt(
+    target: ApiTarget,
+    request: ApiRequest,
+    timeoutMs: number,
+    override?: string,
+  ): Promise<ApiOutcome> {
     let token: string;
     try {
-      token = await this.tokens.token(target);
+      token = override ?? (await this.tokens.token(target));
     } catch (err) {
       return { ok: false, status: null, retryable: true, error: `signing: ${(err as Error).message}` };
     }

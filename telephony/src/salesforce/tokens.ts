@@ -5,6 +5,7 @@
  * and reused until it is close to expiry: one signature per contact center per token lifetime. No
  * `jti`: Salesforce rejects a token whose `jti` it has seen, and a cached token is sent many times.
  */
+import type { KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
 import type { Clock } from '../engine/engine.ts';
 import type { KeyVault } from './keyVault.ts';
@@ -67,8 +68,18 @@ export class TokenIssuer {
     this.cache.delete(ccId);
   }
 
-  private async sign(subject: TokenSubject): Promise<Cached> {
-    const { privateKey } = await this.vault.signingKey(subject.ccId);
+  /**
+   * A token signed with the pending key of a rotation (not cached), for a request the active key's
+   * token was refused for: Salesforce may already hold only the new certificate.
+   */
+  async pendingToken(subject: TokenSubject): Promise<{ token: string; keyId: string } | null> {
+    const pending = await this.vault.pendingKey(subject.ccId);
+    if (!pending) return null;
+    return { token: (await this.sign(subject, pending.privateKey)).token, keyId: pending.keyId };
+  }
+
+  private async sign(subject: TokenSubject, key?: KeyObject): Promise<Cached> {
+    const privateKey = key ?? (await this.vault.signingKey(subject.ccId)).privateKey;
     const iat = Math.floor(this.clock.now() / 1000);
     const exp = iat + Math.floor(this.ttlMs / 1000);
     const token = await new SignJWT({})

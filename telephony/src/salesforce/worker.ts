@@ -159,14 +159,11 @@ export class OutboxWorker {
           continue;
         }
         const batchKey = `BT${rows[0]!.id}`;
+        const ids = rows.map((r) => r.id);
         await this.engine.db
           .updateTable('salesforce_outbox')
           .set({ batch_key: batchKey })
-          .where(
-            'id',
-            'in',
-            rows.map((r) => r.id),
-          )
+          .where('id', 'in', ids)
           .execute();
         jobs.push({ ccId, rows: rows.map((r) => ({ ...r, batch_key: batchKey })), bulk: true });
       }

@@ -1,0 +1,87 @@
+/**
+ * Signed recording URLs for Einstein Conversation Insights and universal call recording access
+ * (`RecordingMediaProvider`): one per vendor call key, of any contact center of the account. The URL
+ * is the recording link of engine/recordingLinks.ts with the expiry asked for; per key, an HTTP status
+ * says why there is none (404: never will be; 409: not yet, Salesforce retries).
+ */
+import type { Engine } from '../engine/engine.ts';
+import { RECORDING_LINK_PREFIX, recordingSignature } from '../engine/recordingLinks.ts';
+import type { Account } from './oauth.ts';
+import type { SignedUrl, SignedUrlBody } from './schemas.ts';
+
+export const DEFAULT_EXPIRY_MINUTES = 60;
+/** How long after a recorded call ended its recording may still arrive (answered 409 meanwhile). */
+export const RECORDING_GRACE_MS = 60 * 60_000;
+
+/** The call each key names in the account: a VoiceCall record's key, or our call id itself. */
+async function callsOfKeys(engine: Engine, orgId: string, keys: string[]): Promise<Map<string, string>> {
+  const records = await engine.db
+    .selectFrom('salesforce_voice_calls')
+    .innerJoin('contact_centers', 'contact_centers.id', 'salesforce_voice_calls.contact_center_id')
+    .select(['salesforce_voice_calls.vendor_call_key as key', 'salesforce_voice_calls.call_id as callId'])
+    .where('contact_centers.org_id', '=', orgId)
+    .where('salesforce_voice_calls.vendor_call_key', 'in', keys)
+    .execute();
+  const callOf = new Map(records.map((r) => [r.key, r.callId]));
+  const rest = keys.filter((k) => !callOf.has(k));
+  if (rest.length > 0) {
+    const calls = await engine.db
+      .selectFrom('calls')
+      .innerJoin('contact_centers', 'contact_centers.id', 'calls.contact_center_id')
+      .select('calls.id')
+      .where('contact_centers.org_id', '=', orgId)
+      .where('calls.id', 'in', rest)
+      .execute();
+    for (const c of calls) callOf.set(c.id, c.id);
+  }
+  return callOf;
+}
+
+export async function signedUrls(
+  engine: Engine,
+  account: Account,
+  body: SignedUrlBody,
+  options: { baseUrl: string; secret: Buffer },
+): Promise<SignedUrl[]> {
+  const now = engine.clock.now();
+  const minutes = body.expiresInMinutes ?? DEFAULT_EXPIRY_MINUTES;
+  const keys = [...new Set(body.vendorCallKeys)];
+  const callOf = await callsOfKeys(engine, account.orgId, keys);
+  const callIds = [...new Set(callOf.values())];
+  const calls =
+    callIds.length === 0
+      ? []
+      : await engine.db
+          .selectFrom('calls')
+          .select(['id', 'state', 'recording_url', 'recording_enabled', 'connected_at', 'ended_at'])
+          .where('id', 'in', callIds)
+          .execute();
+  const byId = new Map(calls.map((c) => [c.id, c]));
+  const failed = (vendorCallKey: string, errorCode: number): SignedUrl => ({
+    vendorCallKey,
+    url: null,
+    expiresInMinutes: null,
+    errorCode,
+  });
+  return body.vendorCallKeys.map((key) => {
+    const call = byId.get(callOf.get(key) ?? '');
+    if (!call) return failed(key, 404);
+    if (call.state !== 'ended') return failed(key, 409);
+    if (!call.recording_url) {
+      const mayArrive =
+        call.recording_enabled === 1 &&
+        call.connected_at !== null &&
+        call.ended_at !== null &&
+        now - call.ended_at < RECORDING_GRACE_MS;
+      return failed(key, mayArrive ? 409 : 404);
+    }
+    const expiresAt = now + minutes * 60_000;
+    const sig = recordingSignature(options.secret, call.id, expiresAt);
+    return {
+      vendorCallKey: key,
+      url: `${options.baseUrl}${RECORDING_LINK_PREFIX}${encodeURIComponent(call.id)}?expires=${expiresAt}&sig=${sig}`,
+      expiresInMinutes: minutes,
+      errorCode: null,
+    };
+  });
+}
