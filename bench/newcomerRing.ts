@@ -21,7 +21,7 @@ let out = '';
 await new Promise<void>((resolve, reject) => {
   child.stdout.on('data', (d: Buffer) => {
     out += d.toString();
-    if (out.includes('press New Inbound Call')) resolve(); // the last line npm start prints
+    if (out.includes('press New Inbound Call')) resolve(); // the end of what npm start prints
   });
   child.on('exit', (code) => reject(new Error(`npm start exited (${code}):\n${out}`)));
 });
