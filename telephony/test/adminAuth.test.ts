@@ -157,12 +157,14 @@ describe('bearer tokens on /admin/v1', () => {
     const mine = await ctx.api.get(`/contact-centers/${ctx.tenant.ccId}/queues`);
     expect(mine.status).toBe(200);
     const theirs = await ctx.otherApi.get<ErrorAnswer>(`/contact-centers/${ctx.tenant.ccId}/queues`);
-    const unknown = await ctx.otherApi.get<ErrorAnswer>(`/contact-centers/CCdoesnotexist0000/queues`);
+    // An unknown id of the same shape (our ids may or may not also look like Salesforce ids).
+    const unknownId = ctx.tenant.ccId.slice(0, 2) + [...ctx.tenant.ccId.slice(2)].reverse().join('');
+    const unknown = await ctx.otherApi.get<ErrorAnswer>(`/contact-centers/${unknownId}/queues`);
     expect(theirs.status).toBe(404);
     expect(unknown.status).toBe(404);
     expect(theirs.body.error.code).toBe('NOT_FOUND');
     expect(theirs.body.error.message.replace(ctx.tenant.ccId, 'X')).toBe(
-      unknown.body.error.message.replace('CCdoesnotexist0000', 'X'),
+      unknown.body.error.message.replace(unknownId, 'X'),
     );
 
     // A Salesforce contact center bound in one account is "not connected" for another.
