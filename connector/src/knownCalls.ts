@@ -3,15 +3,18 @@ import type { CallView } from '../../telephony/src/protocol/agentProtocol.ts';
 
 export class KnownCalls {
   private readonly calls = new Map<string, CallView>();
+  /** Called after every change (the softphone follows the calls). */
+  onChange: () => void = () => undefined;
 
   /** Keeps the latest view; a call the agent is no longer on is forgotten. */
   update(view: CallView): void {
     if (view.me !== null && view.state !== 'ended') this.calls.set(view.callId, view);
     else this.calls.delete(view.callId);
+    this.onChange();
   }
 
   forget(callId: string): void {
-    this.calls.delete(callId);
+    if (this.calls.delete(callId)) this.onChange();
   }
 
   get(callId: string | undefined): CallView | undefined {
@@ -30,5 +33,6 @@ export class KnownCalls {
 
   clear(): void {
     this.calls.clear();
+    this.onChange();
   }
 }

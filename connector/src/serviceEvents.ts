@@ -28,6 +28,7 @@ import {
 } from './callMapping.ts';
 import type { KnownCalls } from './knownCalls.ts';
 import { callIdOf, type ServiceEvent } from './serviceClient.ts';
+import type { StreamStats } from './softphoneStats.ts';
 import type { VendorLog } from './vendorLog.ts';
 
 /** How long events wait for CONNECTOR_READY's snapshot at most. */
@@ -130,6 +131,23 @@ export class EventPublisher {
     this.calls.forget(callId);
     if (!this.statsCalls.delete(callId)) return;
     await this.send('UPDATE_AUDIO_STATS', new AudioStats({ callId, isAudioStatsCompleted: true }));
+  }
+
+  /** The softphone's measured stats of a call the agent is on, in order with the call's events. */
+  audioStats(callId: string, input: StreamStats, output: StreamStats): void {
+    this.chain = this.chain
+      .then(async () => {
+        if (this.held || !this.calls.get(callId)) return;
+        this.statsCalls.add(callId);
+        const stats = [
+          new AudioStatsElement({
+            inputChannelStats: new StatsInfo(input),
+            outputChannelStats: new StatsInfo(output),
+          }),
+        ];
+        await this.send('UPDATE_AUDIO_STATS', new AudioStats({ callId, stats }));
+      })
+      .catch((err: unknown) => this.log.add('ERROR', 'could not publish audio stats', String(err)));
   }
 
   private enqueue(event: ServiceEvent): void {

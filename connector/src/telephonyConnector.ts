@@ -45,6 +45,7 @@ import type { KnownCalls } from './knownCalls.ts';
 import type { Answer, EchoSpec, RequestMethod } from './serviceClient.ts';
 import type { EventPublisher } from './serviceEvents.ts';
 import { ServiceError } from './serviceError.ts';
+import type { SoftphoneControl } from './softphoneControl.ts';
 import type { VendorLog } from './vendorLog.ts';
 
 /** What the telephony side needs from the vendor connector. */
@@ -53,6 +54,10 @@ export interface ConnectorRuntime {
   readonly events: EventPublisher;
   readonly log: VendorLog;
   readonly mapping: MappingContext & { dialedCallbacks: Set<string> };
+  /** The agent's softphone (null before init). */
+  readonly softphone: SoftphoneControl | null;
+  /** CONNECTOR_READY's active calls were read: the softphone may start (the next task). */
+  softphoneReady(): void;
   serviceUrl(): string;
   request<M extends RequestMethod>(method: M, params: ParamsOf<M>, echo?: EchoSpec): Promise<Answer<M>>;
 }
@@ -142,6 +147,7 @@ export class SwitchboardTelephony extends TelephonyConnector {
   private remember(config: AgentConfig): void {
     this.agentConfig = config;
     this.rt.mapping.deskPhone = config.phoneType === 'DESK_PHONE';
+    this.rt.softphone?.sync();
   }
 
   private callIdOf(call?: CallRef): string {
@@ -185,6 +191,7 @@ export class SwitchboardTelephony extends TelephonyConnector {
       });
     } finally {
       this.rt.events.reported();
+      this.rt.softphoneReady();
     }
   }
 
@@ -367,16 +374,44 @@ export class SwitchboardTelephony extends TelephonyConnector {
     const { result } = await this.rt.request('getAgentConfig', {});
     this.remember(result);
     const selectedPhone = new Phone({ type: result.phoneType, number: result.deskPhoneNumber ?? undefined });
-    return new AgentConfigResult({ phones: ['SOFT_PHONE', 'DESK_PHONE'], selectedPhone });
+    const devices = this.rt.softphone?.settings;
+    return new AgentConfigResult({
+      phones: ['SOFT_PHONE', 'DESK_PHONE'],
+      selectedPhone,
+      speakerDeviceId: devices?.speakerDeviceId ?? '',
+      microphoneDeviceId: devices?.microphoneDeviceId ?? '',
+    });
   }
 
+  /**
+   * The selected phone goes to the service; the speaker and microphone (device ids of this browser)
+   * stay with the softphone's settings. A device change alone does not ask the service (which
+   * refuses phone changes during a call).
+   */
   override async setAgentConfig(config: unknown): Promise<SetAgentConfigResult> {
-    const selected = (config as { selectedPhone?: { type?: string; number?: string } } | null)?.selectedPhone;
+    const c = (config ?? {}) as {
+      selectedPhone?: { type?: string; number?: string };
+      speakerDeviceId?: unknown;
+      microphoneDeviceId?: unknown;
+    };
+    const selected = c.selectedPhone;
     if (selected?.type !== 'SOFT_PHONE' && selected?.type !== 'DESK_PHONE')
       throw new ServiceError(
         'CAN_NOT_SET_AGENT_CONFIG',
         'selectedPhone.type must be SOFT_PHONE or DESK_PHONE',
       );
+    const devices = {
+      ...(typeof c.speakerDeviceId === 'string' ? { speakerDeviceId: c.speakerDeviceId } : {}),
+      ...(typeof c.microphoneDeviceId === 'string' ? { microphoneDeviceId: c.microphoneDeviceId } : {}),
+    };
+    const current = this.agentConfig;
+    const samePhone =
+      current?.phoneType === selected.type &&
+      (selected.type === 'SOFT_PHONE' || !selected.number || selected.number === current.deskPhoneNumber);
+    if (Object.keys(devices).length > 0) {
+      this.rt.softphone?.configure(devices);
+      if (samePhone) return new SetAgentConfigResult({ success: true });
+    }
     const patch: ParamsOf<'setAgentConfig'> = { phoneType: selected.type };
     if (selected.type === 'DESK_PHONE' && selected.number) patch.deskPhoneNumber = selected.number;
     try {
@@ -394,6 +429,7 @@ export class SwitchboardTelephony extends TelephonyConnector {
   }
 
   override async getVoiceCapabilities(): Promise<VoiceCapabilitiesResult> {
+    const devices = this.rt.softphone !== null;
     return new VoiceCapabilitiesResult({
       hasMute: true,
       hasRecord: true,
@@ -405,6 +441,10 @@ export class SwitchboardTelephony extends TelephonyConnector {
       hasSupervisorListenIn: true,
       hasSupervisorBargeIn: true,
       hasPhoneBook: true,
+      hasGetExternalSpeakerDeviceSetting: devices,
+      hasSetExternalSpeakerDeviceSetting: devices,
+      hasGetExternalMicrophoneDeviceSetting: devices,
+      hasSetExternalMicrophoneDeviceSetting: devices,
       canConsult: false,
     });
   }
@@ -463,7 +503,7 @@ export class SwitchboardTelephony extends TelephonyConnector {
     });
   }
 
-  /** The browser's audio devices (the call audio itself runs on the service's side). */
+  /** The browser's audio devices (labels once the microphone was shared). */
   override async getAudioDevices(): Promise<AudioDevicesResult> {
     const media = typeof navigator === 'undefined' ? undefined : navigator.mediaDevices;
     const devices = media?.enumerateDevices ? await media.enumerateDevices() : [];

@@ -32,6 +32,8 @@ import {
 import { EventPublisher } from './serviceEvents.ts';
 import { ServiceError, unreachable } from './serviceError.ts';
 import { SessionStore, tabStorage, type StoredSession } from './sessionStore.ts';
+import { SoftphoneControl } from './softphoneControl.ts';
+import { defaultSettings, SettingsStore } from './softphoneSettings.ts';
 import { SwitchboardTelephony, type ConnectorRuntime } from './telephonyConnector.ts';
 import { VendorLog } from './vendorLog.ts';
 
@@ -57,6 +59,7 @@ export class SwitchboardConnector extends VendorConnector implements ConnectorRu
   };
   readonly events = new EventPublisher(() => this.mapping, this.calls, this.log);
   private readonly telephony = new SwitchboardTelephony(this);
+  softphone: SoftphoneControl | null = null;
   private config: ConnectorSettings | null = null;
   private store = new SessionStore(null, '');
   private form: LoginForm | null = null;
@@ -90,6 +93,21 @@ export class SwitchboardConnector extends VendorConnector implements ConnectorRu
       `switchboard.session.${config.orgId}.${config.contactCenter}.${config.salesforceUserId}`,
     );
     this.form = new LoginForm(document, (username, password) => this.login(username, password));
+    const key = `${config.orgId}.${config.contactCenter}.${config.salesforceUserId}`;
+    // `/reqSwitchboard/reqIntegratedSoftphone` false: the audio is on another softphone (seed 000).
+    if (String(connectorConfig['/reqSwitchboard/reqIntegratedSoftphone']) !== 'false')
+      this.softphone = new SoftphoneControl(
+        {
+          calls: this.calls,
+          events: this.events,
+          log: this.log,
+          serviceUrl: () => this.serviceUrl(),
+          token: () => this.session?.token ?? null,
+          deskPhone: () => this.mapping.deskPhone,
+        },
+        new SettingsStore(`switchboard.softphone.${key}`, defaultSettings(connectorConfig)),
+      );
+    this.calls.onChange = () => this.softphone?.sync();
     const saved = this.store.load(Date.now());
     if (saved) {
       try {
@@ -158,6 +176,12 @@ export class SwitchboardConnector extends VendorConnector implements ConnectorRu
     }, backoffDelay(attempt));
   }
 
+  softphoneReady(): void {
+    setTimeout(() => {
+      if (this.session) this.softphone?.start();
+    }, 0);
+  }
+
   private loginResult(success: boolean): Promise<void> {
     return publishEvent({ eventType: 'LOGIN_RESULT', payload: new GenericResult({ success }) });
   }
@@ -210,6 +234,7 @@ export class SwitchboardConnector extends VendorConnector implements ConnectorRu
   }
 
   private forgetSession(): void {
+    this.softphone?.stop();
     this.client?.stop();
     this.client = null;
     this.session = null;

@@ -49,6 +49,8 @@ export function connectorConfig(
     userName: 'agent@example.com',
     callCenterType: 'SCVBYOT',
     userPresenceStatuses: PRESENCE_STATUSES,
+    // Call control without audio; softphone.test.ts turns the integrated softphone on.
+    '/reqSwitchboard/reqIntegratedSoftphone': 'false',
     ...extra,
   };
 }

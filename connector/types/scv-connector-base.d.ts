@@ -5,6 +5,7 @@
  */
 
 export function initializeConnector(connector: VendorConnector): void;
+export function publishError(param: { eventType: string; error: unknown }): void;
 export function publishEvent(param: {
   eventType: string;
   payload?: unknown;
