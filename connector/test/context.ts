@@ -131,6 +131,7 @@ export function useConnector(
       const host = new Host(ctx.bundle, {
         url: o.url ?? `${ctx.run.baseUrl}/connector/`,
         storage: o.storage ?? {},
+        local: o.local ?? {},
       });
       hosts.push(host);
       host.setup(o.config ?? connectorConfig(ctx.tenant));

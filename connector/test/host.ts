@@ -29,6 +29,8 @@ export interface HostOptions {
   url: string;
   /** sessionStorage entries the page starts with (a refresh keeps the tab's sessionStorage). */
   storage?: Record<string, string>;
+  /** localStorage entries the page starts with (the browser keeps them across pages). */
+  local?: Record<string, string>;
 }
 
 export class Host {
@@ -50,6 +52,7 @@ export class Host {
     );
     const w = this.dom.window;
     for (const [k, v] of Object.entries(options.storage ?? {})) w.sessionStorage.setItem(k, v);
+    for (const [k, v] of Object.entries(options.local ?? {})) w.localStorage.setItem(k, v);
     const blobs = new Map<string, Blob>();
     let n = 0;
     // jsdom has no object URLs; the browser's are stood in for, to read what a download contains.
