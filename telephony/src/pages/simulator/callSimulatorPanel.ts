@@ -4,6 +4,7 @@
  */
 import { button, card, checkbox, field, h, input, select, setOptions } from '../dom.ts';
 import type { PageContext, Panel, Snapshot } from './context.ts';
+import type { AudioSource } from './browserPhone.ts';
 import type { ActiveCall, ContactCenterView } from './simulatorApi.ts';
 
 interface InitialState {
@@ -20,6 +21,30 @@ export function callSimulatorPanel(ctx: PageContext): Panel {
   const paused = checkbox('recording paused', { 'data-testid': 'initial-recording-paused' });
   const muted = checkbox('muted', { 'data-testid': 'initial-muted' });
   const held = checkbox('on hold', { 'data-testid': 'initial-on-hold' });
+  const audioSource = select(
+    [
+      ['none', 'no audio'],
+      ['microphone', 'this browser’s microphone and speaker'],
+      ['tone', 'a test tone (and the speaker)'],
+      ['file', 'an audio file (and the speaker)'],
+    ],
+    { 'data-testid': 'caller-audio-source' },
+  );
+  const toneHz = input({
+    type: 'number',
+    value: '440',
+    min: '50',
+    max: '3500',
+    'data-testid': 'caller-audio-tone',
+  });
+  const audioFile = input({ type: 'file', accept: 'audio/*', 'data-testid': 'caller-audio-file' });
+  const choose = () => {
+    const choice = ctx.phones.choice;
+    choice.source = audioSource.value as AudioSource;
+    choice.toneHz = Math.min(3500, Math.max(50, Number(toneHz.value) || 440));
+    choice.file = audioFile.files?.[0] ?? null;
+  };
+  for (const control of [audioSource, toneHz, audioFile]) control.addEventListener('change', choose);
   /** Calls placed with an initial state, applied once an agent is connected. */
   const pending = new Map<string, InitialState>();
 
@@ -29,7 +54,7 @@ export function callSimulatorPanel(ctx: PageContext): Panel {
       ? (JSON.parse(attributes.value) as Record<string, unknown>)
       : undefined;
     const result = await ctx.run('New inbound call', () =>
-      ctx.api.post<{ callId: string }>('/calls', {
+      ctx.api.post<{ callId: string; call: ActiveCall }>('/calls', {
         from: from.value,
         to: to.value || cc?.numbers[0]?.number,
         ...(callerName.value ? { callerName: callerName.value } : {}),
@@ -38,6 +63,9 @@ export function callSimulatorPanel(ctx: PageContext): Panel {
     );
     if (!result) return;
     ctx.selectCall(result.callId);
+    const caller = result.call.participants.find((p) => p.role === 'initial_caller');
+    if (ctx.phones.choice.source !== 'none' && caller)
+      await ctx.run('Caller audio', () => ctx.phones.connect(result.callId, caller.id));
     const state = { recordingPaused: paused.box.checked, muted: muted.box.checked, onHold: held.box.checked };
     if (state.recordingPaused || state.muted || state.onHold) pending.set(result.callId, state);
   };
@@ -101,6 +129,13 @@ export function callSimulatorPanel(ctx: PageContext): Panel {
       h('div', { class: 'slds-col slds-size_1-of-2' }, field('IVR data (JSON)', attributes)),
     ),
     h('div', { class: 'slds-m-vertical_x-small' }, 'Call initial state: ', paused.el, muted.el, held.el),
+    h(
+      'div',
+      { class: 'slds-grid slds-gutters_x-small slds-wrap' },
+      h('div', { class: 'slds-col slds-size_1-of-2' }, field('The caller’s audio', audioSource)),
+      h('div', { class: 'slds-col slds-size_1-of-4' }, field('Tone (Hz)', toneHz)),
+      h('div', { class: 'slds-col slds-size_1-of-4' }, field('Audio file', audioFile)),
+    ),
     button('New Inbound Call', () => void inbound(), 'brand', { 'data-testid': 'new-inbound-call' }),
     h('p', { class: 'slds-m-top_x-small' }, 'Selected call: ', selected),
     h('h3', { class: 'slds-text-heading_small slds-m-vertical_x-small' }, 'Hard phone'),

@@ -199,7 +199,13 @@ export function callsPanel(ctx: PageContext): Panel {
     render(snapshot: Snapshot) {
       latest = snapshot;
       const calls = snapshot.calls;
-      const key = JSON.stringify([calls, ctx.selectedCallId, Math.floor(snapshot.at / 1000)]);
+      ctx.phones.keepOnly(
+        new Set(
+          snapshot.calls.flatMap((c) => c.participants.filter((p) => p.state !== 'ended').map((p) => p.id)),
+        ),
+      );
+      const phones = snapshot.calls.flatMap((c) => c.participants.map((p) => ctx.phones.get(p.id)?.state));
+      const key = JSON.stringify([calls, ctx.selectedCallId, Math.floor(snapshot.at / 1000), phones]);
       replaceIfChanged(list, key, () =>
         calls.length === 0
           ? [h('p', { class: 'slds-text-color_weak', 'data-testid': 'no-active-calls' }, 'No active calls.')]
@@ -275,6 +281,28 @@ function participantLine(ctx: PageContext, snapshot: Snapshot, c: ActiveCall, p:
       act('Third party joins', `/calls/${c.callId}/participants/${p.id}/answer`, `third-party-joins-${p.id}`);
     act('Third party leaves', `/calls/${c.callId}/participants/${p.id}/hangup`, `third-party-leaves-${p.id}`);
   }
+  const phone = ctx.phones.get(p.id);
+  if ((p.role === 'initial_caller' || p.role === 'third_party') && p.state !== 'ended') {
+    if (phone)
+      actions.push(
+        button('Hang up audio', () => ctx.phones.hangup(p.id), 'neutral', {
+          'data-testid': `browser-audio-off-${p.id}`,
+          class: 'slds-button slds-button_neutral slds-button_stretch sb-small',
+        }),
+      );
+    else
+      actions.push(
+        button(
+          'Talk in this browser',
+          () => void ctx.run('Browser audio', () => ctx.phones.connect(c.callId, p.id)),
+          'neutral',
+          {
+            'data-testid': `browser-audio-${p.id}`,
+            class: 'slds-button slds-button_neutral slds-button_stretch sb-small',
+          },
+        ),
+      );
+  }
   if (p.role === 'agent' && p.userId && p.state === 'ringing')
     act('Answer on desk phone', `/agents/${p.userId}/deskphone/answer`, `desk-answer-${p.id}`, {
       callId: c.callId,
@@ -283,6 +311,7 @@ function participantLine(ctx: PageContext, snapshot: Snapshot, c: ActiveCall, p:
     'div',
     { class: 'slds-m-bottom_xx-small', 'data-testid': `participant-${p.id}` },
     `${p.role.replace('_', ' ')}: ${who} — ${p.state}${flags ? ` (${flags})` : ''} `,
+    phone ? h('span', { 'data-testid': `browser-audio-state-${p.id}` }, `audio ${phone.state} `) : null,
     ...actions,
   );
 }

@@ -7,6 +7,7 @@ import type {
   SimulatorApi,
 } from './simulatorApi.ts';
 import { SimulatorApiError } from './simulatorApi.ts';
+import { BrowserPhones } from './browserPhone.ts';
 
 export interface Snapshot {
   contactCenters: ContactCenterView[];
@@ -27,6 +28,8 @@ export class PageContext {
   /** The call the call-action forms act on (chosen in the active calls table, or the last one placed). */
   selectedCallId = '';
   readonly listeners: Array<() => void> = [];
+  /** The callers' and third parties' audio in this browser. */
+  readonly phones = new BrowserPhones(() => void this.refresh());
 
   constructor(
     readonly api: SimulatorApi,
