@@ -18,7 +18,7 @@ import {
   table,
 } from '../../../../telephony/src/pages/dom.ts';
 import { ConnectorHost } from './connectorHost.ts';
-import { applyEvent, OmniState, type PhoneCall } from './omniState.ts';
+import { applyEvent, OmniState, type AudioSample, type PhoneCall } from './omniState.ts';
 import { field as recordField, loadVoiceCalls, recordOf, type VoiceCallRecord } from './records.ts';
 
 interface PresenceStatus {
@@ -143,6 +143,9 @@ const messageText = h(
 
 const header = h('div');
 const presenceInfo = h('div', { class: 'slds-m-top_x-small', 'data-testid': 'presence-info' });
+/** A developer aid, not Salesforce's: Omni-Channel hides the connector's frame after login (docs/emulator.md). */
+const showFrame = h('input', { type: 'checkbox', 'data-testid': 'show-connector-frame' });
+showFrame.addEventListener('change', () => render());
 const loginBox = h('div', { class: 'omni-login', 'data-testid': 'login-frame' });
 const noticesBox = h('div', { 'data-testid': 'notices' });
 const incomingBox = h('div');
@@ -227,10 +230,27 @@ function shown(c: PhoneCall, key: string): boolean {
   return c.callInfo?.[key] !== false;
 }
 
+function channelText(label: string, c: AudioSample['inputChannelStats']): string {
+  if (!c) return '';
+  return `${label} ${c.packetsCount ?? 0} packets, ${c.packetsLost ?? 0} lost, jitter ${c.jitterBufferMillis ?? 0} ms, RTT ${c.roundTripTimeMillis ?? 0} ms`;
+}
+
+/** The call's last AUDIO_STATS, as Salesforce received it. */
+function audioLine(callId: string): HTMLElement | null {
+  const s = state.audioStats.get(callId);
+  if (!s) return null;
+  return h(
+    'p',
+    { class: 'slds-text-body_small', 'data-testid': 'call-audio-stats' },
+    `Audio: ${[channelText('sent', s.inputChannelStats), channelText('received', s.outputChannelStats)].filter(Boolean).join('; ')}`,
+  );
+}
+
 function renderCalls(now: number): void {
   const lines = [...state.lines.values()];
   const legs = [...state.legs.values()];
-  const key = JSON.stringify([lines, legs, state.muted, state.bargedInBy, Math.floor(now / 1000)]);
+  const stats = [...state.audioStats];
+  const key = JSON.stringify([lines, legs, state.muted, state.bargedInBy, stats, Math.floor(now / 1000)]);
   replaceIfChanged(callsBox, key, () =>
     lines.map((line) => {
       const info = line.callInfo ?? {};
@@ -257,6 +277,7 @@ function renderCalls(now: number): void {
               : null,
             line.isReplayedCall ? badge('restored') : null,
           ),
+          audioLine(line.callId),
           ...myLegs.map((leg) =>
             h(
               'div',
@@ -630,8 +651,9 @@ function render(): void {
         : h('span', { class: 'slds-m-left_x-small slds-text-color_weak' }, '(telephony not connected)'),
     ],
   );
-  loginBox.style.height = state.login.visible ? `${state.login.height}px` : '0px';
-  loginBox.classList.toggle('omni-login_visible', state.login.visible);
+  const frameShown = state.login.visible || (state.ready && showFrame.checked);
+  loginBox.style.height = state.login.visible ? `${state.login.height}px` : frameShown ? '200px' : '0px';
+  loginBox.classList.toggle('omni-login_visible', frameShown);
   replaceIfChanged(header, JSON.stringify([state.ready]), () => [
     h(
       'div',
@@ -683,7 +705,17 @@ function layout(): void {
   const omni = h(
     'div',
     { class: 'omni-utility', 'data-testid': 'omni-channel' },
-    card('Omni-Channel', presenceSelect, presenceInfo),
+    card(
+      'Omni-Channel',
+      presenceSelect,
+      presenceInfo,
+      h(
+        'label',
+        { class: 'slds-text-body_small omni-dev' },
+        showFrame,
+        ' show the connector’s frame (emulator only)',
+      ),
+    ),
     loginBox,
     noticesBox,
     incomingBox,

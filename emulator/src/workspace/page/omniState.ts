@@ -45,6 +45,18 @@ export interface Notice {
   text: string;
 }
 
+interface ChannelStats {
+  packetsCount?: number;
+  packetsLost?: number;
+  jitterBufferMillis?: number;
+  roundTripTimeMillis?: number;
+}
+
+export interface AudioSample {
+  inputChannelStats?: ChannelStats;
+  outputChannelStats?: ChannelStats;
+}
+
 export class OmniState {
   statusId = '0';
   statusSince = Date.now();
@@ -57,6 +69,8 @@ export class OmniState {
   /** Parties the agent added, by connection id. */
   readonly legs = new Map<string, PhoneCall>();
   muted = false;
+  /** The last AUDIO_STATS sample per call (what the base library forwards from UPDATE_AUDIO_STATS). */
+  readonly audioStats = new Map<string, AudioSample>();
   acw: { callId: string; since: number } | null = null;
   supervised: { call: PhoneCall; bargedIn: boolean } | null = null;
   bargedInBy: string | null = null;
@@ -179,6 +193,7 @@ export function applyEvent(
         if (state.ringing?.call.callId === c.callId && missed)
           state.notice('warning', `Call ${c.callId} withdrawn: ${missed}`);
         state.removeCall({ ...c, connectionId: c.callId });
+        state.audioStats.delete(c.callId);
       }
       if (state.lines.size === 0) state.muted = false;
       return;
@@ -197,6 +212,12 @@ export function applyEvent(
       for (const c of callsOf(payload))
         if (isLeg(c) ? state.legs.has(c.connectionId) : true) state.removeCall(c);
       return;
+    case 'AUDIO_STATS': {
+      const a = (payload as { audioStats?: { callId?: string; stats?: AudioSample[] } })?.audioStats;
+      const last = a?.stats?.[a.stats.length - 1];
+      if (a?.callId && last) state.audioStats.set(a.callId, last);
+      return;
+    }
     case 'MUTE_TOGGLE':
       state.muted = Boolean((payload as { isMuted?: boolean })?.isMuted);
       return;
