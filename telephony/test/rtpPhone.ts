@@ -1,9 +1,10 @@
 /**
- * A plain RTP phone for the media tests and the bench: sends a tone (or silence) as G.711 µ-law in
- * 20 ms frames, keeps what it receives, sends and receives RFC 4733 digits, and measures tones with
- * the Goertzel algorithm.
+ * Test phones for the media tests and the bench: send a tone (or silence) as G.711 µ-law in 20 ms
+ * frames, keep what they receive, send and receive RFC 4733 digits, and measure tones with the
+ * Goertzel algorithm. Over plain RTP (a phone-network party) or WebRTC (werift: an agent's softphone).
  */
 import dgram from 'node:dgram';
+import { RTCPeerConnection, RTCRtpCodecParameters, type RTCRtpTransceiver } from 'werift';
 import { performance } from 'node:perf_hooks';
 import { decode, encode, FRAME_SAMPLES, SAMPLE_RATE } from '../src/media/g711.ts';
 import {
@@ -58,6 +59,11 @@ export function tone(hz: number, ms: number, amplitude = 8000): Int16Array {
 
 const RECEIVED_LIMIT = SAMPLE_RATE * 60;
 
+interface Transport {
+  send(packet: Buffer, telephoneEvent: boolean): void;
+  close(): Promise<void>;
+}
+
 export class RtpPhone {
   /** Decoded audio received, in arrival order (the last minute). */
   private received: Int16Array[] = [];
@@ -66,7 +72,7 @@ export class RtpPhone {
   /** Per received audio packet: sequence number and arrival time (ms, performance clock). */
   readonly arrivals: Array<{ seq: number; at: number }> = [];
   keepArrivals = false;
-  private remote: Address | null = null;
+  private sending = false;
   private timer: NodeJS.Timeout | undefined;
   private phase = 0;
   private seq = 0;
@@ -82,28 +88,116 @@ export class RtpPhone {
   /** Send times of frames by sequence number (for the bench's mouth-to-ear latency). */
   onSend: ((seq: number, at: number) => void) | null = null;
 
-  private constructor(
-    private readonly socket: dgram.Socket,
-    hz: number | null,
-  ) {
+  private transport: Transport | null = null;
+  /** Where a plain RTP phone receives. */
+  address: Address = { address: '', port: 0 };
+
+  private constructor(hz: number | null) {
     this.hz = hz;
-    socket.on('message', (msg) => this.onPacket(msg));
   }
 
+  /** A plain RTP phone; `start(remote)` begins sending. */
   static async open(hz: number | null): Promise<RtpPhone> {
+    const phone = new RtpPhone(hz);
     const socket = dgram.createSocket('udp4');
     await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
-    return new RtpPhone(socket, hz);
+    socket.on('message', (msg) => phone.onPacket(msg));
+    const a = socket.address();
+    phone.address = { address: a.address, port: a.port };
+    let remote: Address | null = null;
+    phone.transport = {
+      send: (packet) => {
+        if (remote) socket.send(packet, remote.port, remote.address);
+      },
+      close: () => new Promise<void>((resolve) => socket.close(() => resolve())),
+    };
+    phone.connectTo = (r) => (remote = r);
+    return phone;
   }
 
-  get address(): Address {
-    const a = this.socket.address();
-    return { address: a.address, port: a.port };
+  /**
+   * A WebRTC phone (werift): `offer` is the complete offer to POST; `answer(sdp)` applies the answer
+   * and starts sending once connected.
+   */
+  static async webrtc(
+    hz: number | null,
+  ): Promise<{ phone: RtpPhone; offer: string; answer(sdp: string): Promise<void> }> {
+    const phone = new RtpPhone(hz);
+    const pc = new RTCPeerConnection({
+      codecs: {
+        audio: [
+          new RTCRtpCodecParameters({
+            mimeType: 'audio/PCMU',
+            clockRate: 8000,
+            channels: 1,
+            payloadType: PT_PCMU,
+          }),
+          new RTCRtpCodecParameters({
+            mimeType: 'audio/telephone-event',
+            clockRate: 8000,
+            channels: 1,
+            payloadType: PT_TELEPHONE_EVENT,
+          }),
+        ],
+      },
+      iceAdditionalHostAddresses: ['127.0.0.1'],
+    });
+    const transceiver: RTCRtpTransceiver = pc.addTransceiver('audio', { direction: 'sendrecv' });
+    transceiver.onTrack.subscribe((track) =>
+      track.onReceiveRtp.subscribe((rtp) => phone.onPacket(rtp.serialize())),
+    );
+    await pc.setLocalDescription(await pc.createOffer());
+    const deadline = Date.now() + 3000;
+    while (pc.iceGatheringState !== 'complete' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    let connected = false;
+    phone.transport = {
+      send: (packet, telephoneEvent) => {
+        const sender = transceiver.sender;
+        if (!connected || !sender.codec) return;
+        const audio = sender.codec;
+        if (telephoneEvent) {
+          const ev = transceiver.codecs.find((c) => /telephone-event/i.test(c.mimeType));
+          if (!ev) return;
+          sender.codec = ev;
+        }
+        try {
+          void sender.sendRtp(packet).catch(() => undefined);
+        } finally {
+          sender.codec = audio;
+        }
+      },
+      close: () => pc.close(),
+    };
+    phone.peer = pc;
+    return {
+      phone,
+      offer: pc.localDescription?.sdp ?? '',
+      answer: async (sdp) => {
+        await pc.setRemoteDescription({ type: 'answer', sdp });
+        const until = Date.now() + 10_000;
+        while (pc.connectionState !== 'connected' && Date.now() < until)
+          await new Promise((r) => setTimeout(r, 20));
+        if (pc.connectionState !== 'connected')
+          throw new Error(`WebRTC did not connect: ${pc.connectionState}`);
+        connected = true;
+        phone.startSending();
+      },
+    };
   }
 
-  /** Starts sending to `remote` every 20 ms (drift-free). */
+  /** The WebRTC peer of a WebRTC phone. */
+  peer: RTCPeerConnection | null = null;
+  private connectTo: (remote: Address) => void = () => undefined;
+
+  /** Starts sending to `remote` every 20 ms (a plain RTP phone). */
   start(remote: Address): void {
-    this.remote = remote;
+    this.connectTo(remote);
+    this.startSending();
+  }
+
+  private startSending(): void {
+    this.sending = true;
     const t0 = performance.now();
     const loop = () => {
       const now = performance.now();
@@ -117,7 +211,7 @@ export class RtpPhone {
   }
 
   private sendFrame(): void {
-    if (!this.remote) return;
+    if (!this.sending || !this.transport) return;
     const ts = this.ts;
     this.ts = (this.ts + FRAME_SAMPLES) >>> 0;
     const ev = this.outgoingDigits.shift();
@@ -136,7 +230,7 @@ export class RtpPhone {
         },
         ev,
       );
-      this.socket.send(pkt, this.remote.port, this.remote.address);
+      this.transport.send(pkt, true);
       return;
     }
     if (ev === null) this.inDigit = false;
@@ -155,7 +249,7 @@ export class RtpPhone {
       { payloadType: PT_PCMU, marker: false, sequence: seq, timestamp: ts, ssrc: this.ssrc },
       encode(pcm),
     );
-    this.socket.send(pkt, this.remote.port, this.remote.address);
+    this.transport.send(pkt, false);
   }
 
   private onPacket(msg: Buffer): void {
@@ -210,7 +304,8 @@ export class RtpPhone {
 
   async close(): Promise<void> {
     clearTimeout(this.timer);
-    this.remote = null;
-    await new Promise<void>((resolve) => this.socket.close(() => resolve()));
+    this.sending = false;
+    await this.transport?.close();
+    this.transport = null;
   }
 }
