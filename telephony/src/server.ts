@@ -5,6 +5,7 @@ import { registerAdminApi, type AdminApiOptions } from './admin/routes.ts';
 import { registerAgentHttp } from './api/agentHttp.ts';
 import { registerAgentSocket } from './api/agentSocket.ts';
 import { registerConnectorRoutes } from './api/connectorRoutes.ts';
+import { registerMediaRoutes } from './api/mediaRoutes.ts';
 import { registerSimulatorControlRoutes } from './api/simulatorControlRoutes.ts';
 import { registerSimulatorPage } from './api/simulatorPage.ts';
 import { registerSimulatorRoutes } from './api/simulatorRoutes.ts';
@@ -13,6 +14,8 @@ import { migrateToLatest } from './db/migrate.ts';
 import { Engine, systemClock, type Clock } from './engine/engine.ts';
 import { Scheduler } from './engine/scheduler.ts';
 import { Sessions } from './engine/sessions.ts';
+import type { MediaPlane } from './media/mediaPlane.ts';
+import { startMediaPlane, type MediaOptions } from './media/wiring.ts';
 import { SalesforceSync, type SalesforceOptions } from './salesforce/index.ts';
 
 export interface ServiceOptions {
@@ -30,6 +33,8 @@ export interface ServiceOptions {
   recordingUrlSecret?: string;
   /** The admin API the managed package calls (docs/admin-api.md). */
   admin?: AdminApiOptions;
+  /** The embedded media plane (docs/media.md); off when absent (media requests get 503). */
+  media?: MediaOptions;
 }
 
 export interface Service {
@@ -38,6 +43,7 @@ export interface Service {
   scheduler: Scheduler;
   sessions: Sessions;
   salesforce: SalesforceSync | null;
+  media: MediaPlane | null;
   close(): Promise<void>;
 }
 
@@ -67,8 +73,13 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   registerAgentSocket(app, engine, sessions);
   registerSimulatorRoutes(app, engine, { token: options.simulatorToken ?? null });
   const salesforce = options.salesforce ? new SalesforceSync(engine, options.salesforce) : null;
-  if (salesforce)
-    app.get('/metrics', async (_req, reply) => reply.type('text/plain').send(await salesforce.metrics()));
+  const media = options.media ? startMediaPlane(engine, options.media) : null;
+  if (salesforce || media)
+    app.get('/metrics', async (_req, reply) => {
+      const parts = [salesforce ? await salesforce.metrics() : '', media ? await media.plane.metrics() : ''];
+      return reply.type('text/plain').send(parts.filter(Boolean).join(''));
+    });
+  registerMediaRoutes(app, sessions, { media, simulatorToken: options.simulatorToken ?? null });
   registerConnectorRoutes(app, engine, { recordingUrlSecret: options.recordingUrlSecret });
   registerAdminApi(app, { engine, sessions, salesforce }, options.admin);
   registerSimulatorControlRoutes(app, engine, sessions, { token: options.simulatorToken ?? null });
@@ -83,7 +94,9 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     scheduler,
     sessions,
     salesforce,
+    media: media?.plane ?? null,
     async close() {
+      await media?.plane.close();
       await salesforce?.stop();
       await scheduler.stop();
       await app.close();

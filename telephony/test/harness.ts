@@ -15,6 +15,7 @@ import * as tenants from '../src/engine/tenants.ts';
 import type { ContactCenterSettings } from '../src/domain/settings.ts';
 import { buildService, type Service } from '../src/server.ts';
 import { DEMO_PRESENCE_STATUSES } from '../src/devData.ts';
+import type { MediaOptions } from '../src/media/wiring.ts';
 import type { SalesforceOptions } from '../src/salesforce/index.ts';
 import type { TelephonyApiEmulator } from '../../emulator/src/telephonyApi/index.ts';
 
@@ -81,12 +82,14 @@ export async function startService(
     sessionTtlMs?: number;
     simulatorToken?: string;
     salesforce?: SalesforceOptions;
+    media?: MediaOptions;
   } = {},
 ): Promise<Running> {
   const service = await buildService({
     db,
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.salesforce ? { salesforce: options.salesforce } : {}),
+    ...(options.media ? { media: options.media } : {}),
     startScheduler: options.startScheduler ?? false,
     schedulerPollMs: 20,
     ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),

@@ -16,7 +16,7 @@ export const CONNECTOR_BUNDLE = new URL(
 );
 
 /** Pages of a Salesforce org: Lightning, Visualforce (where the static resource runs), sites. */
-const SALESFORCE_ORIGIN =
+export const SALESFORCE_ORIGIN =
   /^https:\/\/[\w-]+(\.[\w-]+)*\.(force\.com|salesforce\.com|visualforce\.com|force-user-content\.com|salesforce-sites\.com)$/;
 
 /** Who may frame the connector page: Salesforce, and the local emulator during development. */

@@ -1,0 +1,59 @@
+/**
+ * Builds the embedded media plane for the service: the worker-thread engine, the local recording
+ * store, and the engine commands the media plane calls.
+ */
+import path from 'node:path';
+import type { Engine } from '../engine/engine.ts';
+import { sendDigits } from '../engine/calls.ts';
+import { leaveVoicemail, publishRecording } from '../engine/network.ts';
+import { EmbeddedMediaEngine } from './embeddedEngine.ts';
+import { MediaPlane, type MediaCommands } from './mediaPlane.ts';
+import { LocalRecordingStore } from './recordingStore.ts';
+
+export interface MediaOptions {
+  /** The data folder: recordings are kept in its `recordings/`. */
+  dataDir: string;
+  /** The service's public URL, prefixed to recording URLs (relative without it). */
+  publicUrl?: string | undefined;
+  /** Address plain RTP legs bind to (default 127.0.0.1). */
+  rtpHost?: string;
+  /** Extra WebRTC host candidates (default loopback, which werift skips otherwise). */
+  webrtcHostAddresses?: string[];
+  /** A WebRTC leg that does not connect by then is released (default 15 s). */
+  webrtcConnectTimeoutMs?: number;
+  /** How often every call with media is reconciled (default 100 ms). */
+  sweepMs?: number;
+}
+
+export function engineCommands(engine: Engine): MediaCommands {
+  return {
+    publishRecording: (ccId, callId, url, durationSeconds) =>
+      engine.command(ccId, (tx) => publishRecording(tx, callId, url, durationSeconds)),
+    leaveVoicemail: (ccId, callId, url, durationSeconds) =>
+      engine.command(ccId, (tx) => leaveVoicemail(tx, callId, { url, durationSeconds })),
+    agentDigits: async (ccId, userId, callId, digits) => {
+      await engine.command(ccId, (tx) => sendDigits(tx, userId, callId, digits));
+    },
+  };
+}
+
+export function startMediaPlane(
+  engine: Engine,
+  options: MediaOptions,
+): { plane: MediaPlane; store: LocalRecordingStore } {
+  const store = new LocalRecordingStore(options.dataDir, options.publicUrl?.replace(/\/$/, '') ?? '');
+  const media = new EmbeddedMediaEngine({
+    spoolDir: path.join(store.dir, 'spool'),
+    ...(options.rtpHost ? { rtpHost: options.rtpHost } : {}),
+    ...(options.webrtcHostAddresses ? { webrtcHostAddresses: options.webrtcHostAddresses } : {}),
+    ...(options.webrtcConnectTimeoutMs ? { webrtcConnectTimeoutMs: options.webrtcConnectTimeoutMs } : {}),
+  });
+  const plane = new MediaPlane({
+    engine: media,
+    db: engine.db,
+    store,
+    commands: engineCommands(engine),
+  });
+  plane.startSweep(options.sweepMs ?? 100);
+  return { plane, store };
+}
