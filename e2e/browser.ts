@@ -22,14 +22,32 @@ export const CHROMIUM_FLAGS = [
   '--disable-features=TrackingProtection3pcd',
 ];
 
-/** `hostMap`: host name → `127.0.0.1:port` (e.g. the emulator's org domain). */
-export async function launchChromium(hostMap: Record<string, string> = {}): Promise<Browser> {
+/**
+ * Audio for the softphone and the simulator's phones: WebRTC on loopback, autoplay, a microphone that
+ * is always shared (`--use-fake-ui-for-media-stream`) and, with `wav`, whose sound is that file.
+ */
+export function audioFlags(wav?: string): string[] {
+  return [
+    '--allow-loopback-in-peer-connection',
+    '--autoplay-policy=no-user-gesture-required',
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    ...(wav ? [`--use-file-for-fake-audio-capture=${wav}`] : []),
+  ];
+}
+
+/** `hostMap`: host name → `127.0.0.1:port` (e.g. the emulator's org domain); `args`: more flags. */
+export async function launchChromium(
+  hostMap: Record<string, string> = {},
+  args: string[] = audioFlags(),
+): Promise<Browser> {
   const rules = Object.entries(hostMap).map(([host, target]) => `MAP ${host} ${target}`);
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
       ...CHROMIUM_FLAGS,
+      ...args,
       ...(rules.length ? [`--host-resolver-rules=${rules.join(', ')}`, '--ignore-certificate-errors'] : []),
     ],
   });

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Frame, Locator, Page } from 'playwright-core';
 import type { DemoAgent, Stack } from '../scripts/stack.ts';
 
 export const ARTIFACTS = path.resolve('e2e/artifacts');
@@ -33,6 +33,30 @@ export class ConsoleAgent {
 
   get frame() {
     return this.page.frameLocator('[data-testid=connector-frame]');
+  }
+
+  /** The connector's document (its softphone panel and <audio>). */
+  connector(): Frame {
+    const frame = this.page.frames().find((f) => f.url().includes('/connector/'));
+    if (!frame) throw new Error('no connector frame');
+    return frame;
+  }
+
+  /**
+   * Shows the connector's frame (the emulator's switch) and turns the softphone's voice processing
+   * off: echo cancellation and noise suppression distort test tones.
+   */
+  async softphoneForTones(): Promise<void> {
+    await this.byTestId('show-connector-frame').check();
+    await this.frame.getByTestId('softphone-voice-processing').uncheck();
+  }
+
+  /** Waits until the softphone's agent leg is in `state` (off, connecting, connected, failed). */
+  async softphoneState(state: string): Promise<void> {
+    await this.frame
+      .getByTestId('softphone-state')
+      .filter({ hasText: new RegExp(`^${state}$`) })
+      .waitFor();
   }
 
   async login(): Promise<void> {

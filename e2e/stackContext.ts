@@ -25,7 +25,8 @@ export interface E2e {
   voiceCall(callId: string): EmulatedVoiceCall | undefined;
 }
 
-export function useStack(): E2e {
+/** `chromiumArgs`: the console browser's extra flags (default: audioFlags() — a fake microphone). */
+export function useStack(options: { chromiumArgs?: () => string[] } = {}): E2e {
   const e2e = {} as E2e;
   let dir = '';
   const open: ConsoleAgent[] = [];
@@ -38,9 +39,10 @@ export function useStack(): E2e {
       workspacePort: 0,
       outboxPollMs: 100,
     });
-    e2e.browser = await launchChromium({
-      [e2e.stack.workspace.hostName]: `127.0.0.1:${e2e.stack.workspace.port}`,
-    });
+    e2e.browser = await launchChromium(
+      { [e2e.stack.workspace.hostName]: `127.0.0.1:${e2e.stack.workspace.port}` },
+      options.chromiumArgs?.(),
+    );
   });
   afterAll(async () => {
     await e2e.browser?.close();

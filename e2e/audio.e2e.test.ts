@@ -1,0 +1,205 @@
+/**
+ * Real audio end to end: the agent's softphone in the console's connector frame and the caller's phone
+ * on the Voice Call Simulator page, each in headless Chromium with a fake microphone playing a tone
+ * (agent 1000 Hz, caller 440 Hz), through the service's media plane. What each side hears is measured
+ * with the Goertzel algorithm (e2e/audio.ts). No timing is asserted.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RtpPhone } from '../telephony/test/rtpPhone.ts';
+import { hears, hearsNo, listen, toneWav } from './audio.ts';
+import { audioFlags, launchChromium } from './browser.ts';
+import type { ConsoleAgent} from './consoleAgent.ts';
+import { expectText } from './consoleAgent.ts';
+import { eventually, useStack } from './stackContext.ts';
+
+const AGENT_HZ = 1000;
+const CALLER_HZ = 440;
+const FREQS = [AGENT_HZ, CALLER_HZ];
+const SOFTPHONE_AUDIO = 'audio[data-testid=softphone-audio]';
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-audio-'));
+
+describe('real audio between the softphone and the simulator’s caller', () => {
+  const e2e = useStack({ chromiumArgs: () => audioFlags(toneWav(dir, AGENT_HZ)) });
+  let callerBrowser: Browser;
+  beforeAll(async () => {
+    callerBrowser = await launchChromium({}, audioFlags(toneWav(dir, CALLER_HZ)));
+  });
+  afterAll(async () => {
+    await callerBrowser?.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  const openSimulator = async (): Promise<Page> => {
+    const page = await (await callerBrowser.newContext()).newPage();
+    await page.goto(e2e.stack.simulatorUrl);
+    await page.getByTestId('connection').filter({ hasText: 'connected' }).waitFor();
+    return page;
+  };
+  const callerOf = async (callId: string) => {
+    const { participants } = await e2e.sim<{ participants: Array<{ id: string; role: string }> }>(
+      'GET',
+      `/calls/${callId}`,
+    );
+    return participants.find((p) => p.role === 'initial_caller')!.id;
+  };
+  /** A call from the simulator page with its microphone, accepted by the agent; both sides connected. */
+  const talking = async (agent: ConsoleAgent) => {
+    const simulator = await openSimulator();
+    await simulator.getByTestId('caller-audio-source').selectOption('microphone');
+    await simulator.getByTestId('new-inbound-call').click();
+    const callId = await agent.accept();
+    const caller = await callerOf(callId);
+    await simulator
+      .getByTestId(`browser-audio-state-${caller}`)
+      .filter({ hasText: 'audio connected' })
+      .waitFor();
+    await agent.softphoneState('connected');
+    const callerAudio = `audio[data-testid=phone-audio-${caller}]`;
+    return {
+      callId,
+      simulator,
+      agentHears: () => listen(agent.connector(), SOFTPHONE_AUDIO, FREQS),
+      callerHears: () => listen(simulator, callerAudio, FREQS),
+    };
+  };
+
+  it('caller → agent and agent → caller; hold (the held caller hears no agent); mute; UPDATE_AUDIO_STATS reaches the console', async () => {
+    const ada = await e2e.open('ada');
+    await ada.softphoneForTones();
+    await ada.setStatus('Available');
+    const call = await talking(ada);
+    await eventually(async () => expect(hears(await call.agentHears(), CALLER_HZ)).toBe(true));
+    await eventually(async () => expect(hears(await call.callerHears(), AGENT_HZ)).toBe(true));
+
+    await ada.byTestId('hold').click();
+    await expectText(ada.activeCall(call.callId).getByTestId('call-state'), 'on hold');
+    await eventually(async () => expect(hearsNo(await call.callerHears(), AGENT_HZ)).toBe(true));
+    await eventually(async () => expect(hearsNo(await call.agentHears(), CALLER_HZ)).toBe(true));
+    await ada.byTestId('hold').click();
+    await eventually(async () => expect(hears(await call.callerHears(), AGENT_HZ)).toBe(true));
+
+    await ada.byTestId('mute').click();
+    await expectText(ada.activeCall(call.callId).getByTestId('call-state'), 'muted');
+    await expectText(ada.frame.getByTestId('softphone-call'), 'muted');
+    await eventually(async () => expect(hearsNo(await call.callerHears(), AGENT_HZ)).toBe(true));
+    expect(hears(await call.agentHears(), CALLER_HZ)).toBe(true);
+    await ada.byTestId('mute').click();
+    await eventually(async () => expect(hears(await call.callerHears(), AGENT_HZ)).toBe(true));
+
+    // The softphone's getStats() every 5 s: packets of the interval, loss, jitter and round trip.
+    const stats = ada.activeCall(call.callId).getByTestId('call-audio-stats');
+    await stats.waitFor();
+    const text = (await stats.textContent()) ?? '';
+    const [sent, sentLost, , rtt] = (
+      /sent (\d+) packets, (\d+) lost, jitter (\d+) ms, RTT (\d+) ms/.exec(text) ?? []
+    )
+      .slice(1)
+      .map(Number);
+    const [received, receivedLost, jitter] = (
+      /received (\d+) packets, (\d+) lost, jitter (\d+) ms/.exec(text) ?? []
+    )
+      .slice(1)
+      .map(Number);
+    expect(sent).toBeGreaterThan(50); // 50 packets a second, 5 s apart
+    expect(received).toBeGreaterThan(50);
+    expect(sentLost! + receivedLost!).toBeLessThan(sent! / 10);
+    expect(jitter).toBeLessThan(500);
+    expect(rtt).toBeLessThan(1000);
+    await ada.screenshot('audio-call');
+    await call.simulator.getByTestId(`customer-leaves-${call.callId}`).click();
+    await ada.byTestId('acw').waitFor();
+    await ada.softphoneState('off');
+  });
+
+  it('a page refresh mid-call reconnects the audio', async () => {
+    const ada = await e2e.open('ada');
+    await ada.softphoneForTones();
+    await ada.setStatus('Available');
+    const call = await talking(ada);
+    await eventually(async () => expect(hears(await call.callerHears(), AGENT_HZ)).toBe(true));
+    await ada.page.reload();
+    await ada.ready();
+    await ada.activeCall(call.callId).waitFor();
+    await ada.byTestId('show-connector-frame').check();
+    await ada.softphoneState('connected');
+    await eventually(async () => expect(hears(await call.agentHears(), CALLER_HZ)).toBe(true));
+    await eventually(async () => expect(hears(await call.callerHears(), AGENT_HZ)).toBe(true));
+  });
+
+  it('DTMF from the console keypad reaches the caller as RFC 4733 digits; a plain RTP caller hears the agent', async () => {
+    const ada = await e2e.open('ada');
+    await ada.softphoneForTones();
+    await ada.setStatus('Available');
+    const callId = await e2e.call();
+    const phone = await RtpPhone.open(CALLER_HZ);
+    try {
+      const answer = await e2e.sim<{ rtp: { address: string; port: number } }>(
+        'POST',
+        `/calls/${callId}/participants/${await callerOf(callId)}/media`,
+        { rtp: phone.address },
+      );
+      phone.start(answer.rtp);
+      await ada.accept();
+      await ada.softphoneState('connected');
+      await eventually(() => expect(phone.hears(AGENT_HZ)).toBe(true));
+      await ada.byTestId('keypad-digits').fill('159#');
+      await ada.byTestId('send-digits').click();
+      await eventually(() => expect(phone.digits.join('')).toBe('159#'));
+    } finally {
+      await phone.close();
+    }
+  });
+
+  it('the third party of a consult talks from the simulator page with a test tone', async () => {
+    const ada = await e2e.open('ada');
+    await ada.softphoneForTones();
+    await ada.setStatus('Available');
+    const call = await talking(ada);
+    await ada.searchContacts('Field', 'PhoneBook');
+    await ada.byTestId('consult-Field-service').click();
+    await ada.page.locator('[data-testid^=leg-]').first().waitFor();
+    const { participants } = await e2e.sim<{ participants: Array<{ id: string; role: string }> }>(
+      'GET',
+      `/calls/${call.callId}`,
+    );
+    const third = participants.find((p) => p.role === 'third_party')!.id;
+    await call.simulator.getByTestId(`third-party-joins-${third}`).click();
+    await call.simulator.getByTestId('caller-audio-source').selectOption('tone');
+    await call.simulator.getByTestId('caller-audio-tone').fill('660');
+    await call.simulator.getByTestId('caller-audio-tone').dispatchEvent('change');
+    await call.simulator.getByTestId(`browser-audio-${third}`).click();
+    await call.simulator
+      .getByTestId(`browser-audio-state-${third}`)
+      .filter({ hasText: 'audio connected' })
+      .waitFor();
+    // During the consult the customer is held: the agent hears the third party, not the customer.
+    await eventually(async () => {
+      const heard = await listen(ada.connector(), SOFTPHONE_AUDIO, [660, CALLER_HZ]);
+      expect(hears(heard, 660)).toBe(true);
+      expect(hearsNo(heard, CALLER_HZ)).toBe(true);
+    });
+    const thirdHears = () => listen(call.simulator, `audio[data-testid=phone-audio-${third}]`, FREQS);
+    await eventually(async () => expect(hears(await thirdHears(), AGENT_HZ)).toBe(true));
+  });
+});
+
+describe('a microphone the browser does not share', () => {
+  const e2e = useStack({
+    chromiumArgs: () => ['--deny-permission-prompts', '--allow-loopback-in-peer-connection'],
+  });
+
+  it('MICROPHONE_NOT_SHARED reaches Omni-Channel when a call arrives; the call still rings', async () => {
+    const ada = await e2e.open('ada');
+    await ada.setStatus('Available');
+    await e2e.call();
+    await ada.incoming();
+    await expectText(ada.notices(), 'MICROPHONE_NOT_SHARED');
+    await ada.byTestId('show-connector-frame').check();
+    await ada.softphoneState('failed');
+    await ada.screenshot('microphone-not-shared');
+  });
+});
