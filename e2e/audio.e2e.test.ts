@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RtpPhone } from '../telephony/test/rtpPhone.ts';
 import { hears, hearsNo, listen, toneWav } from './audio.ts';
 import { audioFlags, launchChromium } from './browser.ts';
-import type { ConsoleAgent} from './consoleAgent.ts';
+import type { ConsoleAgent } from './consoleAgent.ts';
 import { expectText } from './consoleAgent.ts';
 import { eventually, useStack } from './stackContext.ts';
 
@@ -188,8 +188,9 @@ describe('real audio between the softphone and the simulator’s caller', () => 
 });
 
 describe('a microphone the browser does not share', () => {
+  // A microphone exists (fake), but the browser denies every permission prompt: like a BLOCK setting.
   const e2e = useStack({
-    chromiumArgs: () => ['--deny-permission-prompts', '--allow-loopback-in-peer-connection'],
+    chromiumArgs: () => ['--deny-permission-prompts', '--use-fake-device-for-media-stream'],
   });
 
   it('MICROPHONE_NOT_SHARED reaches Omni-Channel when a call arrives; the call still rings', async () => {
