@@ -9,7 +9,7 @@ import * as esbuild from 'esbuild';
 export const STATIC_RESOURCE = fileURLToPath(
   new URL('../force-app/main/default/staticresources/switchboardConnector.js', import.meta.url),
 );
-export const BUDGET_GZIP_BYTES = 28 * 1024;
+export const BUDGET_GZIP_BYTES = 28_000;
 
 const BANNER =
   '/*! Switchboard connector. Includes scv-connector-base 4.8.10, (c) 2021 salesforce.com, inc., BSD-3-Clause (see docs/connector.md). */';

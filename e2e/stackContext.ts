@@ -25,8 +25,11 @@ export interface E2e {
   voiceCall(callId: string): EmulatedVoiceCall | undefined;
 }
 
-/** `chromiumArgs`: the console browser's extra flags (default: audioFlags() — a fake microphone). */
-export function useStack(options: { chromiumArgs?: () => string[] } = {}): E2e {
+/**
+ * `chromiumArgs`: the console browser's extra flags (default: audioFlags() — a fake microphone);
+ * `media: false` runs the stack without its media plane (calls without audio).
+ */
+export function useStack(options: { chromiumArgs?: () => string[]; media?: boolean } = {}): E2e {
   const e2e = {} as E2e;
   let dir = '';
   const open: ConsoleAgent[] = [];
@@ -38,6 +41,7 @@ export function useStack(options: { chromiumArgs?: () => string[] } = {}): E2e {
       telephonyApiPort: 0,
       workspacePort: 0,
       outboxPollMs: 100,
+      media: options.media ?? true,
     });
     e2e.browser = await launchChromium(
       { [e2e.stack.workspace.hostName]: `127.0.0.1:${e2e.stack.workspace.port}` },

@@ -16,9 +16,8 @@ const META = `<?xml version="1.0" encoding="UTF-8"?>
 
 const code = await bundleConnector();
 const gzipped = gzipSize(code);
-const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
 console.log(
-  `switchboardConnector.js: ${kb(Buffer.byteLength(code))} minified, ${kb(gzipped)} gzipped (budget ${kb(BUDGET_GZIP_BYTES)})`,
+  `switchboardConnector.js: ${Buffer.byteLength(code)} bytes minified, ${gzipped} bytes gzipped (budget ${BUDGET_GZIP_BYTES})`,
 );
 if (gzipped > BUDGET_GZIP_BYTES) {
   console.error('The connector bundle is over its size budget.');

@@ -27,6 +27,8 @@ export interface StackOptions {
   workspacePort?: number;
   /** Faster outbox polling than production's default, so records show at once. */
   outboxPollMs?: number;
+  /** The embedded media plane (docs/media.md); default on. Off: calls carry no audio. */
+  media?: boolean;
 }
 
 export interface DemoAgent {
@@ -131,7 +133,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       log: () => undefined,
     },
     admin: { production: false, publicUrl: config.publicUrl },
-    media: { dataDir: options.dataDir, publicUrl: config.publicUrl },
+    ...(options.media === false ? {} : { media: { dataDir: options.dataDir, publicUrl: config.publicUrl } }),
   });
   await service.app.listen({ host: '127.0.0.1', port: options.servicePort ?? 8080 });
   const address = service.app.server.address();
