@@ -4,6 +4,7 @@
  * incoming digits recognized. Transports (rtpLeg.ts, webrtcLeg.ts) only move packets.
  */
 import { randomInt } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { decode, encode, FRAME_SAMPLES } from './g711.ts';
 import { buildRtp, DtmfReceiver, dtmfSchedule, parseRtp, PT_PCMU, PT_TELEPHONE_EVENT } from './rtp.ts';
 
@@ -30,6 +31,8 @@ export abstract class Leg {
   /** Frames received and sent, for the counts and the bench. */
   received = 0;
   sent = 0;
+  /** When the last packet arrived (ms, monotonic). */
+  lastReceivedAt = performance.now();
 
   protected constructor(
     readonly id: string,
@@ -44,6 +47,7 @@ export abstract class Leg {
 
   /** Handles one incoming RTP payload (after a transport parsed the packet). */
   protected receiveRtp(payloadType: number, timestamp: number, payload: Buffer): void {
+    this.lastReceivedAt = performance.now();
     if (payloadType === PT_TELEPHONE_EVENT) {
       const digit = this.dtmf.push(timestamp, payload);
       if (digit) this.callbacks.digit(this.id, digit);
