@@ -131,6 +131,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       log: () => undefined,
     },
     admin: { production: false, publicUrl: config.publicUrl },
+    media: { dataDir: options.dataDir, publicUrl: config.publicUrl },
   });
   await service.app.listen({ host: '127.0.0.1', port: options.servicePort ?? 8080 });
   const address = service.app.server.address();
