@@ -22,6 +22,7 @@ const service = await buildService({
   schedulerPollMs: config.schedulerPollMs,
   salesforce: { masterKey: master.key, ...config.salesforce },
   admin: { production: !config.development, publicUrl: config.publicUrl },
+  media: { dataDir: config.dataDir, publicUrl: config.publicUrl },
 });
 
 if (config.development && !(await hasAnyTenant(db))) {
@@ -48,6 +49,7 @@ console.log(
   `  agent API: ws://${config.host}:${config.port}/agent/v1/socket   simulator API: http://${config.host}:${config.port}/sim/v1`,
 );
 console.log(`  admin API: http://${config.host}:${config.port}/admin/v1 (token: POST /oauth/token)`);
+console.log(`  media: agent softphones POST /media/v1/station; recordings in ${config.dataDir}/recordings`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -3,6 +3,9 @@
  * telephony API emulator in-process on the same clock, a tenant connected to it, agents, simulator.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import type { ContactCenterSettings } from '../src/domain/settings.ts';
 import type { SalesforceOptions } from '../src/salesforce/index.ts';
@@ -34,6 +37,8 @@ export interface SfCtx {
   tenant: Tenant;
   sim: Sim;
   masterKey: Buffer;
+  /** The media plane's data folder (with `media: true`). */
+  dataDir: string | null;
   /** The sync's log lines. */
   logs: string[];
   salesforceOptions: SalesforceOptions;
@@ -54,6 +59,8 @@ export function useSalesforce(
     settings?: Partial<ContactCenterSettings>;
     salesforce?: Partial<SalesforceOptions>;
     voiceCallRecordTypeId?: string;
+    /** Runs the embedded media plane too, on a temporary data folder. */
+    media?: boolean;
   } = {},
 ): SfCtx {
   const clients: AgentClient[] = [];
@@ -71,7 +78,12 @@ export function useSalesforce(
       log: (line) => ctx.logs.push(line),
       ...options.salesforce,
     };
-    ctx.run = await startService(ctx.dbh.db, { clock: ctx.clock, salesforce: ctx.salesforceOptions });
+    ctx.dataDir = options.media ? fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-media-')) : null;
+    ctx.run = await startService(ctx.dbh.db, {
+      clock: ctx.clock,
+      salesforce: ctx.salesforceOptions,
+      ...(ctx.dataDir ? { media: { dataDir: ctx.dataDir, sweepMs: 50 } } : {}),
+    });
     ctx.tenant = await createTenant(ctx.dbh.db, {
       agents: options.agents ?? 3,
       settings: options.settings ?? {},
@@ -119,6 +131,7 @@ export function useSalesforce(
       await ctx.emulator?.close();
     } finally {
       await ctx.dbh?.destroy();
+      if (ctx.dataDir) fs.rmSync(ctx.dataDir, { recursive: true, force: true });
     }
   });
   return ctx;

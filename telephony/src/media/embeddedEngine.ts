@@ -85,6 +85,7 @@ export class EmbeddedMediaEngine implements MediaEngine {
       this.restarts++;
       this.spawn();
       for (const legId of lost) this.publish({ type: 'legClosed', legId, reason: 'engine-restart' });
+      this.publish({ type: 'restarted' });
     });
   }
 

@@ -4,11 +4,17 @@
  * incoming digits recognized. Transports (rtpLeg.ts, webrtcLeg.ts) only move packets.
  */
 import { randomInt } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
 import { decode, encode, FRAME_SAMPLES } from './g711.ts';
 import { buildRtp, DtmfReceiver, dtmfSchedule, parseRtp, PT_PCMU, PT_TELEPHONE_EVENT } from './rtp.ts';
 
 /** At most this much audio waits for the mixer; older samples are dropped (bounded delay). */
 const MAX_BUFFERED_SAMPLES = FRAME_SAMPLES * 6;
+/**
+ * A buffer that stays above two frames for half a second (a burst left it deeper than the clocks
+ * need) drops a frame: the delay shrinks back after jitter instead of staying.
+ */
+const SHRINK_AFTER_TICKS = 25;
 
 export interface LegCallbacks {
   digit(legId: string, digit: string): void;
@@ -27,9 +33,12 @@ export abstract class Leg {
   private digitStarted = false;
   private readonly dtmf = new DtmfReceiver();
   private readonly encoded = Buffer.alloc(FRAME_SAMPLES);
+  private deepTicks = 0;
   /** Frames received and sent, for the counts and the bench. */
   received = 0;
   sent = 0;
+  /** When the last packet arrived (ms, monotonic). */
+  lastReceivedAt = performance.now();
 
   protected constructor(
     readonly id: string,
@@ -44,6 +53,7 @@ export abstract class Leg {
 
   /** Handles one incoming RTP payload (after a transport parsed the packet). */
   protected receiveRtp(payloadType: number, timestamp: number, payload: Buffer): void {
+    this.lastReceivedAt = performance.now();
     if (payloadType === PT_TELEPHONE_EVENT) {
       const digit = this.dtmf.push(timestamp, payload);
       if (digit) this.callbacks.digit(this.id, digit);
@@ -63,9 +73,22 @@ export abstract class Leg {
     this.readOffset = 0;
   }
 
-  /** The next 20 ms of what this leg said, or null when nothing arrived (silence). */
+  /** The next 20 ms of what this leg said into `out`; false when nothing arrived (silence). */
   pull(out: Int16Array): boolean {
-    if (this.buffered < FRAME_SAMPLES) return false;
+    if (this.buffered < FRAME_SAMPLES) {
+      this.deepTicks = 0;
+      return false;
+    }
+    this.deepTicks = this.buffered > 3 * FRAME_SAMPLES ? this.deepTicks + 1 : 0;
+    if (this.deepTicks >= SHRINK_AFTER_TICKS) {
+      this.deepTicks = 0;
+      this.take(out);
+    }
+    this.take(out);
+    return true;
+  }
+
+  private take(out: Int16Array): void {
     let filled = 0;
     while (filled < FRAME_SAMPLES) {
       const chunk = this.chunks[0] as Int16Array;
@@ -79,7 +102,6 @@ export abstract class Leg {
       }
     }
     this.buffered -= FRAME_SAMPLES;
-    return true;
   }
 
   /** Sends the tick's frame (or a digit event in its place). */

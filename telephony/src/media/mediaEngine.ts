@@ -56,7 +56,9 @@ export type MediaEvent =
       reason: 'released' | 'ice-timeout' | 'transport-closed' | 'engine-restart';
     }
   | { type: 'digit'; legId: string; digit: string }
-  | { type: 'promptFinished'; legId: string; prompt: PromptName };
+  | { type: 'promptFinished'; legId: string; prompt: PromptName }
+  /** The engine lost every leg and conversation (its process or thread died) and started again. */
+  | { type: 'restarted' };
 
 export class MediaError extends Error {
   constructor(

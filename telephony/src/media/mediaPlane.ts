@@ -354,6 +354,12 @@ export class MediaPlane {
   }
 
   private onEngineEvent(e: MediaEvent): void {
+    if (e.type === 'restarted') {
+      // The conversations are gone with the engine: each is made again when a leg joins its call;
+      // a recording goes on in the same file.
+      for (const media of this.calls.values()) media.conversation = false;
+      return;
+    }
     const owner = this.legOwners.get(e.legId);
     if (!owner) return;
     switch (e.type) {

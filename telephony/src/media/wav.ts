@@ -20,7 +20,10 @@ function header(dataBytes: number): Buffer {
   return h;
 }
 
-/** Appends 16-bit frames to a WAV file, buffering about a second; the header is right after `close`. */
+/**
+ * Appends 16-bit frames to a WAV file, buffering about a second; the header is right after `close`.
+ * An existing file is continued (a recording whose writer was lost with a crashed media worker).
+ */
 export class WavWriter {
   private readonly fd: number;
   private dataBytes = 0;
@@ -28,8 +31,14 @@ export class WavWriter {
   private pendingBytes = 0;
 
   constructor(readonly file: string) {
-    this.fd = fs.openSync(file, 'w');
-    fs.writeSync(this.fd, header(0));
+    const size = fs.existsSync(file) ? fs.statSync(file).size : 0;
+    if (size >= 44) {
+      this.fd = fs.openSync(file, 'r+');
+      this.dataBytes = (size - 44) & ~1;
+    } else {
+      this.fd = fs.openSync(file, 'w');
+      fs.writeSync(this.fd, header(0));
+    }
   }
 
   get durationMs(): number {

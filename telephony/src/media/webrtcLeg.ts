@@ -4,6 +4,7 @@
  * not connect in time or the transport closes.
  */
 import { RTCPeerConnection, RTCRtpCodecParameters, type RTCRtpTransceiver, type RtpPacket } from 'werift';
+import { performance } from 'node:perf_hooks';
 import { MediaError } from './mediaEngine.ts';
 import { Leg, type LegCallbacks } from './legStream.ts';
 import { PT_PCMU, PT_TELEPHONE_EVENT } from './rtp.ts';
@@ -17,6 +18,11 @@ export interface WebRtcOptions {
 
 const GATHER_TIMEOUT_MS = 3000;
 const DISCONNECTED_GRACE_MS = 5000;
+/**
+ * A browser sends an audio packet every 20 ms, silence included (PCMU has no DTX): a connected leg
+ * that sent nothing for this long is gone (closed tab, lost network) even if no close reached us.
+ */
+const SILENT_PEER_MS = 5000;
 
 function codecs() {
   return {
@@ -41,6 +47,7 @@ export class WebRtcLeg extends Leg {
   private closing = false;
   private connected = false;
   private timer: NodeJS.Timeout | undefined;
+  private liveness: NodeJS.Timeout | undefined;
   private transceiver: RTCRtpTransceiver | undefined;
   private eventCodec: RTCRtpCodecParameters | undefined;
 
@@ -108,6 +115,11 @@ export class WebRtcLeg extends Leg {
       if (state === 'connected') {
         this.connected = true;
         clearTimeout(this.timer);
+        this.lastReceivedAt = performance.now();
+        clearInterval(this.liveness);
+        this.liveness = setInterval(() => {
+          if (performance.now() - this.lastReceivedAt > SILENT_PEER_MS) void this.fail('transport-closed');
+        }, 1000);
         this.eventCodec = this.transceiver?.codecs.find((c) => /telephone-event/i.test(c.mimeType));
       } else if (state === 'failed' || state === 'closed') {
         void this.fail('transport-closed');
@@ -147,6 +159,7 @@ export class WebRtcLeg extends Leg {
     if (this.closing) return;
     this.closing = true;
     clearTimeout(this.timer);
+    clearInterval(this.liveness);
     await this.pc.close().catch(() => undefined);
   }
 }
