@@ -75,8 +75,17 @@ describe('real audio between the softphone and the simulator’s caller', () => 
     await eventually(async () => expect(hears(await call.agentHears(), CALLER_HZ)).toBe(true));
     await eventually(async () => expect(hears(await call.callerHears(), AGENT_HZ)).toBe(true));
 
+    // The softphone's panel: its level meter moves with the agent's microphone.
+    await eventually(async () =>
+      expect(Number(await ada.frame.getByTestId('softphone-level').getAttribute('value'))).toBeGreaterThan(0),
+    );
+    expect(
+      await ada.frame.getByTestId('softphone-level').evaluate((m: HTMLMeterElement) => m.value),
+    ).toBeGreaterThan(0.05);
+
     await ada.byTestId('hold').click();
     await expectText(ada.activeCall(call.callId).getByTestId('call-state'), 'on hold');
+    await expectText(ada.frame.getByTestId('softphone-call'), 'caller held');
     await eventually(async () => expect(hearsNo(await call.callerHears(), AGENT_HZ)).toBe(true));
     await eventually(async () => expect(hearsNo(await call.agentHears(), CALLER_HZ)).toBe(true));
     await ada.byTestId('hold').click();
@@ -113,6 +122,39 @@ describe('real audio between the softphone and the simulator’s caller', () => 
     await call.simulator.getByTestId(`customer-leaves-${call.callId}`).click();
     await ada.byTestId('acw').waitFor();
     await ada.softphoneState('off');
+  });
+
+  it('auto-accept connects the audio too (connect when a call arrives)', async () => {
+    await e2e.sim('PUT', `/agents/${e2e.user('ada')}/config`, { phoneType: 'SOFT_PHONE', autoAccept: true });
+    const ada = await e2e.open('ada');
+    await ada.softphoneForTones();
+    await ada.softphoneState('off');
+    await ada.setStatus('Available');
+    const simulator = await openSimulator();
+    await simulator.getByTestId('caller-audio-source').selectOption('microphone');
+    await simulator.getByTestId('new-inbound-call').click();
+    await ada.activeCall().getByTestId('call-state').getByText('connected').waitFor();
+    await ada.softphoneState('connected');
+    await eventually(async () =>
+      expect(hears(await listen(ada.connector(), SOFTPHONE_AUDIO, FREQS), CALLER_HZ)).toBe(true),
+    );
+  });
+
+  it('keep connected between calls: the leg is up before the call and stays up after it', async () => {
+    const ada = await e2e.open('ada');
+    await ada.softphoneForTones();
+    await ada.frame.getByTestId('softphone-agent-leg').selectOption('keepConnected');
+    await ada.softphoneState('connected');
+    await ada.setStatus('Available');
+    const call = await talking(ada);
+    await eventually(async () => expect(hears(await call.callerHears(), AGENT_HZ)).toBe(true));
+    await call.simulator.getByTestId(`customer-leaves-${call.callId}`).click();
+    await ada.byTestId('acw').waitFor();
+    await ada.softphoneState('connected');
+    // Between calls the leg hears silence (nobody is mixed in).
+    await eventually(async () =>
+      expect((await listen(ada.connector(), SOFTPHONE_AUDIO, FREQS)).rms).toBeLessThan(0.002),
+    );
   });
 
   it('a page refresh mid-call reconnects the audio', async () => {
@@ -184,6 +226,22 @@ describe('real audio between the softphone and the simulator’s caller', () => 
     });
     const thirdHears = () => listen(call.simulator, `audio[data-testid=phone-audio-${third}]`, FREQS);
     await eventually(async () => expect(hears(await thirdHears(), AGENT_HZ)).toBe(true));
+  });
+});
+
+describe('a service without its media plane', () => {
+  const e2e = useStack({ media: false });
+
+  it('the softphone reports WEBRTC_ERROR (503 MEDIA_UNAVAILABLE) and the call goes on without audio', async () => {
+    const ada = await e2e.open('ada');
+    await ada.setStatus('Available');
+    await e2e.call();
+    await ada.accept();
+    await expectText(ada.notices(), 'WEBRTC_ERROR');
+    await ada.byTestId('show-connector-frame').check();
+    await ada.softphoneState('failed');
+    await ada.byTestId('hold').click();
+    await expectText(ada.activeCall().getByTestId('call-state'), 'on hold');
   });
 });
 

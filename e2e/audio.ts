@@ -38,7 +38,8 @@ export interface Heard {
 
 /**
  * Records `ms` of what `selector`'s <audio> element receives (its MediaStream) and measures each
- * frequency with the Goertzel algorithm over 20 ms blocks.
+ * frequency with the Goertzel algorithm over 20 ms blocks. Throws when the element plays no stream
+ * (so that "hears nothing" can only mean a connected stream that carries silence).
  */
 export async function listen(
   target: Page | Frame,
@@ -50,7 +51,7 @@ export async function listen(
     async ({ selector, freqs, ms }) => {
       const el = document.querySelector(selector) as HTMLAudioElement | null;
       const stream = el?.srcObject;
-      if (!(stream instanceof MediaStream)) return { rms: 0, share: {} };
+      if (!(stream instanceof MediaStream)) throw new Error(`${selector} plays no MediaStream`);
       const ctx = new AudioContext();
       await ctx.resume();
       const source = ctx.createMediaStreamSource(stream);
