@@ -243,6 +243,26 @@ describe('a service without its media plane', () => {
     await ada.byTestId('hold').click();
     await expectText(ada.activeCall().getByTestId('call-state'), 'on hold');
   });
+
+  it('no audio file chosen, or 503 MEDIA_UNAVAILABLE: a clear notice, and the participant has no audio', async () => {
+    const callId = await e2e.call();
+    const { participants } = await e2e.sim<{ participants: Array<{ id: string; role: string }> }>(
+      'GET',
+      `/calls/${callId}`,
+    );
+    const caller = participants.find((p) => p.role === 'initial_caller')!.id;
+    const page = await (await e2e.browser.newContext()).newPage();
+    await page.goto(e2e.stack.simulatorUrl);
+    await page.getByTestId(`browser-audio-${caller}`).waitFor();
+    await page.getByTestId('caller-audio-source').selectOption('file');
+    await page.getByTestId(`browser-audio-${caller}`).click();
+    await expectText(page.getByTestId('notice'), 'choose an audio file first');
+    await page.getByTestId('caller-audio-source').selectOption('tone');
+    await page.getByTestId(`browser-audio-${caller}`).click();
+    await expectText(page.getByTestId('notice'), 'MEDIA_UNAVAILABLE');
+    expect(await page.getByTestId(`browser-audio-state-${caller}`).count()).toBe(0);
+    expect(await page.locator('audio').count()).toBe(0);
+  });
 });
 
 describe('a microphone the browser does not share', () => {
