@@ -15,6 +15,9 @@ const ICE_GATHER_MS = 2000;
 /** A leg that does not connect within this long has failed (the service releases it then too). */
 const CONNECT_MS = 15_000;
 
+/** The leg was hung up while connecting (not an error to publish). */
+export const ABORTED = 'ABORTED';
+
 export interface SoftphoneDeps {
   serviceUrl(): string;
   token(): string | null;
@@ -58,6 +61,7 @@ export class Softphone {
   private mic: MediaStream | null = null;
   private stationUrl: string | null = null;
   private pending: Promise<void> | null = null;
+  private cancelWait: (() => void) | null = null;
   private counters: Counters = { sent: 0, lostRemote: 0, received: 0, lost: 0 };
   private meter: { ctx: AudioContext; analyser: AnalyserNode; data: Float32Array<ArrayBuffer> } | null = null;
 
@@ -85,8 +89,9 @@ export class Softphone {
       await this.negotiate();
     } catch (err) {
       this.release();
-      this.set('failed');
-      throw err instanceof ServiceError ? err : softphoneError('WEBRTC_ERROR', String(err));
+      const error = err instanceof ServiceError ? err : softphoneError('WEBRTC_ERROR', String(err));
+      this.set(error.type === ABORTED ? 'off' : 'failed');
+      throw error;
     }
   }
 
@@ -145,7 +150,13 @@ export class Softphone {
       );
     }
     const location = res.headers.get('location') ?? '';
-    this.stationUrl = `${base}${location.slice(location.indexOf('/media/'))}`;
+    const stationUrl = `${base}${location.slice(location.indexOf('/media/'))}`;
+    if (pc !== this.pc) {
+      // Hung up while the offer was on its way: the station just made goes too.
+      this.stationUrl = stationUrl;
+      throw new ServiceError(ABORTED, 'hung up while connecting');
+    }
+    this.stationUrl = stationUrl;
     await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
@@ -161,9 +172,15 @@ export class Softphone {
           reject(softphoneError('WEBRTC_ERROR', 'the audio connection failed'));
         }
       };
+      // A hang-up while waiting (pc.close() fires no event) ends the wait.
+      this.cancelWait = () => {
+        clearTimeout(timer);
+        reject(new ServiceError(ABORTED, 'hung up while connecting'));
+      };
       pc.addEventListener('connectionstatechange', check);
       check();
     });
+    this.cancelWait = null;
     this.set('connected');
   }
 
@@ -188,6 +205,8 @@ export class Softphone {
   }
 
   private release(): void {
+    this.cancelWait?.();
+    this.cancelWait = null;
     const url = this.stationUrl;
     const token = this.deps.token();
     if (url && token)
@@ -209,6 +228,7 @@ export class Softphone {
     if (!this.mic || typeof AudioContext === 'undefined') return 0;
     if (!this.meter) {
       const ctx = new AudioContext();
+      void ctx.resume();
       const analyser = ctx.createAnalyser();
       ctx.createMediaStreamSource(this.mic).connect(analyser);
       this.meter = { ctx, analyser, data: new Float32Array(analyser.fftSize) };

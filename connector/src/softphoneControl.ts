@@ -11,7 +11,7 @@ import { Ringer } from './ringTone.ts';
 import { backoffDelay } from './serviceClient.ts';
 import type { ServiceError } from './serviceError.ts';
 import type { EventPublisher } from './serviceEvents.ts';
-import { Softphone, unsupportedBrowser, webRtcSupported } from './softphone.ts';
+import { ABORTED, Softphone, unsupportedBrowser, webRtcSupported } from './softphone.ts';
 import { SoftphonePanel } from './softphonePanel.ts';
 import type { SettingsStore, SoftphoneSettings } from './softphoneSettings.ts';
 import type { VendorLog } from './vendorLog.ts';
@@ -165,6 +165,11 @@ export class SoftphoneControl {
         this.sync();
       },
       (err: ServiceError) => {
+        if (err.type === ABORTED) {
+          this.blocked = false;
+          this.sync();
+          return;
+        }
         this.deps.log.add('ERROR', 'softphone', err.message);
         if (this.failures++ === 0) void publishError({ eventType: 'SOFTPHONE_ERROR', error: err });
         if (PERMANENT.includes(err.type)) return;
