@@ -55,10 +55,11 @@ interface CallMedia {
   /** A conversation exists in the engine (some leg joined the call once). */
   conversation: boolean;
   greetingDone: boolean;
-  recordingKind: 'call' | 'voicemail' | null;
   /** How much of the call's `dtmf` was already sent to the far end. */
   dtmfSent: number | null;
   plan: MixPlan | null;
+  /** The conversation last given to the engine (JSON): an unchanged one is not sent again. */
+  applied: string | null;
   finished: boolean;
 }
 
@@ -249,9 +250,9 @@ export class MediaPlane {
         contactCenterId: snap.contactCenterId,
         conversation: false,
         greetingDone: false,
-        recordingKind: null,
         dtmfSent: null,
         plan: null,
+        applied: null,
         finished: false,
       };
       this.calls.set(callId, media);
@@ -279,14 +280,18 @@ export class MediaPlane {
       this.calls.delete(callId);
       return;
     }
-    media.conversation = true;
-    if (plan.recording) media.recordingKind = plan.recording.kind;
-    await this.engine.setConversation(callId, {
+    const spec = {
       legs,
       recording: plan.recording
         ? { key: recordingKey(callId, plan.recording.kind), active: plan.recording.active }
         : null,
-    });
+    };
+    const json = JSON.stringify(spec);
+    if (!media.conversation || media.applied !== json) {
+      media.conversation = true;
+      media.applied = json;
+      await this.engine.setConversation(callId, spec);
+    }
     await this.forwardAgentDigits(media, plan, snap.dtmf);
   }
 
@@ -357,7 +362,10 @@ export class MediaPlane {
     if (e.type === 'restarted') {
       // The conversations are gone with the engine: each is made again when a leg joins its call;
       // a recording goes on in the same file.
-      for (const media of this.calls.values()) media.conversation = false;
+      for (const media of this.calls.values()) {
+        media.conversation = false;
+        media.applied = null;
+      }
       return;
     }
     const owner = this.legOwners.get(e.legId);
