@@ -42,6 +42,8 @@ interface Station {
   legId: string;
   userId: string;
   contactCenterId: string;
+  /** The agent session that opened it: the station ends with it (logout, take-over). */
+  sessionId: string;
 }
 
 interface NetworkLeg {
@@ -140,14 +142,20 @@ export class MediaPlane {
 
   /** Opens the agent's station from a WebRTC offer, replacing the agent's previous one. */
   async openStation(
-    user: { id: string; contactCenterId: string },
+    user: { id: string; contactCenterId: string; sessionId: string },
     offerSdp: string,
   ): Promise<{ stationId: string; answerSdp: string }> {
     const id = `ST${randomBytes(12).toString('base64url')}`;
     const legId = `station-${id}`;
     const { answerSdp } = await this.engine.openWebRtcLeg(legId, offerSdp);
     const previous = this.stations.get(user.id);
-    const station: Station = { id, legId, userId: user.id, contactCenterId: user.contactCenterId };
+    const station: Station = {
+      id,
+      legId,
+      userId: user.id,
+      contactCenterId: user.contactCenterId,
+      sessionId: user.sessionId,
+    };
     this.stations.set(user.id, station);
     this.legOwners.set(legId, { station });
     if (previous) await this.dropLeg(previous.legId);
@@ -163,6 +171,12 @@ export class MediaPlane {
     await this.dropLeg(station.legId);
     await this.callsOfUser(userId);
     return true;
+  }
+
+  /** An agent session ended (logout, take-over): its station hangs up. */
+  async sessionEnded(sessionId: string): Promise<void> {
+    for (const station of [...this.stations.values()])
+      if (station.sessionId === sessionId) await this.closeStation(station.userId, station.id);
   }
 
   private async callsOfUser(userId: string): Promise<void> {
