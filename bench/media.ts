@@ -42,7 +42,18 @@ interface StepResult {
   mouthToEarMs: { p50: number | null; p99: number | null; samples: number };
 }
 
-async function step(engine: EmbeddedMediaEngine, calls: number, idleRss: number): Promise<StepResult> {
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** RSS after a full garbage collection (run with --expose-gc, as `npm run bench:media` does). */
+async function settledRss(): Promise<number> {
+  gc?.();
+  await sleep(200);
+  gc?.();
+  return process.memoryUsage().rss;
+}
+
+async function step(engine: EmbeddedMediaEngine, calls: number): Promise<StepResult> {
+  const idleRss = await settledRss();
   const child = fork(new URL('./mediaEndpoints.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'] });
   try {
     const { addresses } = await ask<{ addresses: Array<{ address: string; port: number }> }>(child, {
@@ -78,7 +89,7 @@ async function step(engine: EmbeddedMediaEngine, calls: number, idleRss: number)
     const cpu = process.cpuUsage(cpu0);
     const wall = performance.now() - t0;
     const clock1 = await engine.clockStats();
-    const rss = process.memoryUsage().rss;
+    const rss = await settledRss();
     const cpuPct = ((cpu.user + cpu.system) / 1000 / wall) * 100;
     await ask(child, { op: 'close' });
     for (let i = 0; i < calls; i++) {
@@ -115,7 +126,6 @@ function round(n: number): number {
 const spool = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-media-'));
 const engine = new EmbeddedMediaEngine({ spoolDir: spool });
 await sleep(500);
-const idleRss = process.memoryUsage().rss;
 console.log(
   `bench:media: ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), load average ${os
     .loadavg()
@@ -124,7 +134,7 @@ console.log(
 );
 const results: StepResult[] = [];
 for (const calls of STEPS) {
-  const r = await step(engine, calls, idleRss);
+  const r = await step(engine, calls);
   results.push(r);
   console.log(JSON.stringify(r));
   if (r.lostPct + r.latePct > MAX_BAD * 100) break;

@@ -80,6 +80,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
       return reply.type('text/plain').send(parts.filter(Boolean).join(''));
     });
   registerMediaRoutes(app, sessions, { media, simulatorToken: options.simulatorToken ?? null });
+  if (media) sessions.onEnded((sessionId) => void media.plane.sessionEnded(sessionId));
   registerConnectorRoutes(app, engine, { recordingUrlSecret: options.recordingUrlSecret });
   registerAdminApi(app, { engine, sessions, salesforce }, options.admin);
   registerSimulatorControlRoutes(app, engine, sessions, { token: options.simulatorToken ?? null });

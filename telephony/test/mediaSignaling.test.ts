@@ -82,6 +82,22 @@ describe('media signaling: bad input', () => {
     await ctx.expectReleased(0);
   });
 
+  it("logging out (or another login taking over) hangs up the agent's station", async () => {
+    const a = await ctx.agent(0);
+    await ctx.station(a, 700);
+    await ctx.expectReleased(1);
+    const res = await fetch(`${ctx.run.baseUrl}/agent/v1/logout`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${a.token}` },
+    });
+    expect(res.status).toBe(200);
+    await ctx.expectReleased(0);
+    const b = await ctx.agent(1);
+    await ctx.station(b, 700);
+    await ctx.agent(1); // the same user logs in again: the first session is taken over
+    await ctx.expectReleased(0);
+  });
+
   it('the party endpoint: unknown call or participant 404, an agent leg 404, bad RTP JSON 400', async () => {
     const a = await ctx.agent(0);
     await ctx.station(a, 700);

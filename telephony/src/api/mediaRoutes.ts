@@ -99,7 +99,7 @@ export function registerMediaRoutes(
         await fail(reply, 401, 'AUTHENTICATION_ERROR', `no valid agent session (${session.ended})`);
         return null;
       }
-      return session.user;
+      return { ...session.user, sessionId: session.sessionId };
     };
 
     scope.post(STATION, async (req, reply) => {
@@ -110,7 +110,7 @@ export function registerMediaRoutes(
         return fail(reply, 400, 'INVALID_SDP', `the offer is sent as ${SDP}`);
       try {
         const { stationId, answerSdp } = await media.plane.openStation(
-          { id: user.id, contactCenterId: user.contact_center_id },
+          { id: user.id, contactCenterId: user.contact_center_id, sessionId: user.sessionId },
           req.body as string,
         );
         return reply.code(201).type(SDP).header('location', `${STATION}/${stationId}`).send(answerSdp);

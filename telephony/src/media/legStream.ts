@@ -11,8 +11,8 @@ import { buildRtp, DtmfReceiver, dtmfSchedule, parseRtp, PT_PCMU, PT_TELEPHONE_E
 /** At most this much audio waits for the mixer; older samples are dropped (bounded delay). */
 const MAX_BUFFERED_SAMPLES = FRAME_SAMPLES * 6;
 /**
- * A buffer that stays above two frames for half a second (a burst left it deeper than the clocks
- * need) drops a frame: the delay shrinks back after jitter instead of staying.
+ * A buffer that keeps more than two frames waiting for half a second (a burst left it deeper than
+ * the clocks need) drops a frame: the delay shrinks back after jitter instead of staying.
  */
 const SHRINK_AFTER_TICKS = 25;
 
@@ -79,7 +79,7 @@ export abstract class Leg {
       this.deepTicks = 0;
       return false;
     }
-    this.deepTicks = this.buffered > 3 * FRAME_SAMPLES ? this.deepTicks + 1 : 0;
+    this.deepTicks = this.buffered > 2 * FRAME_SAMPLES ? this.deepTicks + 1 : 0;
     if (this.deepTicks >= SHRINK_AFTER_TICKS) {
       this.deepTicks = 0;
       this.take(out);

@@ -42,6 +42,8 @@ interface Station {
   legId: string;
   userId: string;
   contactCenterId: string;
+  /** The agent session that opened it: the station ends with it (logout, take-over). */
+  sessionId: string;
 }
 
 interface NetworkLeg {
@@ -55,10 +57,11 @@ interface CallMedia {
   /** A conversation exists in the engine (some leg joined the call once). */
   conversation: boolean;
   greetingDone: boolean;
-  recordingKind: 'call' | 'voicemail' | null;
   /** How much of the call's `dtmf` was already sent to the far end. */
   dtmfSent: number | null;
   plan: MixPlan | null;
+  /** The conversation last given to the engine (JSON): an unchanged one is not sent again. */
+  applied: string | null;
   finished: boolean;
 }
 
@@ -139,14 +142,20 @@ export class MediaPlane {
 
   /** Opens the agent's station from a WebRTC offer, replacing the agent's previous one. */
   async openStation(
-    user: { id: string; contactCenterId: string },
+    user: { id: string; contactCenterId: string; sessionId: string },
     offerSdp: string,
   ): Promise<{ stationId: string; answerSdp: string }> {
     const id = `ST${randomBytes(12).toString('base64url')}`;
     const legId = `station-${id}`;
     const { answerSdp } = await this.engine.openWebRtcLeg(legId, offerSdp);
     const previous = this.stations.get(user.id);
-    const station: Station = { id, legId, userId: user.id, contactCenterId: user.contactCenterId };
+    const station: Station = {
+      id,
+      legId,
+      userId: user.id,
+      contactCenterId: user.contactCenterId,
+      sessionId: user.sessionId,
+    };
     this.stations.set(user.id, station);
     this.legOwners.set(legId, { station });
     if (previous) await this.dropLeg(previous.legId);
@@ -162,6 +171,12 @@ export class MediaPlane {
     await this.dropLeg(station.legId);
     await this.callsOfUser(userId);
     return true;
+  }
+
+  /** An agent session ended (logout, take-over): its station hangs up. */
+  async sessionEnded(sessionId: string): Promise<void> {
+    for (const station of [...this.stations.values()])
+      if (station.sessionId === sessionId) await this.closeStation(station.userId, station.id);
   }
 
   private async callsOfUser(userId: string): Promise<void> {
@@ -249,9 +264,9 @@ export class MediaPlane {
         contactCenterId: snap.contactCenterId,
         conversation: false,
         greetingDone: false,
-        recordingKind: null,
         dtmfSent: null,
         plan: null,
+        applied: null,
         finished: false,
       };
       this.calls.set(callId, media);
@@ -279,14 +294,18 @@ export class MediaPlane {
       this.calls.delete(callId);
       return;
     }
-    media.conversation = true;
-    if (plan.recording) media.recordingKind = plan.recording.kind;
-    await this.engine.setConversation(callId, {
+    const spec = {
       legs,
       recording: plan.recording
         ? { key: recordingKey(callId, plan.recording.kind), active: plan.recording.active }
         : null,
-    });
+    };
+    const json = JSON.stringify(spec);
+    if (!media.conversation || media.applied !== json) {
+      media.conversation = true;
+      media.applied = json;
+      await this.engine.setConversation(callId, spec);
+    }
     await this.forwardAgentDigits(media, plan, snap.dtmf);
   }
 
@@ -357,7 +376,10 @@ export class MediaPlane {
     if (e.type === 'restarted') {
       // The conversations are gone with the engine: each is made again when a leg joins its call;
       // a recording goes on in the same file.
-      for (const media of this.calls.values()) media.conversation = false;
+      for (const media of this.calls.values()) {
+        media.conversation = false;
+        media.applied = null;
+      }
       return;
     }
     const owner = this.legOwners.get(e.legId);
