@@ -10,26 +10,32 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RtpPhone } from '../telephony/test/rtpPhone.ts';
-import { hears, hearsNo, listen, toneWav } from './audio.ts';
+import { hears, hearsNo, listen, toneWav, type Heard } from './audio.ts';
 import { audioFlags, launchChromium } from './browser.ts';
-import type { ConsoleAgent } from './consoleAgent.ts';
-import { expectText } from './consoleAgent.ts';
+import { ConsoleAgent, expectText } from './consoleAgent.ts';
 import { eventually, useStack } from './stackContext.ts';
 
 const AGENT_HZ = 1000;
 const CALLER_HZ = 440;
-const FREQS = [AGENT_HZ, CALLER_HZ];
+const SUPERVISOR_HZ = 1500;
+const FREQS = [AGENT_HZ, CALLER_HZ, SUPERVISOR_HZ];
 const SOFTPHONE_AUDIO = 'audio[data-testid=softphone-audio]';
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-audio-'));
 
 describe('real audio between the softphone and the simulator’s caller', () => {
   const e2e = useStack({ chromiumArgs: () => audioFlags(toneWav(dir, AGENT_HZ)) });
   let callerBrowser: Browser;
+  let supervisorBrowser: Browser;
   beforeAll(async () => {
     callerBrowser = await launchChromium({}, audioFlags(toneWav(dir, CALLER_HZ)));
+    supervisorBrowser = await launchChromium(
+      { [e2e.stack.workspace.hostName]: `127.0.0.1:${e2e.stack.workspace.port}` },
+      audioFlags(toneWav(dir, SUPERVISOR_HZ)),
+    );
   });
   afterAll(async () => {
     await callerBrowser?.close();
+    await supervisorBrowser?.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -46,10 +52,15 @@ describe('real audio between the softphone and the simulator’s caller', () => 
     );
     return participants.find((p) => p.role === 'initial_caller')!.id;
   };
-  /** A call from the simulator page with its microphone, accepted by the agent; both sides connected. */
-  const talking = async (agent: ConsoleAgent) => {
+  /**
+   * A call from the simulator page with its (fake) microphone, or its test tone at CALLER_HZ, accepted
+   * by the agent; both sides connected.
+   */
+  const talking = async (agent: ConsoleAgent, source: 'microphone' | 'tone' = 'microphone') => {
     const simulator = await openSimulator();
-    await simulator.getByTestId('caller-audio-source').selectOption('microphone');
+    await simulator.getByTestId('caller-audio-source').selectOption(source);
+    await simulator.getByTestId('caller-audio-tone').fill(String(CALLER_HZ));
+    await simulator.getByTestId('caller-audio-tone').dispatchEvent('change');
     await simulator.getByTestId('new-inbound-call').click();
     const callId = await agent.accept();
     const caller = await callerOf(callId);
@@ -155,6 +166,36 @@ describe('real audio between the softphone and the simulator’s caller', () => 
     await eventually(async () =>
       expect((await listen(ada.connector(), SOFTPHONE_AUDIO, FREQS)).rms).toBeLessThan(0.002),
     );
+  });
+
+  it('supervisor listen-in hears both and neither hears the supervisor; after barge-in both do', async () => {
+    const ada = await e2e.open('ada');
+    await ada.softphoneForTones();
+    await ada.setStatus('Available');
+    // The tone, not the microphone: the browser's noise suppression on the caller's microphone damps a
+    // steady tone, which would then be too faint beside the agent's in the supervisor's mix.
+    const call = await talking(ada, 'tone');
+    const sam = await ConsoleAgent.open(supervisorBrowser, e2e.stack, 'sam');
+    try {
+      await sam.softphoneForTones();
+      await sam.byTestId(`listen-${call.callId}`).click();
+      await sam.byTestId('supervising').waitFor();
+      await sam.softphoneState('connected');
+      // Two tones mixed: each carries a good part of the energy (a tone that is not mixed in: < 1 %).
+      const mixed = (heard: Heard, hz: number) => heard.rms > 0.005 && (heard.share[hz] ?? 0) > 0.1;
+      await eventually(async () => {
+        const heard = await listen(sam.connector(), SOFTPHONE_AUDIO, FREQS);
+        expect(mixed(heard, AGENT_HZ) && mixed(heard, CALLER_HZ)).toBe(true);
+      });
+      expect(hearsNo(await call.callerHears(), SUPERVISOR_HZ)).toBe(true);
+      expect(hearsNo(await call.agentHears(), SUPERVISOR_HZ)).toBe(true);
+      await sam.byTestId('barge-in').click();
+      await expectText(sam.byTestId('supervising'), 'In the call');
+      await eventually(async () => expect(mixed(await call.callerHears(), SUPERVISOR_HZ)).toBe(true));
+      await eventually(async () => expect(mixed(await call.agentHears(), SUPERVISOR_HZ)).toBe(true));
+    } finally {
+      await sam.close();
+    }
   });
 
   it('a page refresh mid-call reconnects the audio', async () => {
