@@ -96,6 +96,7 @@ export class SoftphoneControl {
     clearTimeout(this.retryTimer);
     this.panel.show(false);
     this.phone.hangup();
+    this.sync();
   }
 
   /** A new call or the agent's click: a leg that failed is tried again, its error published again. */
