@@ -37,6 +37,8 @@ interface StepResult {
   clockLateTicks: number;
   cpuPctOfOneCore: number;
   cpuPctPerCall: number;
+  /** The endpoints' process (the load generator), for comparison. */
+  endpointsCpuPct: number;
   rssMB: number;
   rssPerCallKB: number;
   mouthToEarMs: { p50: number | null; p99: number | null; samples: number };
@@ -84,6 +86,7 @@ async function step(engine: EmbeddedMediaEngine, calls: number): Promise<StepRes
       expected: number;
       received: number;
       late: number;
+      cpuPct: number;
       latencyMs: StepResult['mouthToEarMs'];
     }>(child, { op: 'stats' });
     const cpu = process.cpuUsage(cpu0);
@@ -106,6 +109,7 @@ async function step(engine: EmbeddedMediaEngine, calls: number): Promise<StepRes
       clockLateTicks: clock1.lateTicks - clock0.lateTicks,
       cpuPctOfOneCore: round(cpuPct),
       cpuPctPerCall: round(cpuPct / calls),
+      endpointsCpuPct: round(stats.cpuPct),
       rssMB: round(rss / 2 ** 20),
       rssPerCallKB: round((rss - idleRss) / 1024 / calls),
       mouthToEarMs: {
@@ -146,6 +150,7 @@ console.log(
     maxConcurrentCallsWithin1Pct: best?.calls ?? 0,
     testedUpTo: results[results.length - 1]?.calls ?? 0,
     cpuPctPerCall: best?.cpuPctPerCall ?? null,
+    callsPerCoreByCpu: best ? Math.floor(100 / best.cpuPctPerCall) : null,
     rssPerCallKB: best?.rssPerCallKB ?? null,
     mouthToEarMsQuiet: results[0]?.mouthToEarMs ?? null,
     mouthToEarMsAtMax: best?.mouthToEarMs ?? null,

@@ -129,10 +129,18 @@ function stats(windowMs: number) {
   }
   const lat = [...latencies].sort((a, b) => a - b);
   const q = (p: number) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(lat.length * p))]! : null);
-  return { expected, received, late, latencyMs: { p50: q(0.5), p99: q(0.99), samples: lat.length } };
+  const cpu = process.cpuUsage(cpuFrom);
+  return {
+    expected,
+    received,
+    late,
+    cpuPct: ((cpu.user + cpu.system) / 1000 / windowMs) * 100,
+    latencyMs: { p50: q(0.5), p99: q(0.99), samples: lat.length },
+  };
 }
 
 let measuredFrom = 0;
+let cpuFrom = process.cpuUsage();
 process.on('message', (cmd: EndpointCommand) => {
   void (async () => {
     switch (cmd.op) {
@@ -156,6 +164,7 @@ process.on('message', (cmd: EndpointCommand) => {
         latencies = [];
         measuring = true;
         measuredFrom = performance.now();
+        cpuFrom = process.cpuUsage();
         send({ ok: true });
         return;
       case 'stats':
