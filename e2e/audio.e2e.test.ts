@@ -135,6 +135,30 @@ describe('real audio between the softphone and the simulator’s caller', () => 
     await ada.softphoneState('off');
   });
 
+  it('the ring tone (440 + 480 Hz) plays while the call rings and stops when it is answered', async () => {
+    const ada = await e2e.open('ada');
+    await ada.softphoneForTones();
+    await ada.setStatus('Available');
+    await e2e.call();
+    await ada.incoming();
+    const ring = 'audio[data-testid=softphone-ring]';
+    // 2 s on, 4 s off: some listens fall in the pause.
+    await eventually(async () => {
+      const heard = await listen(ada.connector(), ring, [440, 480]);
+      expect(heard.rms).toBeGreaterThan(0.005);
+      expect(heard.share[440]! + heard.share[480]!).toBeGreaterThan(0.8);
+    });
+    await ada.accept();
+    await eventually(async () =>
+      expect(
+        await ada
+          .connector()
+          .locator(ring)
+          .evaluate((a: HTMLAudioElement) => a.srcObject),
+      ).toBeNull(),
+    );
+  });
+
   it('auto-accept connects the audio too (connect when a call arrives)', async () => {
     await e2e.sim('PUT', `/agents/${e2e.user('ada')}/config`, { phoneType: 'SOFT_PHONE', autoAccept: true });
     const ada = await e2e.open('ada');
@@ -159,6 +183,14 @@ describe('real audio between the softphone and the simulator’s caller', () => 
     await ada.setStatus('Available');
     const call = await talking(ada);
     await eventually(async () => expect(hears(await call.callerHears(), AGENT_HZ)).toBe(true));
+    // The headset volume is the call audio's volume.
+    await ada.frame.getByTestId('softphone-volume').fill('0.3');
+    expect(
+      await ada
+        .connector()
+        .locator(SOFTPHONE_AUDIO)
+        .evaluate((a: HTMLAudioElement) => a.volume),
+    ).toBe(0.3);
     await call.simulator.getByTestId(`customer-leaves-${call.callId}`).click();
     await ada.byTestId('acw').waitFor();
     await ada.softphoneState('connected');

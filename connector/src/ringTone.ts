@@ -1,7 +1,8 @@
 /**
  * The ring tone, made with WebAudio (no audio file in the bundle): `classic` is North America's ring
  * (440 + 480 Hz, 2 s on, 4 s off), `chirp` the UK's (400 + 450 Hz, 0.4 s on, 0.2 s off, 0.4 s on,
- * 2 s off). It plays on the selected speaker where the browser can choose one (AudioContext.setSinkId).
+ * 2 s off). It plays through an <audio> element, at the headset volume, on the selected speaker
+ * (setSinkId).
  */
 import type { RingTone } from './softphoneSettings.ts';
 
@@ -18,11 +19,12 @@ const PATTERNS: Record<Exclude<RingTone, 'off'>, { freqs: number[]; on: number[]
 };
 
 export class Ringer {
+  readonly audio = document.createElement('audio');
   private ctx: AudioContext | null = null;
   private timer: ReturnType<typeof setInterval> | undefined;
 
-  get ringing(): boolean {
-    return this.ctx !== null;
+  constructor() {
+    this.audio.dataset.testid = 'softphone-ring';
   }
 
   start(tone: RingTone, volume: number, sinkId: string): void {
@@ -30,11 +32,10 @@ export class Ringer {
     const pattern = PATTERNS[tone];
     const ctx = new AudioContext();
     this.ctx = ctx;
-    const sink = ctx as AudioContext & { setSinkId?: (id: string) => Promise<void> };
-    if (sinkId && sink.setSinkId) sink.setSinkId(sinkId).catch(() => undefined);
     const gain = ctx.createGain();
     gain.gain.value = 0;
-    gain.connect(ctx.destination);
+    const out = ctx.createMediaStreamDestination();
+    gain.connect(out);
     for (const f of pattern.freqs) {
       const osc = ctx.createOscillator();
       osc.frequency.value = f;
@@ -45,18 +46,25 @@ export class Ringer {
     let next = ctx.currentTime + 0.05;
     const schedule = () => {
       for (const [from, to] of pattern.on) {
-        gain.gain.setValueAtTime(0.2 * volume, next + (from as number));
+        gain.gain.setValueAtTime(0.2, next + (from as number));
         gain.gain.setValueAtTime(0, next + (to as number));
       }
       next += pattern.period;
     };
     schedule();
     this.timer = setInterval(schedule, pattern.period * 1000);
+    const audio = this.audio as HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
+    if (sinkId && audio.setSinkId) audio.setSinkId(sinkId).catch(() => undefined);
+    audio.volume = volume;
+    audio.srcObject = out.stream;
+    void ctx.resume();
+    void audio.play().catch(() => undefined);
   }
 
   stop(): void {
     clearInterval(this.timer);
     void this.ctx?.close();
     this.ctx = null;
+    this.audio.srcObject = null;
   }
 }

@@ -55,7 +55,7 @@ export class SoftphoneControl {
       settings: () => store.value,
       changed: () => this.sync(),
     });
-    this.panel = new SoftphonePanel(document, this.phone.audio, {
+    this.panel = new SoftphonePanel(document, [this.phone.audio, this.ringer.audio], {
       change: (patch) => this.configure(patch),
       toggle: () => this.toggle(),
       level: () => this.phone.level(),

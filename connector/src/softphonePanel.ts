@@ -29,7 +29,7 @@ export class SoftphonePanel {
 
   constructor(
     doc: Document,
-    audio: HTMLAudioElement,
+    audio: HTMLAudioElement[],
     private readonly on: {
       change(patch: Partial<SoftphoneSettings>): void;
       toggle(): void;
@@ -44,7 +44,7 @@ export class SoftphonePanel {
     this.el.dataset.testid = 'softphone';
     this.el.hidden = true;
     this.el.innerHTML = PANEL;
-    this.el.append(audio);
+    this.el.append(...audio);
     (doc.getElementById('switchboard') ?? doc.body).appendChild(this.el);
     this.el.addEventListener('change', (e) => {
       const input = e.target as HTMLInputElement;
