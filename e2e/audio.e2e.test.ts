@@ -159,6 +159,28 @@ describe('real audio between the softphone and the simulator’s caller', () => 
     );
   });
 
+  it('Omni-Channel lists the browser’s audio devices and selects a microphone: the softphone keeps it, the call has audio', async () => {
+    const ada = await e2e.open('ada');
+    await ada.softphoneForTones();
+    await ada.byTestId('get-audio-devices').click();
+    const microphones = ada.byTestId('microphone-device').locator('option');
+    await eventually(async () => expect(await microphones.count()).toBeGreaterThan(1));
+    const chosen = (await microphones.nth(1).getAttribute('value')) as string;
+    expect(chosen).not.toBe('');
+    await ada.byTestId('microphone-device').selectOption(chosen);
+    await ada.byTestId('save-phone-settings').click();
+    await expectText(ada.notices(), 'Phone settings saved.');
+    const stored = await ada.connector().evaluate(() =>
+      Object.keys(localStorage)
+        .filter((k) => k.startsWith('switchboard.softphone.'))
+        .map((k) => JSON.parse(localStorage.getItem(k) as string) as { microphoneDeviceId: string }),
+    );
+    expect(stored.map((s) => s.microphoneDeviceId)).toEqual([chosen]);
+    await ada.setStatus('Available');
+    const call = await talking(ada);
+    await eventually(async () => expect(hears(await call.callerHears(), AGENT_HZ)).toBe(true));
+  });
+
   it('auto-accept connects the audio too (connect when a call arrives)', async () => {
     await e2e.sim('PUT', `/agents/${e2e.user('ada')}/config`, { phoneType: 'SOFT_PHONE', autoAccept: true });
     const ada = await e2e.open('ada');

@@ -133,6 +133,10 @@ const phoneType = select(
   ],
   { 'data-testid': 'phone-type' },
 );
+/** Omni-Channel's device selection (shown when the connector can set the speaker and microphone). */
+const speakerDevice = select([], { 'data-testid': 'speaker-device' });
+const microphoneDevice = select([], { 'data-testid': 'microphone-device' });
+const devicesBox = h('div', { 'data-testid': 'audio-devices' });
 const messageText = h(
   'textarea',
   { class: 'slds-textarea', rows: 2, 'data-testid': 'bridge-message' },
@@ -244,6 +248,26 @@ function audioLine(callId: string): HTMLElement | null {
     { class: 'slds-text-body_small', 'data-testid': 'call-audio-stats' },
     `Audio: ${[channelText('sent', s.inputChannelStats), channelText('received', s.outputChannelStats)].filter(Boolean).join('; ')}`,
   );
+}
+
+function renderDevices(): void {
+  devicesBox.hidden = state.capabilities.HAS_SET_EXTERNAL_SPEAKER !== true;
+  const of = (kind: string): Array<[string, string]> => [
+    ['', 'Default'],
+    ...state.audioDevices
+      .filter((d) => d.kind === kind)
+      .map((d): [string, string] => [d.deviceId, d.label || d.deviceId]),
+  ];
+  setOptions(speakerDevice, of('audiooutput'));
+  setOptions(microphoneDevice, of('audioinput'));
+  if (devicesBox.childElementCount === 0)
+    devicesBox.append(
+      field('Speaker', speakerDevice),
+      field('Microphone', microphoneDevice),
+      button('List audio devices', () => send('GET_AUDIO_DEVICES'), 'neutral', {
+        'data-testid': 'get-audio-devices',
+      }),
+    );
 }
 
 function renderCalls(now: number): void {
@@ -687,6 +711,7 @@ function render(): void {
         ),
       ),
   );
+  renderDevices();
   renderIncoming(now);
   renderCalls(now);
   renderAcw(now);
@@ -781,6 +806,7 @@ function layout(): void {
       capabilitiesBox,
       field('Phone', phoneType),
       field('Desk phone number', deskNumber),
+      devicesBox,
       button(
         'Save',
         () =>
@@ -790,6 +816,9 @@ function layout(): void {
                 type: phoneType.value,
                 ...(phoneType.value === 'DESK_PHONE' ? { number: deskNumber.value.trim() } : {}),
               },
+              ...(devicesBox.hidden
+                ? {}
+                : { speakerDeviceId: speakerDevice.value, microphoneDeviceId: microphoneDevice.value }),
             },
           }),
         'neutral',

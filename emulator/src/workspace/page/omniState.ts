@@ -52,6 +52,12 @@ interface ChannelStats {
   roundTripTimeMillis?: number;
 }
 
+export interface AudioDevice {
+  deviceId: string;
+  kind: string;
+  label: string;
+}
+
 export interface AudioSample {
   inputChannelStats?: ChannelStats;
   outputChannelStats?: ChannelStats;
@@ -69,6 +75,8 @@ export class OmniState {
   /** Parties the agent added, by connection id. */
   readonly legs = new Map<string, PhoneCall>();
   muted = false;
+  /** The browser's audio devices, as GET_AUDIO_DEVICES answered. */
+  audioDevices: AudioDevice[] = [];
   /** The last AUDIO_STATS sample per call (what the base library forwards from UPDATE_AUDIO_STATS). */
   readonly audioStats = new Map<string, AudioSample>();
   acw: { callId: string; since: number } | null = null;
@@ -258,6 +266,9 @@ export function applyEvent(
       return;
     case 'WRAP_UP_ENDED':
       state.acw = null;
+      return;
+    case 'GET_AUDIO_DEVICES':
+      state.audioDevices = (payload as { audioDevices?: AudioDevice[] })?.audioDevices ?? [];
       return;
     case 'PHONE_CONTACTS': {
       const p = payload as { contacts?: Array<Record<string, unknown>>; contactTypes?: unknown };
