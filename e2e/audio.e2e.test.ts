@@ -252,6 +252,17 @@ describe('real audio between the softphone and the simulator’s caller', () => 
     }
   });
 
+  it('connect by hand (seed 000’s phone icon): the leg stays up until Disconnect', async () => {
+    const ada = await e2e.open('ada');
+    await ada.softphoneForTones();
+    await ada.softphoneState('off');
+    await ada.frame.getByTestId('softphone-connect').click();
+    await ada.softphoneState('connected');
+    await expectText(ada.frame.getByTestId('softphone-connect'), 'Disconnect');
+    await ada.frame.getByTestId('softphone-connect').click();
+    await ada.softphoneState('off');
+  });
+
   it('a page refresh mid-call reconnects the audio', async () => {
     const ada = await e2e.open('ada');
     await ada.softphoneForTones();

@@ -48,7 +48,12 @@ export class ConsoleAgent {
    */
   async softphoneForTones(): Promise<void> {
     await this.byTestId('show-connector-frame').check();
-    await this.frame.getByTestId('softphone-voice-processing').uncheck();
+    await this.frame.getByTestId('softphone-state').waitFor();
+    // The frame grows as it is shown (a 0.1 s transition): a click in that moment may miss.
+    const box = this.frame.getByTestId('softphone-voice-processing');
+    for (let attempt = 0; (await box.isChecked()) && attempt < 5; attempt++)
+      await box.uncheck().catch(() => undefined);
+    if (await box.isChecked()) throw new Error('the voice processing box stays checked');
   }
 
   /** Waits until the softphone's agent leg is in `state` (off, connecting, connected, failed). */
