@@ -8,12 +8,15 @@ import { registerConnectorRoutes } from './api/connectorRoutes.ts';
 import { registerSimulatorControlRoutes } from './api/simulatorControlRoutes.ts';
 import { registerSimulatorPage } from './api/simulatorPage.ts';
 import { registerSimulatorRoutes } from './api/simulatorRoutes.ts';
+import { createConnectorContext, type ConnectorContext } from './api/connectorContext.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { Engine, systemClock, type Clock } from './engine/engine.ts';
+import { EventHub } from './engine/events.ts';
 import { Scheduler } from './engine/scheduler.ts';
 import { Sessions } from './engine/sessions.ts';
 import { SalesforceSync, type SalesforceOptions } from './salesforce/index.ts';
+import { SalesforceRecorder } from './salesforce/lifecycle.ts';
 
 export interface ServiceOptions {
   db: Db;
@@ -38,13 +41,23 @@ export interface Service {
   scheduler: Scheduler;
   sessions: Sessions;
   salesforce: SalesforceSync | null;
+  /** The agents' event streams (open sockets per user). */
+  streams: EventHub;
+  /** The agents' message inbox and the recording-link secret. */
+  connector: ConnectorContext;
   close(): Promise<void>;
 }
 
 export async function buildService(options: ServiceOptions): Promise<Service> {
   await migrateToLatest(options.db);
   const clock = options.clock ?? systemClock;
-  const engine = new Engine(options.db, clock);
+  // The composition root: the engine gets its ports; the subscribers of its domain events are wired here.
+  const recorder = new SalesforceRecorder();
+  const engine = new Engine(options.db, { clock, ports: { crm: recorder } });
+  engine.events.subscribeInTransaction(recorder.record);
+  const streams = new EventHub();
+  engine.events.subscribe((batch) => streams.deliver(batch));
+  const connector = createConnectorContext(options.recordingUrlSecret);
   const sessions = new Sessions(options.db, clock, options.sessionTtlMs ?? 12 * 3600_000);
   const scheduler = new Scheduler(engine, options.schedulerPollMs ?? 200);
 
@@ -64,18 +77,27 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.get('/health', async () => ({ ok: true }));
   registerAgentHttp(app, engine, sessions);
-  registerAgentSocket(app, engine, sessions);
-  registerSimulatorRoutes(app, engine, { token: options.simulatorToken ?? null });
+  registerAgentSocket(app, { engine, connector, streams }, sessions);
+  registerSimulatorRoutes(app, engine, connector, { token: options.simulatorToken ?? null });
   const salesforce = options.salesforce ? new SalesforceSync(engine, options.salesforce) : null;
   if (salesforce)
     app.get('/metrics', async (_req, reply) => reply.type('text/plain').send(await salesforce.metrics()));
-  registerConnectorRoutes(app, engine, { recordingUrlSecret: options.recordingUrlSecret });
-  registerAdminApi(app, { engine, sessions, salesforce }, options.admin);
-  registerSimulatorControlRoutes(app, engine, sessions, { token: options.simulatorToken ?? null });
+  registerConnectorRoutes(app, engine, connector);
+  registerAdminApi(
+    app,
+    { engine, sessions, salesforce, recordingSecret: connector.recordingSecret },
+    options.admin,
+  );
+  registerSimulatorControlRoutes(app, { engine, connector }, sessions, {
+    token: options.simulatorToken ?? null,
+  });
   registerSimulatorPage(app);
   await app.ready();
   if (options.startScheduler ?? true) scheduler.start();
-  salesforce?.start();
+  if (salesforce) {
+    recorder.bindSender(salesforce);
+    salesforce.start();
+  }
 
   return {
     app,
@@ -83,7 +105,10 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     scheduler,
     sessions,
     salesforce,
+    streams,
+    connector,
     async close() {
+      recorder.bindSender(null);
       await salesforce?.stop();
       await scheduler.stop();
       await app.close();

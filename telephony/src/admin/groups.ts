@@ -3,7 +3,7 @@
  * their members changed from Salesforce (what was added and what was removed).
  */
 import type { ContactCenterTable } from '../db/schema.ts';
-import { routeWaiting } from '../engine/calls.ts';
+import { routeWaiting } from '../engine/routing.ts';
 import type { Engine, Trx } from '../engine/engine.ts';
 import { createGroup } from '../engine/tenants.ts';
 import { conflict, invalidParams, notFound } from './errors.ts';

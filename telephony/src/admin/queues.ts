@@ -3,7 +3,7 @@
  * members (users and groups) set from Salesforce. A membership change routes waiting calls at once.
  */
 import type { ContactCenterTable } from '../db/schema.ts';
-import { routeWaiting } from '../engine/calls.ts';
+import { routeWaiting } from '../engine/routing.ts';
 import type { Engine, Trx } from '../engine/engine.ts';
 import { addQueueMember, createQueue } from '../engine/tenants.ts';
 import { conflict, notFound } from './errors.ts';

@@ -4,7 +4,6 @@
  * the handler, scoped to the account's org. Errors are `{ error: { code, message, details? } }`.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { connectorContext } from '../api/connectorContext.ts';
 import type { ContactCenterTable } from '../db/schema.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Sessions } from '../engine/sessions.ts';
@@ -60,6 +59,8 @@ export interface AdminApiDeps {
   engine: Engine;
   sessions: Sessions;
   salesforce: SalesforceSync | null;
+  /** The secret of signed recording links (shared with the connector's routes). */
+  recordingSecret: Buffer;
 }
 
 /** Where a validation error points: the JSON pointer of the value, a missing or an unknown property. */
@@ -275,7 +276,7 @@ export function registerAdminApi(
         async (req) => ({
           items: await signedUrls(engine, accountOf(req), req.body, {
             baseUrl: (options.publicUrl ?? `${req.protocol}://${req.host}`).replace(/\/+$/, ''),
-            secret: connectorContext(engine).recordingSecret,
+            secret: deps.recordingSecret,
           }),
         }),
       );

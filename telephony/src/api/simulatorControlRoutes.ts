@@ -16,7 +16,7 @@ import type { Engine } from '../engine/engine.ts';
 import { agentStatus } from '../engine/presence.ts';
 import type { Sessions } from '../engine/sessions.ts';
 import { updateSettings } from '../engine/tenants.ts';
-import { runMethod } from './agentMethods.ts';
+import { runMethod, type AgentApiDeps } from './agentMethods.ts';
 import { errorBody } from './errors.ts';
 import type { SimulatorOptions } from './simulatorRoutes.ts';
 
@@ -66,10 +66,11 @@ const ACTIVE_CALL_STATES = ['queued', 'ringing', 'dialing', 'connected', 'voicem
 
 export function registerSimulatorControlRoutes(
   app: FastifyInstance,
-  engine: Engine,
+  deps: AgentApiDeps,
   sessions: Sessions,
   options: SimulatorOptions,
 ): void {
+  const { engine, connector } = deps;
   app.register(
     async (sim) => {
       sim.addHook('onRequest', async (req, reply) => {
@@ -143,7 +144,7 @@ export function registerSimulatorControlRoutes(
             if (DESK_PHONE_ONLY.has(req.body.method) && user.phone_type !== 'DESK_PHONE')
               throw new ConnectorError('INVALID_PARAMS', `${user.username} does not use a desk phone`);
             return runMethod(
-              engine,
+              { engine, connector },
               { userId: user.id, contactCenterId: user.contact_center_id },
               req.body.method,
               req.body.params,

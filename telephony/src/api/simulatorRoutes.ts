@@ -15,7 +15,7 @@ import * as network from '../engine/network.ts';
 import { findDialedNumber } from '../engine/tenants.ts';
 import { ERROR_CODES } from '../domain/errors.ts';
 import { sendMessageToAgent } from '../engine/agentMessages.ts';
-import { connectorContext } from './connectorContext.ts';
+import type { ConnectorContext } from './connectorContext.ts';
 import { errorBody } from './errors.ts';
 
 const Phone = Type.String({ minLength: 1, maxLength: 32 });
@@ -99,6 +99,7 @@ export interface SimulatorOptions {
 export function registerSimulatorRoutes(
   app: FastifyInstance,
   engine: Engine,
+  connector: ConnectorContext,
   options: SimulatorOptions,
 ): void {
   app.register(
@@ -336,7 +337,7 @@ export function registerSimulatorRoutes(
       sim.get<{ Params: { userId: string } }>('/agents/:userId/messages', (req, reply) =>
         handle(reply, async () => {
           await ccOfUser(req.params.userId);
-          return { messages: connectorContext(engine).inbox.list(req.params.userId) };
+          return { messages: connector.inbox.list(req.params.userId) };
         }),
       );
       sim.post<{ Params: { userId: string }; Body: Static<typeof MessageBody> }>(

@@ -1,8 +1,11 @@
 /**
  * Per-agent event streams. Events are appended to `agent_events` inside the command's transaction
- * (with the user's next sequence number) and pushed to that user's open sockets after commit.
+ * (with the user's next sequence number, `Tx.emit`) and published as `AgentEventAppended` domain
+ * events; the `EventHub`, subscribed at the composition root, pushes them to that user's open
+ * sockets after commit.
  */
 import type { Db } from '../db/database.ts';
+import type { DomainEvent } from './domainEvents.ts';
 
 export interface AgentEvent {
   type: 'event';
@@ -14,11 +17,6 @@ export interface AgentEvent {
 
 export interface EventSink {
   send(event: AgentEvent): void;
-}
-
-export interface StoredEvent {
-  userId: string;
-  event: AgentEvent;
 }
 
 /** How long and how many events a user's stream keeps for reconnecting clients. */
@@ -41,10 +39,12 @@ export class EventHub {
     };
   }
 
-  deliver(events: StoredEvent[]): void {
-    for (const { userId, event } of events) {
-      const set = this.sinks.get(userId);
-      if (set) for (const sink of set) sink.send(event);
+  /** Pushes a committed batch's agent events to their users' open sockets. */
+  deliver(batch: readonly DomainEvent[]): void {
+    for (const e of batch) {
+      if (e.type !== 'AgentEventAppended') continue;
+      const set = this.sinks.get(e.userId);
+      if (set) for (const sink of set) sink.send(e.event);
     }
   }
 

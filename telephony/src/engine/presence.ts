@@ -148,6 +148,14 @@ export async function setPresence(
     })
     .where('id', '=', user.id)
     .execute();
+  if (changed)
+    await tx.publish({
+      type: 'AgentPresenceChanged',
+      contactCenterId: tx.ccId,
+      userId: user.id,
+      state: updated.presence_state,
+      reason: updated.presence_reason,
+    });
   if (push) await tx.emit(user.id, 'SET_AGENT_STATUS', { status: await agentStatus(tx, updated) });
   return updated;
 }

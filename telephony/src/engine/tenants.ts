@@ -9,7 +9,7 @@ import { newId } from '../domain/ids.ts';
 import { toE164 } from '../domain/phoneNumbers.ts';
 import { parseSettings, type ContactCenterSettings } from '../domain/settings.ts';
 import { hashPassword } from './sessions.ts';
-import type { RoutingTarget } from './network.ts';
+import type { RoutingTarget } from './ports.ts';
 
 export async function createOrg(db: Db, org: { id: string; name: string }): Promise<string> {
   await db.insertInto('orgs').values({ id: org.id, name: org.name, created_at: Date.now() }).execute();
