@@ -11,6 +11,7 @@ import { loadParticipants } from '../engine/callState.ts';
 import { settings } from '../engine/settings.ts';
 import { queueStats } from '../engine/contacts.ts';
 import type { Engine, Tx } from '../engine/engine.ts';
+import { publishCallRecording } from '../engine/index.ts';
 import * as network from '../engine/network.ts';
 import { findDialedNumber } from '../engine/tenants.ts';
 import { ERROR_CODES } from '../domain/errors.ts';
@@ -215,10 +216,8 @@ export function registerSimulatorRoutes(
         '/calls/:callId/recording',
         { schema: { body: RecordingBody } },
         (req, reply) =>
-          handle(reply, () =>
-            onCall(req.params.callId, (tx) =>
-              network.publishRecording(tx, req.params.callId, req.body.url, req.body.durationSeconds),
-            ),
+          handle(reply, async () =>
+            publishCallRecording(engine, await ccOfCall(req.params.callId), req.params.callId, req.body),
           ),
       );
       sim.post<{ Params: CallParams }>('/calls/:callId/voicemail-request', (req, reply) =>
