@@ -3,7 +3,7 @@
  * login page, and the agents' partner settings; seen by the agents' own sockets and logins.
  */
 import { describe, expect, it } from 'vitest';
-import type { AgentSettings, AgentSettingsView, UserAddAnswer } from '../src/admin/schemas.ts';
+import type { AgentSettings, AgentSettingsView, UserAddAnswer } from '../src/contracts/adminApi.ts';
 import { useAdmin, type ErrorAnswer } from './adminContext.ts';
 import { TEST_PASSWORD, credentials, postLogin, presenceOf, salesforceUserId } from './harness.ts';
 

@@ -9,8 +9,8 @@ import type { ContactCenterTable } from '../db/schema.ts';
 import type { SalesforceSync } from '../salesforce/index.ts';
 import { invalidParams, forbidden, notFound } from './errors.ts';
 import type { Account } from './oauth.ts';
-import type { ConnectAnswer, ConnectBody, OrgDomainAnswer, OrgDomainBody } from './schemas.ts';
-import { canonicalSalesforceId, SALESFORCE_ID_PATTERN, sameOrg } from './salesforceIds.ts';
+import type { ConnectAnswer, ConnectBody, OrgDomainAnswer, OrgDomainBody } from '../contracts/adminApi.ts';
+import { canonicalSalesforceId, SALESFORCE_ID_PATTERN, sameOrg } from '../../../shared/salesforceIds.ts';
 
 const salesforceIdPattern = new RegExp(SALESFORCE_ID_PATTERN);
 

@@ -43,7 +43,7 @@ import {
   UserAddBody,
   UserParams,
   UserRemoveBody,
-} from './schemas.ts';
+} from '../contracts/adminApi.ts';
 import { addUsers, readSettings, removeUsers, saveSettings, setPassword } from './users.ts';
 
 export interface AdminApiOptions {

@@ -20,8 +20,8 @@ import type {
   UserAddAnswer,
   UserAddBody,
   UserRemoveBody,
-} from './schemas.ts';
-import { canonicalSalesforceId } from './salesforceIds.ts';
+} from '../contracts/adminApi.ts';
+import { canonicalSalesforceId } from '../../../shared/salesforceIds.ts';
 
 /** The password hash of a user who has none yet, and of a removed user: no password matches it. */
 export const NO_PASSWORD = '!none';

@@ -2,7 +2,7 @@
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
 import { ConnectorError } from '../domain/errors.ts';
-import { RequestParams, type Method, type ParamsOf } from '../protocol/agentProtocol.ts';
+import { RequestParams, type Method, type ParamsOf } from '../contracts/agentApi.ts';
 import { agentConfig, setAgentConfig, takeInjectedFailure } from '../engine/agentConfig.ts';
 import { setAgentStatus, setPresenceStatuses, setUserStatusAsSupervisor } from '../engine/agentPresence.ts';
 import { settings } from '../engine/settings.ts';

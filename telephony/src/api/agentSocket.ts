@@ -6,7 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ConnectorError } from '../domain/errors.ts';
-import { Hello, RequestFrame, type ServerFrame } from '../protocol/agentProtocol.ts';
+import { Hello, RequestFrame, type ServerFrame } from '../contracts/agentApi.ts';
 import { eventsSince, type AgentEvent, type EventHub } from '../engine/events.ts';
 import { publicUser, type SessionEndReason, type Sessions } from '../engine/sessions.ts';
 import { runMethod, type AgentApiDeps } from './agentMethods.ts';

@@ -14,7 +14,7 @@ import type { Engine, Tx } from '../engine/engine.ts';
 import { publishCallRecording } from '../engine/index.ts';
 import * as network from '../engine/network.ts';
 import { findDialedNumber } from '../engine/tenants.ts';
-import { ERROR_CODES } from '../domain/errors.ts';
+import { CONNECTOR_ERROR_CODES } from '../contracts/errors.ts';
 import { sendMessageToAgent } from '../engine/agentMessages.ts';
 import type { ConnectorContext } from './connectorContext.ts';
 import { errorBody } from './errors.ts';
@@ -71,7 +71,7 @@ const DeskPhoneBody = Type.Object(
 );
 const FailNextBody = Type.Object(
   {
-    code: Type.Optional(Type.Union(ERROR_CODES.map((c) => Type.Literal(c)))),
+    code: Type.Optional(Type.Union(CONNECTOR_ERROR_CODES.map((c) => Type.Literal(c)))),
     customErrorLabel: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
     method: Type.Optional(Type.String({ maxLength: 64 })),
   },

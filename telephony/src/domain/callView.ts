@@ -1,5 +1,8 @@
 /** The call as one agent or supervisor sees it (the agent API's `CallView`). Pure. */
 import type { CallTable, ParticipantRole, ParticipantTable } from '../db/schema.ts';
+import type { CallView, ParticipantView } from '../contracts/agentApi.ts';
+
+export type { CallView, ParticipantView } from '../contracts/agentApi.ts';
 
 export const PARTICIPANT_TYPE: Record<ParticipantRole, string> = {
   initial_caller: 'Initial_Caller',
@@ -14,44 +17,6 @@ const CALL_TYPE_BY_KIND: Record<CallTable['kind'], string> = {
   callback: 'Callback',
   internal: 'InternalCall',
 };
-
-export interface ParticipantView {
-  id: string;
-  role: ParticipantRole;
-  type: string;
-  userId: string | null;
-  name: string | null;
-  phoneNumber: string | null;
-  state: ParticipantTable['state'];
-  muted: boolean;
-  onHold: boolean;
-  isConsult: boolean;
-}
-
-export interface CallView {
-  callId: string;
-  callType: string;
-  origin: string | null;
-  state: string;
-  from: string;
-  to: string;
-  callerName: string | null;
-  attributes: Record<string, unknown>;
-  queue: { id: string; name: string } | null;
-  queuedAt: number | null;
-  offerExpiresAt: number | null;
-  initialCallId: string | null;
-  parentCallId: string | null;
-  isDeskPhone: boolean;
-  /** `active`: audio is being recorded now (enabled, not paused, connected, the customer not on hold). */
-  recording: { enabled: boolean; paused: boolean; active: boolean };
-  startedAt: number;
-  connectedAt: number | null;
-  endedAt: number | null;
-  me: string | null;
-  participantType: string | null;
-  participants: ParticipantView[];
-}
 
 export function participantView(p: ParticipantTable): ParticipantView {
   return {

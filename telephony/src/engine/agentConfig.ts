@@ -1,17 +1,11 @@
 /** The agent's devices and settings (`000_…`): soft phone or desk phone, secondary ring device, auto-accept. */
+import type { AgentConfig } from '../contracts/agentApi.ts';
 import type { UserTable } from '../db/schema.ts';
 import { ConnectorError, refuse } from '../domain/errors.ts';
 import { toE164 } from '../domain/phoneNumbers.ts';
 import { settings } from './settings.ts';
 import type { Tx } from './engine.ts';
 import { loadUser } from './presence.ts';
-
-export interface AgentConfig {
-  phoneType: 'SOFT_PHONE' | 'DESK_PHONE';
-  deskPhoneNumber: string | null;
-  autoAccept: boolean;
-  secondaryRing: { phoneNumber: string; delaySeconds: number } | null;
-}
 
 export function agentConfig(u: UserTable): AgentConfig {
   return {

@@ -3,7 +3,7 @@
  * (`Engine.command`), checks state and rights first, and changes nothing when it refuses.
  */
 import type { ParticipantTable, UserTable } from '../db/schema.ts';
-import type { CallView } from '../domain/callView.ts';
+import type { CallView, Destination } from '../contracts/agentApi.ts';
 import { ConnectorError, refuse } from '../domain/errors.ts';
 import { toE164 } from '../domain/phoneNumbers.ts';
 import {
@@ -28,12 +28,6 @@ import type { Tx } from './engine.ts';
 import { agentStatus, loadUser, type AgentStatus } from './presence.ts';
 import { DTMF_DIGITS } from './jobKinds.ts';
 import { declineOffer, offerDirect, requestFlow, routeWaiting } from './routing.ts';
-
-export type Destination =
-  | { type: 'phoneNumber'; phoneNumber: string }
-  | { type: 'agent'; userId: string }
-  | { type: 'queue'; queueId: string }
-  | { type: 'flow'; flowName: string };
 
 async function ringingLegOf(
   tx: Tx,

@@ -1,17 +1,7 @@
 /** The phone book the agent sees (agents, queues, flows, phone book entries) and queue statistics. */
+import type { ContactType, PhoneContact } from '../contracts/agentApi.ts';
 import type { Tx } from './engine.ts';
 import { queueMemberIds } from './queueMembers.ts';
-
-export type ContactType = 'Agent' | 'Queue' | 'PhoneBook' | 'Flow';
-
-export interface PhoneContact {
-  id: string;
-  type: ContactType;
-  name: string;
-  phoneNumber?: string;
-  availability?: 'AVAILABLE' | 'BUSY' | 'OFFLINE';
-  queueWaitTime?: string;
-}
 
 export interface QueueStats {
   queueId: string;

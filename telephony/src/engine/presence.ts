@@ -11,15 +11,10 @@ import {
   type PresenceRule,
   type SalesforceStatus,
 } from '../domain/presenceRules.ts';
+import type { AgentStatus } from '../contracts/agentApi.ts';
 import type { Tx } from './engine.ts';
 
-export interface AgentStatus {
-  state: PresenceState;
-  reason: string | null;
-  since: number;
-  salesforceStatusId: string | null;
-  nextState: { state: PresenceState; reason: string | null } | null;
-}
+export type { AgentStatus } from '../contracts/agentApi.ts';
 
 /** A state to apply when the current call or after-call work ends. `push`: tell Salesforce. */
 export interface NextState {

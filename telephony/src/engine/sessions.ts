@@ -2,6 +2,7 @@
  * Agent login: scrypt password hashes, random session tokens stored as SHA-256, expiry, and
  * take-over (a new login ends the user's other sessions; their sockets are told why).
  */
+import type { PublicUser } from '../contracts/agentApi.ts';
 import {
   createHash,
   randomBytes,
@@ -48,15 +49,6 @@ export function tokenHash(token: string): string {
 }
 
 export type SessionEndReason = 'takenOver' | 'expired' | 'loggedOut';
-
-export interface PublicUser {
-  id: string;
-  username: string;
-  displayName: string;
-  role: 'agent' | 'supervisor';
-  salesforceUserId: string | null;
-  contactCenterId: string;
-}
 
 export function publicUser(u: UserTable): PublicUser {
   return {
