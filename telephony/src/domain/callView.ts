@@ -97,3 +97,10 @@ export function buildCallView(
     participants: visible.map(participantView),
   };
 }
+
+/** Time agents (not supervisors) spent connected to the call until `end`, hold included. */
+export function agentConnectedMs(participants: ParticipantTable[], end: number): number {
+  return participants
+    .filter((p) => p.role !== 'supervisor' && p.user_id && p.joined_at !== null)
+    .reduce((sum, p) => sum + ((p.left_at ?? end) - (p.joined_at as number)), 0);
+}

@@ -16,17 +16,22 @@ import { JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING, JOB_WRAP_UP } from './jobKinds.t
 export const LIVE_STATES: ReadonlyArray<ParticipantTable['state']> = ['connected', 'held', 'dialing'];
 
 /** The call, if it belongs to this contact center; any other call looks exactly like a missing one. */
-export async function loadCall(
-  tx: Tx,
-  callId: string,
-  code: ErrorCode = 'INVALID_PARAMS',
-): Promise<CallTable> {
-  const call = await tx.db
+export function findCall(tx: Tx, callId: string): Promise<CallTable | undefined> {
+  return tx.db
     .selectFrom('calls')
     .selectAll()
     .where('id', '=', callId)
     .where('contact_center_id', '=', tx.ccId)
     .executeTakeFirst();
+}
+
+/** The call (see `findCall`), or a refusal with `code`. */
+export async function loadCall(
+  tx: Tx,
+  callId: string,
+  code: ErrorCode = 'INVALID_PARAMS',
+): Promise<CallTable> {
+  const call = await findCall(tx, callId);
   if (!call) throw new ConnectorError(code, `unknown call ${callId}`);
   return call;
 }

@@ -1,17 +1,11 @@
 /** The phone book the agent sees (agents, queues, flows, phone book entries) and queue statistics. */
 import type { ContactType, PhoneContact } from '../contracts/agentApi.ts';
+import type { QueueStatsView } from '../contracts/simulatorApi.ts';
 import type { Tx } from './engine.ts';
 import { queueMemberIds } from './queueMembers.ts';
 
-export interface QueueStats {
-  queueId: string;
-  name: string;
-  waiting: number;
-  longestWaitSeconds: number;
-  estimatedWaitSeconds: number;
-  availableAgents: number;
-  calls: Array<{ callId: string; from: string; queuedAt: number; waitSeconds: number; callType: string }>;
-}
+/** A queue's statistics as the simulator API shows them. */
+export type QueueStats = QueueStatsView;
 
 const TYPE_ORDER: ContactType[] = ['Agent', 'Queue', 'Flow', 'PhoneBook'];
 

@@ -11,16 +11,17 @@ import {
   acceptLeg,
   closeLeg,
   endWholeCall,
+  findCall,
   LIVE_STATES,
   liveUsers,
   loadParticipants,
   notify,
   settle,
   insertCall,
-  loadCall,
   setCallState,
 } from './callState.ts';
 import { agentLeaves, setHold, setMuted } from './calls.ts';
+import type { DeskPhoneAction } from '../contracts/simulatorApi.ts';
 import type { Tx } from './engine.ts';
 import { DTMF_DIGITS, JOB_CALLBACK_DUE } from './jobKinds.ts';
 import type { RoutingTarget } from './ports.ts';
@@ -29,12 +30,9 @@ import { failOffer, queueLeg, resolveTarget, routeInbound, routeWaiting } from '
 
 /** The call for the simulator: an unknown call (or another tenant's) is a 404, not a refusal. */
 async function callOf(tx: Tx, callId: string): Promise<CallTable> {
-  try {
-    return await loadCall(tx, callId);
-  } catch (err) {
-    if (err instanceof ConnectorError) throw new NotFoundError(`unknown call ${callId}`);
-    throw err;
-  }
+  const call = await findCall(tx, callId);
+  if (!call) throw new NotFoundError(`unknown call ${callId}`);
+  return call;
 }
 
 export interface InboundCall {
@@ -373,7 +371,7 @@ export async function pushAudioStats(tx: Tx, callId: string, stats: unknown): Pr
   for (const u of users) await tx.emit(u, 'UPDATE_AUDIO_STATS', { callId, stats });
 }
 
-export type DeskPhoneAction = 'answer' | 'hold' | 'resume' | 'mute' | 'unmute' | 'hangup';
+export type { DeskPhoneAction } from '../contracts/simulatorApi.ts';
 
 /** The agent acts on the desk phone: the same operations as from the connector, marked as desk phone. */
 export async function deskPhone(

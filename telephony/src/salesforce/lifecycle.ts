@@ -8,6 +8,7 @@
 import type { CallTable, ParticipantTable } from '../db/schema.ts';
 import type { CrmPort, DomainEvent, Hold, RoutingTarget, Tx } from '../engine/index.ts';
 import { enqueue, type NewEntry } from './outbox.ts';
+import { agentConnectedMs } from '../domain/callView.ts';
 import * as requests from './requests.ts';
 
 /** How long (service clock) a recorded inbound call may wait for its create before it is routed anyway. */
@@ -163,7 +164,7 @@ export class SalesforceRecorder implements CrmPort {
                 leg.hold_ms,
                 leg.joined_at === null ? 0 : (leg.left_at ?? end) - leg.joined_at,
               )
-            : requests.recordingOnly(call, call.hold_ms, requests.agentConnectedMs(legs, end));
+            : requests.recordingOnly(call, call.hold_ms, agentConnectedMs(legs, end));
           await this.enqueue(tx, {
             conversationKey: call.id,
             op: 'update',

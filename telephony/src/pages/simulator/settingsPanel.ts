@@ -3,7 +3,9 @@ import { button, card, checkbox, field, h, input, select } from '../../../../sha
 import type { PageContext, Panel } from './context.ts';
 import type { ContactCenterView } from './simulatorApi.ts';
 
-const CONTROLS: Array<[string, string]> = [
+type HiddenControl = keyof NonNullable<ContactCenterView['settings']['hiddenCallControls']>;
+
+const CONTROLS: Array<[HiddenControl, string]> = [
   ['showMuteButton', 'Mute'],
   ['showRecordButton', 'Record'],
   ['showAddCallerButton', 'Add participant'],
