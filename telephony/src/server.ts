@@ -13,6 +13,7 @@ import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { Engine, systemClock, type Clock } from './engine/engine.ts';
 import { EventHub } from './engine/events.ts';
+import { InjectedFailureGate } from './engine/injectedFailures.ts';
 import { Scheduler } from './engine/scheduler.ts';
 import { Sessions } from './engine/sessions.ts';
 import { SalesforceSync, type SalesforceOptions } from './salesforce/index.ts';
@@ -58,6 +59,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   const streams = new EventHub();
   engine.events.subscribe((batch) => streams.deliver(batch));
   const connector = createConnectorContext(options.recordingUrlSecret);
+  const failures = new InjectedFailureGate(options.db);
   const sessions = new Sessions(options.db, clock, options.sessionTtlMs ?? 12 * 3600_000);
   const scheduler = new Scheduler(engine, options.schedulerPollMs ?? 200);
 
@@ -77,8 +79,8 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.get('/health', async () => ({ ok: true }));
   registerAgentHttp(app, engine, sessions);
-  registerAgentSocket(app, { engine, connector, streams }, sessions);
-  registerSimulatorRoutes(app, engine, connector, { token: options.simulatorToken ?? null });
+  registerAgentSocket(app, { engine, connector, failures, streams }, sessions);
+  registerSimulatorRoutes(app, engine, connector, failures, { token: options.simulatorToken ?? null });
   const salesforce = options.salesforce ? new SalesforceSync(engine, options.salesforce) : null;
   if (salesforce)
     app.get('/metrics', async (_req, reply) => reply.type('text/plain').send(await salesforce.metrics()));
@@ -88,7 +90,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     { engine, sessions, salesforce, recordingSecret: connector.recordingSecret },
     options.admin,
   );
-  registerSimulatorControlRoutes(app, { engine, connector }, sessions, {
+  registerSimulatorControlRoutes(app, { engine, connector, failures }, sessions, {
     token: options.simulatorToken ?? null,
   });
   registerSimulatorPage(app);

@@ -3,7 +3,8 @@ import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
 import { ConnectorError } from '../domain/errors.ts';
 import { RequestParams, type Method, type ParamsOf } from '../contracts/agentApi.ts';
-import { agentConfig, setAgentConfig, takeInjectedFailure } from '../engine/agentConfig.ts';
+import { agentConfig, setAgentConfig } from '../engine/agentConfig.ts';
+import { takeInjectedFailure, type InjectedFailureGate } from '../engine/injectedFailures.ts';
 import { setAgentStatus, setPresenceStatuses, setUserStatusAsSupervisor } from '../engine/agentPresence.ts';
 import { settings } from '../engine/settings.ts';
 import * as calls from '../engine/calls.ts';
@@ -111,6 +112,7 @@ export interface Caller {
 export interface AgentApiDeps {
   engine: Engine;
   connector: ConnectorContext;
+  failures: InjectedFailureGate;
 }
 
 export async function runMethod(
@@ -120,18 +122,16 @@ export async function runMethod(
   params: unknown,
 ): Promise<unknown> {
   if (!isMethod(method)) throw new ConnectorError('INVALID_PARAMS', `unknown method ${method}`);
-  const { engine, connector } = deps;
+  const { engine, connector, failures } = deps;
   const valid = validateParams(method, params);
-  const pending = await engine.db
-    .selectFrom('users')
-    .select('fail_next_json')
-    .where('id', '=', caller.userId)
-    .executeTakeFirst();
-  if (pending?.fail_next_json) {
+  if (await failures.mayHave(caller.contactCenterId)) {
     const injected = await engine.command(caller.contactCenterId, (tx) =>
       takeInjectedFailure(tx, caller.userId, method),
     );
-    if (injected) throw injected;
+    if (injected) {
+      failures.taken(caller.contactCenterId);
+      throw injected;
+    }
   }
   const handler = handlers[method] as Handler<Method>;
   return engine.command(caller.contactCenterId, (tx) => handler(tx, caller.userId, valid, connector));

@@ -131,9 +131,9 @@ export function registerAgentSocket(
       const replay =
         frame.lastSeq === undefined ? null : await eventsSince(engine.db, user.id, frame.lastSeq);
       const seqRow = await engine.db
-        .selectFrom('users')
+        .selectFrom('agent_streams')
         .select('event_seq')
-        .where('id', '=', user.id)
+        .where('user_id', '=', user.id)
         .executeTakeFirstOrThrow();
       send(socket, {
         type: 'welcome',

@@ -36,7 +36,7 @@ export function registerSimulatorControlRoutes(
   sessions: Sessions,
   options: SimulatorOptions,
 ): void {
-  const { engine, connector } = deps;
+  const { engine } = deps;
   app.register(
     async (sim) => {
       sim.addHook('onRequest', simulatorAuth(options));
@@ -104,7 +104,7 @@ export function registerSimulatorControlRoutes(
             if (DESK_PHONE_ONLY.has(req.body.method) && user.phone_type !== 'DESK_PHONE')
               throw new ConnectorError('INVALID_PARAMS', `${user.username} does not use a desk phone`);
             return runMethod(
-              { engine, connector },
+              deps,
               { userId: user.id, contactCenterId: user.contact_center_id },
               req.body.method,
               req.body.params,

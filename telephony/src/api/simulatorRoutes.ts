@@ -19,7 +19,7 @@ import {
 import { agentConnectedMs, recordingState } from '../domain/callView.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { toE164 } from '../domain/phoneNumbers.ts';
-import { injectFailure } from '../engine/agentConfig.ts';
+import { injectFailure, type InjectedFailureGate } from '../engine/injectedFailures.ts';
 import { scheduleBreak } from '../engine/agentPresence.ts';
 import { loadParticipants } from '../engine/callState.ts';
 import { settings } from '../engine/settings.ts';
@@ -54,6 +54,7 @@ export function registerSimulatorRoutes(
   app: FastifyInstance,
   engine: Engine,
   connector: ConnectorContext,
+  failures: InjectedFailureGate,
   options: SimulatorOptions,
 ): void {
   app.register(
@@ -248,15 +249,17 @@ export function registerSimulatorRoutes(
         '/agents/:userId/fail-next',
         { schema: { body: FailNextBody } },
         (req, reply) =>
-          handle(reply, async () =>
-            engine.command(await ccOfUser(req.params.userId), (tx) =>
+          handle(reply, async () => {
+            const ccId = await ccOfUser(req.params.userId);
+            await engine.command(ccId, (tx) =>
               injectFailure(tx, req.params.userId, {
                 code: req.body.code ?? (req.body.customErrorLabel ? 'CUSTOM_ERROR' : 'GENERIC_ERROR'),
                 ...(req.body.customErrorLabel ? { customErrorLabel: req.body.customErrorLabel } : {}),
                 ...(req.body.method ? { method: req.body.method } : {}),
               }),
-            ),
-          ),
+            );
+            failures.injected(ccId);
+          }),
       );
       sim.post<{ Params: { userId: string }; Body: BreakBody }>(
         '/agents/:userId/break',

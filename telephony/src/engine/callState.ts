@@ -309,24 +309,22 @@ function restorable(user: UserTable): NextState {
 export async function enterCall(tx: Tx, user: UserTable, callId: string): Promise<void> {
   if (user.wrap_up_call_id) await tx.cancelJobs(user.id, [JOB_WRAP_UP]);
   const next = user.next_state_json ?? JSON.stringify(restorable(user));
-  await tx.db
-    .updateTable('users')
-    .set({ active_call_id: callId, offered_leg_id: null, wrap_up_call_id: null, next_state_json: next })
-    .where('id', '=', user.id)
-    .execute();
-  await setPresence(tx, { ...user, next_state_json: next }, 'on_call', null, false);
+  await setPresence(tx, user, 'on_call', null, false, {
+    active_call_id: callId,
+    offered_leg_id: null,
+    wrap_up_call_id: null,
+    next_state_json: next,
+  });
 }
 
 /** The agent's leg of `callId` ended: after-call work starts (infinite unless the contact center limits it). */
 export async function leaveCall(tx: Tx, userId: string, callId: string): Promise<void> {
   const user = await loadUser(tx, userId);
   if (user.active_call_id !== callId) return;
-  await tx.db
-    .updateTable('users')
-    .set({ active_call_id: null, wrap_up_call_id: callId })
-    .where('id', '=', userId)
-    .execute();
-  await setPresence(tx, user, 'after_call_work', null, false);
+  await setPresence(tx, user, 'after_call_work', null, false, {
+    active_call_id: null,
+    wrap_up_call_id: callId,
+  });
   await tx.emit(userId, 'AFTER_CALL_WORK_STARTED', { callId });
   const wrapUp = (await settings(tx)).wrapUpSeconds;
   if (wrapUp > 0) await tx.schedule(JOB_WRAP_UP, userId, tx.now + wrapUp * 1000, { callId });
@@ -337,19 +335,11 @@ export async function endWrapUp(tx: Tx, user: UserTable): Promise<UserTable> {
   const callId = user.wrap_up_call_id;
   const next = user.next_state_json ? (JSON.parse(user.next_state_json) as NextState) : null;
   await tx.cancelJobs(user.id, [JOB_WRAP_UP]);
-  await tx.db
-    .updateTable('users')
-    .set({ wrap_up_call_id: null, next_state_json: null })
-    .where('id', '=', user.id)
-    .execute();
   if (callId) await tx.emit(user.id, 'WRAP_UP_ENDED', { callId });
-  return setPresence(
-    tx,
-    { ...user, wrap_up_call_id: null, next_state_json: null },
-    next?.state ?? 'available',
-    next?.reason ?? null,
-    next?.push ?? false,
-  );
+  return setPresence(tx, user, next?.state ?? 'available', next?.reason ?? null, next?.push ?? false, {
+    wrap_up_call_id: null,
+    next_state_json: null,
+  });
 }
 
 /** Ends the whole call: pending offers withdrawn, every party hung up, agents into after-call work. */
@@ -415,13 +405,15 @@ export async function syncWaitingState(tx: Tx, callId: string): Promise<void> {
 
 /**
  * The agent answers a leg that rings for them (from the connector, the desk phone or auto-accept).
- * The first connect of a recorded call starts its recording.
+ * The first connect of a recorded call starts its recording. `loaded`: the call and its participants
+ * as the caller read them in this command (not read again).
  */
 export async function acceptLeg(
   tx: Tx,
   leg: ParticipantTable,
   user: UserTable,
   device?: 'desk' | 'soft',
+  loaded?: { call: CallTable; participants: ParticipantTable[] },
 ): Promise<void> {
   const callId = leg.call_id;
   const dev = device ?? (user.phone_type === 'DESK_PHONE' ? 'desk' : 'soft');
@@ -439,8 +431,8 @@ export async function acceptLeg(
     userId: user.id,
   });
   await enterCall(tx, user, callId);
-  const call = await loadCall(tx, callId);
-  const participants = await loadParticipants(tx, callId);
+  const call = loaded?.call ?? (await loadCall(tx, callId));
+  const participants = loaded?.participants ?? (await loadParticipants(tx, callId));
   if (call.kind === 'callback' && !participants.some((p) => p.role === 'initial_caller')) {
     await addLeg(tx, callId, { role: 'initial_caller', state: 'dialing', phoneNumber: call.callback_number });
     await setCallState(tx, callId, 'dialing', { is_desk_phone: dev === 'desk' ? 1 : 0 });

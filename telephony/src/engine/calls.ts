@@ -2,7 +2,7 @@
  * What an agent does with calls (the agent API's call methods). Each function runs inside a command
  * (`Engine.command`), checks state and rights first, and changes nothing when it refuses.
  */
-import type { ParticipantTable, UserTable } from '../db/schema.ts';
+import type { CallTable, ParticipantTable, UserTable } from '../db/schema.ts';
 import type { CallView, Destination } from '../contracts/agentApi.ts';
 import { ConnectorError, refuse } from '../domain/errors.ts';
 import { toE164 } from '../domain/phoneNumbers.ts';
@@ -34,21 +34,22 @@ async function ringingLegOf(
   callId: string,
   userId: string,
   code: 'CAN_NOT_ACCEPT_THE_CALL' | 'CAN_NOT_DECLINE_THE_CALL',
-): Promise<ParticipantTable> {
-  await loadCall(tx, callId, code);
-  const leg = (await loadParticipants(tx, callId)).find((p) => p.user_id === userId && p.state === 'ringing');
+): Promise<{ leg: ParticipantTable; call: CallTable; participants: ParticipantTable[] }> {
+  const call = await loadCall(tx, callId, code);
+  const participants = await loadParticipants(tx, callId);
+  const leg = participants.find((p) => p.user_id === userId && p.state === 'ringing');
   if (!leg) throw new ConnectorError(code, `call ${callId} is not ringing for you`);
-  return leg;
+  return { leg, call, participants };
 }
 
 export async function acceptCall(tx: Tx, userId: string, callId: string): Promise<{ call: CallView }> {
-  const leg = await ringingLegOf(tx, callId, userId, 'CAN_NOT_ACCEPT_THE_CALL');
-  await acceptLeg(tx, leg, await loadUser(tx, userId));
+  const { leg, ...loaded } = await ringingLegOf(tx, callId, userId, 'CAN_NOT_ACCEPT_THE_CALL');
+  await acceptLeg(tx, leg, await loadUser(tx, userId), undefined, loaded);
   return { call: await viewFor(tx, callId, userId) };
 }
 
 export async function declineCall(tx: Tx, userId: string, callId: string): Promise<{ call: CallView }> {
-  const leg = await ringingLegOf(tx, callId, userId, 'CAN_NOT_DECLINE_THE_CALL');
+  const { leg } = await ringingLegOf(tx, callId, userId, 'CAN_NOT_DECLINE_THE_CALL');
   await declineOffer(tx, leg);
   return { call: await viewFor(tx, callId, userId) };
 }

@@ -56,9 +56,9 @@ export class Tx {
   /** Appends an event to the user's stream with the next sequence number. */
   async emit(userId: string, event: string, data: unknown): Promise<void> {
     const row = await this.db
-      .updateTable('users')
+      .updateTable('agent_streams')
       .set((eb) => ({ event_seq: eb('event_seq', '+', 1) }))
-      .where('id', '=', userId)
+      .where('user_id', '=', userId)
       .returning('event_seq')
       .executeTakeFirstOrThrow();
     await this.db

@@ -59,7 +59,11 @@ export class EventHub {
  * unless pruned, and events committed meanwhile only add to the answer.
  */
 export async function eventsSince(db: Db, userId: string, lastSeq: number): Promise<AgentEvent[] | null> {
-  const user = await db.selectFrom('users').select('event_seq').where('id', '=', userId).executeTakeFirst();
+  const user = await db
+    .selectFrom('agent_streams')
+    .select('event_seq')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   if (!user || lastSeq > user.event_seq) return null;
   const rows = await db
     .selectFrom('agent_events')
@@ -87,8 +91,8 @@ export async function pruneEvents(db: Db, now: number): Promise<number> {
     .executeTakeFirst();
   let removed = Number(old.numDeletedRows);
   const busy = await db
-    .selectFrom('users')
-    .select(['id', 'event_seq'])
+    .selectFrom('agent_streams')
+    .select(['user_id as id', 'event_seq'])
     .where('event_seq', '>', EVENT_RETENTION_COUNT)
     .execute();
   for (const user of busy) {

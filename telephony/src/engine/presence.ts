@@ -118,16 +118,23 @@ export async function mapSalesforceStatus(
  * Sets the user's presence. `push` sends SET_AGENT_STATUS with the mapped Salesforce status (a change
  * made on our side). Becoming available starts the idle clock used by longest-idle routing.
  */
+/** The agent's routing state that changes together with presence (one update of the row). */
+export type RoutingStateChange = Partial<
+  Pick<UserTable, 'active_call_id' | 'offered_leg_id' | 'wrap_up_call_id' | 'next_state_json'>
+>;
+
 export async function setPresence(
   tx: Tx,
   user: UserTable,
   state: PresenceState,
   reason: string | null,
   push: boolean,
+  also: RoutingStateChange = {},
 ): Promise<UserTable> {
   const changed = user.presence_state !== state || user.presence_reason !== reason;
   const updated: UserTable = {
     ...user,
+    ...also,
     presence_state: state,
     presence_reason: state === 'busy' ? reason : null,
     presence_since: changed ? tx.now : user.presence_since,
@@ -136,6 +143,7 @@ export async function setPresence(
   await tx.db
     .updateTable('users')
     .set({
+      ...also,
       presence_state: updated.presence_state,
       presence_reason: updated.presence_reason,
       presence_since: updated.presence_since,
