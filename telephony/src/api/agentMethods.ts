@@ -2,7 +2,7 @@
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
 import { ConnectorError } from '../domain/errors.ts';
-import { RequestParams, type Method, type ParamsOf } from '../contracts/agentApi.ts';
+import { RequestParams, type Method, type MethodResults, type ParamsOf } from '../contracts/agentApi.ts';
 import { agentConfig, setAgentConfig } from '../engine/agentConfig.ts';
 import { takeInjectedFailure, type InjectedFailureGate } from '../engine/injectedFailures.ts';
 import { setAgentStatus, setPresenceStatuses, setUserStatusAsSupervisor } from '../engine/agentPresence.ts';
@@ -42,7 +42,7 @@ type Handler<M extends Method> = (
   userId: string,
   p: ParamsOf<M>,
   connector: ConnectorContext,
-) => Promise<unknown>;
+) => Promise<MethodResults[M]>;
 
 const handlers: { [M in Method]: Handler<M> } = {
   getAgentStatus: async (tx, u) => agentStatus(tx, await loadUser(tx, u)),

@@ -82,6 +82,17 @@ export interface PhoneContact {
   queueWaitTime?: string;
 }
 
+/** A queue's statistics (`getQueueStats`; the simulator's `GET /queues`). */
+export interface QueueStats {
+  queueId: string;
+  name: string;
+  waiting: number;
+  longestWaitSeconds: number;
+  estimatedWaitSeconds: number;
+  availableAgents: number;
+  calls: Array<{ callId: string; from: string; queuedAt: number; waitSeconds: number; callType: string }>;
+}
+
 /** The logged-in user (`login`, `welcome`). */
 export interface PublicUser {
   id: string;
@@ -292,6 +303,9 @@ export interface MethodResults {
   getAgentConfig: AgentConfig;
   setAgentConfig: AgentConfig;
   getPhoneContacts: { contacts: PhoneContact[]; total: number };
+  getQueueStats: { queues: QueueStats[] };
+  listActiveCalls: { calls: CallView[] };
+  setUserStatus: AgentStatus;
   getSettings: AgentSettings;
   superviseCall: { call: CallView };
   bargeIn: { call: CallView };
@@ -349,6 +363,12 @@ export interface EventData {
   CALL_BARGED_IN: { call: CallView; supervisorName: string | null };
   MESSAGE: { message: unknown };
 }
+
+export type AgentEventName = keyof EventData;
+/** The events whose data is `{ call, … }`: the call as the receiving agent sees it, and more. */
+export type CallEventName = {
+  [E in AgentEventName]: EventData[E] extends { call: CallView } ? E : never;
+}[AgentEventName];
 
 export type ServerFrame =
   | { type: 'welcome'; user: PublicUser; seq: number; resumed: boolean }

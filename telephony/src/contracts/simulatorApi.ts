@@ -6,7 +6,7 @@
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { ContactCenterSettings } from '../domain/settings.ts';
-import type { AgentConfig, AgentStatus, ParticipantRole } from './agentApi.ts';
+import type { AgentConfig, AgentStatus, ParticipantRole, QueueStats } from './agentApi.ts';
 import { CONNECTOR_ERROR_CODES } from './errors.ts';
 
 export type { ErrorBody, ErrorCode } from './errors.ts';
@@ -268,16 +268,8 @@ export interface ActiveCall {
   participants: ActiveCallParticipant[];
 }
 
-/** A queue's statistics (`GET /queues`). */
-export interface QueueStatsView {
-  queueId: string;
-  name: string;
-  waiting: number;
-  longestWaitSeconds: number;
-  estimatedWaitSeconds: number;
-  availableAgents: number;
-  calls: Array<{ callId: string; from: string; queuedAt: number; waitSeconds: number; callType: string }>;
-}
+/** A queue's statistics (`GET /queues`): as the agent API's `getQueueStats` gives them. */
+export type QueueStatsView = QueueStats;
 
 /** A desk phone or secondary device that rings now (`GET /devices`). */
 export interface RingingDevice {

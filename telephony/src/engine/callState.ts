@@ -5,6 +5,7 @@
  * phone network, desk phones), `supervisor.ts` and `routing.ts` (queues and offers).
  */
 import type { CallState, CallTable, ParticipantTable, UserTable } from '../db/schema.ts';
+import type { CallEventName, EventData } from '../contracts/agentApi.ts';
 import { buildCallView, legOf, type CallView } from '../domain/callView.ts';
 import { ConnectorError, type ErrorCode } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
@@ -126,20 +127,32 @@ export function liveUsers(participants: ParticipantTable[], except?: string): st
   return [...new Set(ids)];
 }
 
+/** HANGUP's data besides the call: the call ended for the agent. */
+export const hangupEnded = (): { reason: 'ended' } => ({ reason: 'ended' });
+
+/** HANGUP's data besides the call: the offer or leg failed, with the agent status Salesforce shows. */
+export const hangupFailed =
+  (agentStatus: string, closeCallOnError: boolean) =>
+  (): { reason: 'error'; agentStatus: string; closeCallOnError: boolean } => ({
+    reason: 'error',
+    agentStatus,
+    closeCallOnError,
+  });
+
 /** Emits `event` to each user with that user's own view of the call. */
-export async function notify(
+export async function notify<E extends CallEventName>(
   tx: Tx,
   callId: string,
-  event: string,
+  event: E,
   users: Iterable<string>,
-  extra: (view: CallView) => Record<string, unknown> = () => ({}),
+  extra?: (view: CallView) => NoInfer<Omit<EventData[E], 'call'>>,
 ): Promise<void> {
   const call = await loadCall(tx, callId);
   const participants = await loadParticipants(tx, callId);
   const qName = await queueName(tx, call.queue_id);
   for (const userId of users) {
     const view = buildCallView(call, participants, userId, qName);
-    await tx.emit(userId, event, { call: view, ...extra(view) });
+    await tx.emit(userId, event, { call: view, ...extra?.(view) } as EventData[E]);
   }
 }
 
@@ -362,13 +375,9 @@ export async function endWholeCall(tx: Tx, callId: string, reason: string): Prom
     .execute();
   await tx.publish({ type: 'CallEnded', contactCenterId: tx.ccId, callId, reason });
   for (const p of ringing) {
-    await notify(tx, callId, 'HANGUP', [p.user_id as string], () => ({
-      reason: 'error',
-      agentStatus: 'FailedConnectCustomer',
-      closeCallOnError: true,
-    }));
+    await notify(tx, callId, 'HANGUP', [p.user_id as string], hangupFailed('FailedConnectCustomer', true));
   }
-  await notify(tx, callId, 'HANGUP', agents, () => ({ reason: 'ended' }));
+  await notify(tx, callId, 'HANGUP', agents, hangupEnded);
   await notify(tx, callId, 'SUPERVISOR_HANGUP', supervisors);
   for (const userId of agents) await leaveCall(tx, userId, callId);
 }

@@ -22,6 +22,8 @@ import {
   settle,
   viewFor,
   insertCall,
+  hangupEnded,
+  hangupFailed,
 } from './callState.ts';
 import { settings } from './settings.ts';
 import type { Tx } from './engine.ts';
@@ -67,7 +69,7 @@ export async function agentLeaves(tx: Tx, leg: ParticipantTable, reason: string)
   const userId = leg.user_id as string;
   await closeLeg(tx, leg, reason);
   await settle(tx, leg.call_id, reason);
-  await notify(tx, leg.call_id, 'HANGUP', [userId], () => ({ reason: 'ended' }));
+  await notify(tx, leg.call_id, 'HANGUP', [userId], hangupEnded);
   if ((await loadCall(tx, leg.call_id)).state !== 'ended') {
     const participants = await loadParticipants(tx, leg.call_id);
     await notify(tx, leg.call_id, 'PARTICIPANT_REMOVED', liveUsers(participants), () => ({
@@ -94,16 +96,12 @@ export async function removeParticipant(
   const wasTalking = target.state === 'connected' || target.state === 'held';
   await closeLeg(tx, target, 'removed');
   if (removedUser && target.state === 'ringing') {
-    await notify(tx, callId, 'HANGUP', [removedUser], () => ({
-      reason: 'error',
-      agentStatus: 'FailedConnectCustomer',
-      closeCallOnError: true,
-    }));
+    await notify(tx, callId, 'HANGUP', [removedUser], hangupFailed('FailedConnectCustomer', true));
   }
   const participants = await loadParticipants(tx, callId);
   await notify(tx, callId, 'PARTICIPANT_REMOVED', liveUsers(participants), () => ({ participantId }));
   if (removedUser && wasTalking) {
-    await notify(tx, callId, 'HANGUP', [removedUser], () => ({ reason: 'ended' }));
+    await notify(tx, callId, 'HANGUP', [removedUser], hangupEnded);
     await leaveCall(tx, removedUser, callId);
   }
   await settle(tx, callId, 'removed');

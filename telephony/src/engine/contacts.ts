@@ -1,11 +1,7 @@
 /** The phone book the agent sees (agents, queues, flows, phone book entries) and queue statistics. */
-import type { ContactType, PhoneContact } from '../contracts/agentApi.ts';
-import type { QueueStatsView } from '../contracts/simulatorApi.ts';
+import type { ContactType, PhoneContact, QueueStats } from '../contracts/agentApi.ts';
 import type { Tx } from './engine.ts';
 import { queueMemberIds } from './queueMembers.ts';
-
-/** A queue's statistics as the simulator API shows them. */
-export type QueueStats = QueueStatsView;
 
 const TYPE_ORDER: ContactType[] = ['Agent', 'Queue', 'Flow', 'PhoneBook'];
 

@@ -6,6 +6,7 @@ import type { Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { newId } from '../domain/ids.ts';
+import type { AgentEventName, EventData } from '../contracts/agentApi.ts';
 import { DomainEvents, type DomainEvent } from './domainEvents.ts';
 import { noCrm, type EnginePorts } from './ports.ts';
 
@@ -54,7 +55,7 @@ export class Tx {
   }
 
   /** Appends an event to the user's stream with the next sequence number. */
-  async emit(userId: string, event: string, data: unknown): Promise<void> {
+  async emit<E extends AgentEventName>(userId: string, event: E, data: EventData[E]): Promise<void> {
     const row = await this.db
       .updateTable('agent_streams')
       .set((eb) => ({ event_seq: eb('event_seq', '+', 1) }))

@@ -365,7 +365,11 @@ export async function callbackRequested(
   return cbId;
 }
 
-export async function pushAudioStats(tx: Tx, callId: string, stats: unknown): Promise<void> {
+export async function pushAudioStats(
+  tx: Tx,
+  callId: string,
+  stats: Array<Record<string, unknown>>,
+): Promise<void> {
   await callOf(tx, callId);
   const users = liveUsers(await loadParticipants(tx, callId));
   for (const u of users) await tx.emit(u, 'UPDATE_AUDIO_STATS', { callId, stats });

@@ -28,6 +28,7 @@ import {
   setCallState,
   settle,
   syncWaitingState,
+  hangupFailed,
 } from './callState.ts';
 import type { Tx } from './engine.ts';
 import { JOB_FLOW_TIMEOUT, JOB_OFFER_TIMEOUT, JOB_ROUTE_RECORDED, JOB_SECONDARY_RING } from './jobKinds.ts';
@@ -274,11 +275,7 @@ export async function declineOffer(tx: Tx, leg: ParticipantTable): Promise<void>
 export async function failOffer(tx: Tx, leg: ParticipantTable, agentStatusCode: string): Promise<void> {
   const userId = leg.user_id as string;
   const back = await withdrawOffer(tx, leg);
-  await notify(tx, leg.call_id, 'HANGUP', [userId], () => ({
-    reason: 'error',
-    agentStatus: agentStatusCode,
-    closeCallOnError: false,
-  }));
+  await notify(tx, leg.call_id, 'HANGUP', [userId], hangupFailed(agentStatusCode, false));
   await applyEnqueuedState(tx, userId);
   if (!back.queue_id) {
     await closeLeg(tx, back, agentStatusCode);
