@@ -204,6 +204,36 @@ describe('domain events', () => {
     expect((await ctx.sim.get<{ dtmf: string }>(`/calls/${callId}`)).body.dtmf).toBe('');
   });
 
+  it("the simulator keys a caller's digits over HTTP; bad input is refused and publishes nothing", async () => {
+    const a = await ctx.agent(0);
+    const { callId, callerId } = await ctx.connectedCall(a);
+    const batches = record();
+    const digits = (participantId: string, body: unknown) =>
+      ctx.sim.post(`/calls/${callId}/participants/${participantId}/digits`, body);
+    expect((await digits(callerId, { digits: '9#' })).status).toBe(200);
+    expect((await digits(callerId, { digits: 'x' })).body).toMatchObject({
+      error: { code: 'INVALID_PARAMS' },
+    });
+    expect((await digits(callerId, { digits: '' })).status).toBe(400);
+    expect((await digits(callerId, { digits: '1', extra: true })).status).toBe(400);
+    expect((await digits('PAnope', { digits: '1' })).status).toBe(404);
+    expect(
+      (await ctx.sim.post(`/calls/CAnope/participants/${callerId}/digits`, { digits: '1' })).status,
+    ).toBe(404);
+    await ctx.sim.post(`/calls/${callId}/hangup`);
+    expect((await digits(callerId, { digits: '1' })).status).toBe(409);
+    expect(batches.flat().filter((e) => e.type === 'DigitsSent')).toEqual([
+      {
+        type: 'DigitsSent',
+        contactCenterId: ctx.tenant.ccId,
+        callId,
+        participantId: callerId,
+        digits: '9#',
+        source: 'caller',
+      },
+    ]);
+  });
+
   it('the recording of a call is published through the public command, as the simulator does', async () => {
     const a = await ctx.agent(0);
     const { callId } = await ctx.connectedCall(a);

@@ -7,6 +7,7 @@ import {
   DeskPhoneBody,
   DeskPhoneParams,
   DialerBody,
+  DigitsBody,
   FailNextBody,
   InboundBody,
   MessageBody,
@@ -25,7 +26,7 @@ import { loadParticipants } from '../engine/callState.ts';
 import { settings } from '../engine/settings.ts';
 import { queueStats } from '../engine/contacts.ts';
 import type { Engine, Tx } from '../engine/engine.ts';
-import { publishCallRecording } from '../engine/index.ts';
+import { publishCallRecording, sendCallerDigits } from '../engine/index.ts';
 import * as network from '../engine/network.ts';
 import { findDialedNumber } from '../engine/tenants.ts';
 import { sendMessageToAgent } from '../engine/agentMessages.ts';
@@ -140,6 +141,20 @@ export function registerSimulatorRoutes(
           handle(reply, () =>
             onCall(req.params.callId, (tx) =>
               network.thirdPartyHangsUp(tx, req.params.callId, req.params.participantId),
+            ),
+          ),
+      );
+      sim.post<{ Params: CallParams & { participantId: string }; Body: DigitsBody }>(
+        '/calls/:callId/participants/:participantId/digits',
+        { schema: { body: DigitsBody } },
+        (req, reply) =>
+          handle(reply, async () =>
+            sendCallerDigits(
+              engine,
+              await ccOfCall(req.params.callId),
+              req.params.callId,
+              req.params.participantId,
+              req.body.digits,
             ),
           ),
       );

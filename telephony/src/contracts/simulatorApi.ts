@@ -27,6 +27,13 @@ export const InboundBody = Type.Object(
 );
 export type InboundBody = Static<typeof InboundBody>;
 
+/** DTMF digits a caller or an external third party keys (checked by the engine: 0-9, *, #, A-D, ≤ 64). */
+export const DigitsBody = Type.Object(
+  { digits: Type.String({ minLength: 1, maxLength: 64 }) },
+  { additionalProperties: false },
+);
+export type DigitsBody = Static<typeof DigitsBody>;
+
 export const TranscriptBody = Type.Object(
   {
     participantId: Type.Optional(Type.String()),
