@@ -8,7 +8,7 @@ const LWC_TESTS = 'force-app/**/lwc/**/__tests__/**/*.js';
 const AURA_FILES = ['force-app/**/aura/**/*.js'];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'coverage/', 'force-app/main/default/staticresources/'] },
+  { ignores: ['node_modules/', 'data/', 'coverage/', '.cache/', 'force-app/main/default/staticresources/'] },
   {
     ignores: [...LWC_FILES, ...AURA_FILES],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
