@@ -1,12 +1,12 @@
 import { createElement } from 'lwc';
 import PartnerSettings from 'c/partnerSettings';
-import loadSettings from '@salesforce/apex/SwitchboardPartnerSettings.load';
-import saveSettings from '@salesforce/apex/SwitchboardPartnerSettings.save';
+import loadSettings from '@salesforce/apex/switchboard.SwitchboardPartnerSettings.load';
+import saveSettings from '@salesforce/apex/switchboard.SwitchboardPartnerSettings.save';
 
-jest.mock('@salesforce/apex/SwitchboardPartnerSettings.load', () => ({ default: jest.fn() }), {
+jest.mock('@salesforce/apex/switchboard.SwitchboardPartnerSettings.load', () => ({ default: jest.fn() }), {
   virtual: true,
 });
-jest.mock('@salesforce/apex/SwitchboardPartnerSettings.save', () => ({ default: jest.fn() }), {
+jest.mock('@salesforce/apex/switchboard.SwitchboardPartnerSettings.save', () => ({ default: jest.fn() }), {
   virtual: true,
 });
 
