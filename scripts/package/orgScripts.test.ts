@@ -4,7 +4,7 @@
  * deploy copy carries the installation's service URL.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,12 +16,21 @@ import { ROOT } from './tools.ts';
 
 const work = mkdtempSync(join(tmpdir(), 'switchboard-org-'));
 
-function script(name: string, args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', name), ...args], {
-    cwd: ROOT,
-    encoding: 'utf8',
+function script(
+  name: string,
+  args: string[],
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', name), ...args], {
+      cwd: ROOT,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
 }
 
 /** The command lines printed (not the `#` comments), with the deploy copy's folder shown as `<copy>`. */
@@ -32,11 +41,11 @@ function commands(stdout: string): string[] {
     .map((l) => l.replace(/^\(cd \S+ && (.*)\)$/, '<copy> $1'));
 }
 
-describe('org and package scripts, --dry-run', () => {
+describe('org and package scripts, --dry-run', { concurrency: true }, () => {
   after(() => rmSync(work, { recursive: true, force: true }));
 
-  it('org:deploy prints the build, the scratch org, the deploy, the permission set and the tests', () => {
-    const run = script('orgDeploy.ts', [
+  it('org:deploy prints the build, the scratch org, the deploy, the permission set and the tests', async () => {
+    const run = await script('orgDeploy.ts', [
       '--dry-run',
       '--alias',
       'sb1',
@@ -63,25 +72,25 @@ describe('org and package scripts, --dry-run', () => {
     assert.ok(!existsSync(join(ROOT, '.cache', 'deploy', 'sb1')), 'a dry run writes no deploy copy');
   });
 
-  it('org:deploy --no-namespace asks for a scratch org without the namespace', () => {
-    const run = script('orgDeploy.ts', ['--dry-run', '--no-namespace']);
+  it('org:deploy --no-namespace asks for a scratch org without the namespace', async () => {
+    const run = await script('orgDeploy.ts', ['--dry-run', '--no-namespace']);
     assert.equal(run.status, 0, run.stderr);
     assert.match(commands(run.stdout)[1] ?? '', / --no-namespace$/);
     assert.match(run.stdout, /no namespace, service URL not set/);
   });
 
-  it('org:deploy refuses a service URL that is not https, and a duration over 30 days', () => {
-    const http = script('orgDeploy.ts', ['--dry-run', '--service-url', 'http://sb.acme.test']);
+  it('org:deploy refuses a service URL that is not https, and a duration over 30 days', async () => {
+    const http = await script('orgDeploy.ts', ['--dry-run', '--service-url', 'http://sb.acme.test']);
     assert.equal(http.status, 1);
     assert.match(http.stderr, /--service-url http:\/\/sb\.acme\.test: must be https/);
     assert.equal(commands(http.stdout).length, 0, 'nothing runs');
-    const days = script('orgDeploy.ts', ['--dry-run', '--duration-days', '99']);
+    const days = await script('orgDeploy.ts', ['--dry-run', '--duration-days', '99']);
     assert.equal(days.status, 1);
     assert.match(days.stderr, /--duration-days must be a whole number of days, 1 to 30/);
   });
 
-  it('package:version prints create, version and promote', () => {
-    const run = script('packageVersion.ts', [
+  it('package:version prints create, version and promote', async () => {
+    const run = await script('packageVersion.ts', [
       '--dry-run',
       '--create',
       '--promote',
@@ -95,16 +104,16 @@ describe('org and package scripts, --dry-run', () => {
       'sf package version create --package Switchboard --installation-key-bypass --code-coverage --wait 60 --json --target-dev-hub hub',
       "sf package version promote --package '<SubscriberPackageVersionId of the version above>' --no-prompt --target-dev-hub hub",
     ]);
-    const plain = script('packageVersion.ts', ['--dry-run']);
+    const plain = await script('packageVersion.ts', ['--dry-run']);
     assert.deepEqual(commands(plain.stdout), [
       'npm run build:connector',
       'sf package version create --package Switchboard --installation-key-bypass --code-coverage --wait 60 --json',
     ]);
   });
 
-  it('org:contact-center prints its requests and the definition; refuses missing options', () => {
+  it('org:contact-center prints its requests and the definition; refuses missing options', async () => {
     const out = join(work, 'cc.xml');
-    const run = script('orgContactCenter.ts', [
+    const run = await script('orgContactCenter.ts', [
       '--dry-run',
       '--service-url',
       'https://sb.acme.test',
@@ -125,7 +134,7 @@ describe('org and package scripts, --dry-run', () => {
     assert.match(run.stdout, />switchboard__Switchboard</);
     assert.match(run.stdout, /name="reqErrorLabelNamespace"[^>]*>switchboard</);
     assert.ok(!existsSync(out), 'a dry run writes nothing');
-    const noNamespace = script('orgContactCenter.ts', [
+    const noNamespace = await script('orgContactCenter.ts', [
       '--dry-run',
       '--no-namespace',
       '--service-url',
@@ -139,10 +148,14 @@ describe('org and package scripts, --dry-run', () => {
     ]);
     assert.match(noNamespace.stdout, /Developer Name">Switchboard</);
     assert.match(noNamespace.stdout, /name="reqErrorLabelNamespace"[^>]*>c</);
-    const missing = script('orgContactCenter.ts', ['--dry-run', '--service-url', 'https://sb.acme.test']);
+    const missing = await script('orgContactCenter.ts', [
+      '--dry-run',
+      '--service-url',
+      'https://sb.acme.test',
+    ]);
     assert.equal(missing.status, 2);
     assert.match(missing.stderr, /--contact-center is required/);
-    const secretless = script('orgContactCenter.ts', [
+    const secretless = await script('orgContactCenter.ts', [
       '--service-url',
       'https://sb.acme.test',
       '--contact-center',
@@ -159,7 +172,7 @@ describe('org and package scripts, --dry-run', () => {
     assert.ok(!existsSync(out), 'nothing written');
   });
 
-  it('the deploy copy carries the service URL where the package ships its placeholder, and passes the checks', () => {
+  it('the deploy copy carries the service URL where the package ships its placeholder, and passes the checks', async () => {
     assert.equal(serviceUrl('https://sb.acme.test/'), 'https://sb.acme.test');
     assert.throws(() => serviceUrl('https://sb.acme.test/admin'), /without path/);
     const copy = join(work, 'deploy');
