@@ -6,17 +6,10 @@
  * with the account's OAuth client, given in SWITCHBOARD_CLIENT_ID and SWITCHBOARD_CLIENT_SECRET.
  * `--dry-run` prints the requests and the file it would write, and sends nothing.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { projectNamespace } from './package/checks.ts';
-import {
-  activeCertificate,
-  certificateRequests,
-  packageValues,
-  readTemplate,
-  renderContactCenterXml,
-} from './package/contactCenterXml.ts';
+import { writeDefinition } from './package/contactCenterXml.ts';
 import { serviceUrl } from './package/deployCopy.ts';
 import { ROOT } from './package/tools.ts';
 
@@ -47,38 +40,19 @@ try {
   const contactCenter = required('contact-center');
   const internalName = required('internal-name');
   const displayName = required('display-name');
-  const namespace = values['no-namespace'] ? '' : projectNamespace(ROOT);
-  const out = values.out ?? join(ROOT, '.cache', `contact-center-${internalName}.xml`);
-  const dryRun = values['dry-run'];
-  for (const request of certificateRequests(url, contactCenter))
-    console.log(`# ${dryRun ? 'would send' : 'sends'}: ${request}`);
-  let certificatePem = '<the active certificate of the contact center>';
-  if (!dryRun) {
-    const clientId = process.env.SWITCHBOARD_CLIENT_ID;
-    const clientSecret = process.env.SWITCHBOARD_CLIENT_SECRET;
-    if (!clientId || !clientSecret) {
-      throw new Error(
-        "set SWITCHBOARD_CLIENT_ID and SWITCHBOARD_CLIENT_SECRET to the account's OAuth client",
-      );
-    }
-    certificatePem = await activeCertificate({ serviceUrl: url, clientId, clientSecret }, contactCenter);
-  }
-  const xml = renderContactCenterXml(readTemplate(ROOT), {
-    internalName,
-    displayName,
-    certificatePem,
-    longDistancePrefix: values['long-distance-prefix'] ?? '',
-    serviceUrl: url,
-    ...packageValues(namespace),
-  });
-  if (dryRun) {
-    console.log(`# would write ${out}:`);
-    console.log(xml);
-  } else {
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, xml);
-    console.log(`${out}: import it in Setup, Contact Centers, Import (docs/install.md)`);
-  }
+  await writeDefinition(
+    ROOT,
+    {
+      serviceUrl: url,
+      contactCenter,
+      internalName,
+      displayName,
+      longDistancePrefix: values['long-distance-prefix'] ?? '',
+      namespace: values['no-namespace'] ? '' : projectNamespace(ROOT),
+      out: values.out ?? join(ROOT, '.cache', `contact-center-${internalName}.xml`),
+    },
+    values['dry-run'] ?? false,
+  );
 } catch (e) {
   console.error(`org:contact-center: ${(e as Error).message}`);
   process.exit(1);

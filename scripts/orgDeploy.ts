@@ -3,7 +3,9 @@
  * [--duration-days <n>] [--dry-run]`: a scratch org with the package (docs/install.md): the connector
  * bundle, a scratch org from `config/project-scratch-def.json` (with its Partner Telephony feature
  * quantity), the deploy of the package with the installation's service URL, the permission sets, the
- * Apex tests in the org, then what to do next (the contact center import). `--no-namespace` deploys
+ * Apex tests in the org, the contact center definition (with `--contact-center`, `--internal-name`,
+ * `--display-name`, and the account's client in SWITCHBOARD_CLIENT_ID / SWITCHBOARD_CLIENT_SECRET),
+ * then what to do next (its import in Setup, which has no CLI command). `--no-namespace` deploys
  * the no-namespace variant into a scratch org without the Dev Hub's namespace. `--dry-run` prints
  * every command and runs none.
  */
@@ -11,6 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readdirSync } from 'node:fs';
 import { projectNamespace } from './package/checks.ts';
+import { writeDefinition } from './package/contactCenterXml.ts';
 import { runStep, type Step } from './package/commands.ts';
 import { serviceUrl, writeDeployCopy } from './package/deployCopy.ts';
 import { ROOT } from './package/tools.ts';
@@ -22,6 +25,10 @@ const { values } = parseArgs({
     'service-url': { type: 'string' },
     'no-namespace': { type: 'boolean', default: false },
     'duration-days': { type: 'string', default: '7' },
+    'contact-center': { type: 'string' },
+    'internal-name': { type: 'string' },
+    'display-name': { type: 'string' },
+    'long-distance-prefix': { type: 'string', default: '' },
     'dry-run': { type: 'boolean', default: false },
   },
 });
@@ -35,6 +42,18 @@ try {
     throw new Error('--duration-days must be a whole number of days, 1 to 30');
   }
   const url = values['service-url'] ? serviceUrl(values['service-url']) : null;
+  // The contact center definition's needs, checked before anything runs.
+  const contactCenter = values['contact-center'];
+  const internalName = values['internal-name'];
+  if (contactCenter) {
+    if (!url) throw new Error('--contact-center needs --service-url (the definition carries it)');
+    if (!internalName) throw new Error('--contact-center needs --internal-name');
+    if (!dryRun && !(process.env.SWITCHBOARD_CLIENT_ID && process.env.SWITCHBOARD_CLIENT_SECRET)) {
+      throw new Error(
+        "--contact-center needs SWITCHBOARD_CLIENT_ID and SWITCHBOARD_CLIENT_SECRET (the account's client)",
+      );
+    }
+  }
   const copy = join(ROOT, '.cache', 'deploy', alias);
   const hub = values['target-dev-hub'] ? ['--target-dev-hub', values['target-dev-hub']] : [];
   const tests = readdirSync(join(ROOT, 'force-app/main/default/classes'))
@@ -91,8 +110,19 @@ try {
       cwd: copy,
     },
     {
-      why: 'the admin permission set to the scratch org user (agents get Switchboard_Agent, supervisors Switchboard_Supervisor)',
-      argv: ['sf', 'org', 'assign', 'permset', '--name', 'Switchboard_Admin', '--target-org', alias],
+      why: 'the permission sets of an admin who also takes calls, to the scratch org user (supervisors: Switchboard_Supervisor)',
+      argv: [
+        'sf',
+        'org',
+        'assign',
+        'permset',
+        '--name',
+        'Switchboard_Admin',
+        '--name',
+        'Switchboard_Agent',
+        '--target-org',
+        alias,
+      ],
       cwd: copy,
     },
     {
@@ -117,13 +147,35 @@ try {
   ];
   for (const step of steps) runStep(step, dryRun);
 
+  // The contact center definition, when the contact center is named (else a step of what is next).
+  let definition: string | null = null;
+  if (contactCenter && url && internalName) {
+    definition = join(ROOT, '.cache', `contact-center-${internalName}.xml`);
+    console.log('# the contact center definition, with its active certificate from the service');
+    await writeDefinition(
+      ROOT,
+      {
+        serviceUrl: url,
+        contactCenter,
+        internalName,
+        displayName: values['display-name'] ?? internalName,
+        longDistancePrefix: values['long-distance-prefix'] ?? '',
+        namespace,
+        out: definition,
+      },
+      dryRun,
+    );
+  }
+  const definitionStep = definition
+    ? `Import ${definition}`
+    : `The contact center definition: npm run org:contact-center -- --service-url <url> --contact-center <CC…> --internal-name <name> --display-name <label>${withNamespace ? '' : ' --no-namespace'} (or run again with --contact-center …), then import it`;
+
   console.log(`
 Next (docs/install.md):
 1. ${url ? `The service URL is ${url}.` : 'Set the service URL: Setup, Named Credentials, Switchboard and Switchboard Agent (URL), and the external credential Switchboard (token URL), or run again with --service-url.'}
 2. Setup, Named Credentials, External Credentials, Switchboard, principal SwitchboardAccount: the account's client id and secret.
-3. The contact center definition: npm run org:contact-center -- --service-url <url> --contact-center <CC…> --internal-name <name> --display-name <label>${withNamespace ? '' : ' --no-namespace'}
-   then in the org (sf org open --target-org ${alias}): Setup, Contact Centers, Import, and the Partner Telephony wizard.
-4. Each agent: Switchboard_Agent with Salesforce's Contact Center Agent permission set, and their Switchboard sign-in under their personal settings, External Credentials, Switchboard Agent.`);
+3. ${definitionStep} in the org (sf org open --target-org ${alias}): Setup, Contact Centers, Import; then the Partner Telephony wizard.
+4. Your own Switchboard sign-in (and each agent's) under personal settings, External Credentials, Switchboard Agent; agents get Switchboard_Agent with Salesforce's Contact Center Agent permission set.`);
 } catch (e) {
   console.error(`org:deploy: ${(e as Error).message}`);
   process.exit(1);

@@ -4,8 +4,8 @@
  * from the service's admin API, the ConversationVendorInfo name with the package's namespace, the
  * service URL and the custom labels' namespace.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 export interface ContactCenterValues {
   internalName: string;
@@ -99,4 +99,59 @@ export async function activeCertificate(
     );
   }
   return active.certificatePem;
+}
+
+export interface DefinitionRequest {
+  serviceUrl: string;
+  contactCenter: string;
+  internalName: string;
+  displayName: string;
+  longDistancePrefix: string;
+  namespace: string;
+  out: string;
+}
+
+/**
+ * Fetches the certificate (with the account's client from SWITCHBOARD_CLIENT_ID and
+ * SWITCHBOARD_CLIENT_SECRET) and writes the definition to `out`; with `dryRun`, prints the requests
+ * and the definition instead, sending and writing nothing. Answers the definition.
+ */
+export async function writeDefinition(
+  root: string,
+  request: DefinitionRequest,
+  dryRun: boolean,
+): Promise<string> {
+  for (const line of certificateRequests(request.serviceUrl, request.contactCenter))
+    console.log(`# ${dryRun ? 'would send' : 'sends'}: ${line}`);
+  let certificatePem = '<the active certificate of the contact center>';
+  if (!dryRun) {
+    const clientId = process.env.SWITCHBOARD_CLIENT_ID;
+    const clientSecret = process.env.SWITCHBOARD_CLIENT_SECRET;
+    if (!clientId || !clientSecret) {
+      throw new Error(
+        "set SWITCHBOARD_CLIENT_ID and SWITCHBOARD_CLIENT_SECRET to the account's OAuth client",
+      );
+    }
+    certificatePem = await activeCertificate(
+      { serviceUrl: request.serviceUrl, clientId, clientSecret },
+      request.contactCenter,
+    );
+  }
+  const xml = renderContactCenterXml(readTemplate(root), {
+    internalName: request.internalName,
+    displayName: request.displayName,
+    certificatePem,
+    longDistancePrefix: request.longDistancePrefix,
+    serviceUrl: request.serviceUrl,
+    ...packageValues(request.namespace),
+  });
+  if (dryRun) {
+    console.log(`# would write ${request.out}:`);
+    console.log(xml);
+  } else {
+    mkdirSync(dirname(request.out), { recursive: true });
+    writeFileSync(request.out, xml);
+    console.log(`${request.out}: import it in Setup, Contact Centers, Import (docs/install.md)`);
+  }
+  return xml;
 }

@@ -60,7 +60,7 @@ describe('org and package scripts, --dry-run', { concurrency: true }, () => {
       'npm run build:connector',
       '<copy> sf org create scratch --definition-file config/project-scratch-def.json --alias sb1 --duration-days 7 --wait 15 --target-dev-hub hub',
       '<copy> sf project deploy start --source-dir force-app --target-org sb1 --wait 30',
-      '<copy> sf org assign permset --name Switchboard_Admin --target-org sb1',
+      '<copy> sf org assign permset --name Switchboard_Admin --name Switchboard_Agent --target-org sb1',
     ]);
     assert.match(
       lines[4] ?? '',
@@ -69,6 +69,22 @@ describe('org and package scripts, --dry-run', { concurrency: true }, () => {
     assert.equal(lines.length, 5);
     assert.match(run.stdout, /namespace switchboard, service URL https:\/\/sb\.acme\.test/);
     assert.match(run.stdout, /npm run org:contact-center -- --service-url/);
+    const withCc = await script('orgDeploy.ts', [
+      '--dry-run',
+      '--service-url',
+      'https://sb.acme.test',
+      '--contact-center',
+      'CC1',
+      '--internal-name',
+      'AcmeSupport',
+    ]);
+    assert.equal(withCc.status, 0, withCc.stderr);
+    assert.match(
+      withCc.stdout,
+      /would send: GET https:\/\/sb\.acme\.test\/admin\/v1\/contact-centers\/CC1\/keys/,
+    );
+    assert.match(withCc.stdout, /reqVendorInfoApiName[^>]*>switchboard__Switchboard</);
+    assert.match(withCc.stdout, /3\. Import \S+contact-center-AcmeSupport\.xml in the org/);
     assert.ok(!existsSync(join(ROOT, '.cache', 'deploy', 'sb1')), 'a dry run writes no deploy copy');
   });
 
@@ -87,6 +103,21 @@ describe('org and package scripts, --dry-run', { concurrency: true }, () => {
     const days = await script('orgDeploy.ts', ['--dry-run', '--duration-days', '99']);
     assert.equal(days.status, 1);
     assert.match(days.stderr, /--duration-days must be a whole number of days, 1 to 30/);
+    const noUrl = await script('orgDeploy.ts', ['--contact-center', 'CC1', '--internal-name', 'A']);
+    assert.equal(noUrl.status, 1);
+    assert.match(noUrl.stderr, /--contact-center needs --service-url/);
+    assert.equal(commands(noUrl.stdout).length, 0, 'refused before anything runs');
+    const noClient = await script('orgDeploy.ts', [
+      '--service-url',
+      'https://sb.acme.test',
+      '--contact-center',
+      'CC1',
+      '--internal-name',
+      'A',
+    ]);
+    assert.equal(noClient.status, 1);
+    assert.match(noClient.stderr, /needs SWITCHBOARD_CLIENT_ID and SWITCHBOARD_CLIENT_SECRET/);
+    assert.equal(commands(noClient.stdout).length, 0, 'refused before anything runs');
   });
 
   it('package:version prints create, version and promote', async () => {
