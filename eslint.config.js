@@ -61,7 +61,7 @@ const BOUNDARIES = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'coverage/', 'force-app/main/default/staticresources/'] },
+  { ignores: ['node_modules/', 'data/', 'coverage/', '.cache/', 'force-app/main/default/staticresources/'] },
   {
     ignores: [...LWC_FILES, ...AURA_FILES],
     extends: [js.configs.recommended, ...tseslint.configs.recommended],
