@@ -7,7 +7,12 @@ const scvConnectorBase = new URL('./node_modules/scv-connector-base/src/main/ind
 export default defineConfig({
   resolve: { alias: { 'scv-connector-base': scvConnectorBase } },
   test: {
-    include: ['telephony/test/**/*.test.ts', 'connector/test/**/*.test.ts', 'emulator/test/**/*.test.ts'],
+    include: [
+      'telephony/test/**/*.test.ts',
+      'connector/test/**/*.test.ts',
+      'emulator/test/**/*.test.ts',
+      'shared/test/**/*.test.ts',
+    ],
     testTimeout: 20_000,
     hookTimeout: 20_000,
     pool: 'forks',

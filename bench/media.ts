@@ -35,6 +35,8 @@ interface StepResult {
   lostPct: number;
   latePct: number;
   clockLateTicks: number;
+  /** The longest mixer tick's own work since the engine started (ms). */
+  maxTickMs: number;
   cpuPctOfOneCore: number;
   cpuPctPerCall: number;
   /** The endpoints' process (the load generator), for comparison. */
@@ -107,6 +109,7 @@ async function step(engine: EmbeddedMediaEngine, calls: number): Promise<StepRes
       lostPct: round((lost / stats.expected) * 100),
       latePct: round((stats.late / stats.expected) * 100),
       clockLateTicks: clock1.lateTicks - clock0.lateTicks,
+      maxTickMs: round(clock1.maxTickMs),
       cpuPctOfOneCore: round(cpuPct),
       cpuPctPerCall: round(cpuPct / calls),
       endpointsCpuPct: round(stats.cpuPct),

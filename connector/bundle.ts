@@ -1,10 +1,10 @@
 /**
- * Bundles the connector with esbuild: one minified IIFE with exactly one copy of scv-connector-base
+ * Bundles the connector (shared/pageBundler.ts, esbuild): one minified IIFE with exactly one copy of scv-connector-base
  * (its ES source, so that only what is used is kept). Shared by scripts/buildConnector.ts and tests.
  */
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import * as esbuild from 'esbuild';
+import { bundlePage } from '../shared/pageBundler.ts';
 
 export const STATIC_RESOURCE = fileURLToPath(
   new URL('../force-app/main/default/staticresources/switchboardConnector.js', import.meta.url),
@@ -14,28 +14,16 @@ export const BUDGET_GZIP_BYTES = 28_000;
 const BANNER =
   '/*! Switchboard connector. Includes scv-connector-base 4.8.10, (c) 2021 salesforce.com, inc., BSD-3-Clause (see docs/connector.md). */';
 
-export async function bundleConnector(): Promise<string> {
-  const result = await esbuild.build({
-    entryPoints: [fileURLToPath(new URL('./src/main.ts', import.meta.url))],
-    bundle: true,
-    minify: true,
-    format: 'iife',
+export function bundleConnector(): Promise<string> {
+  return bundlePage(fileURLToPath(new URL('./src/main.ts', import.meta.url)), {
     target: 'es2020',
-    platform: 'browser',
-    charset: 'utf8',
-    legalComments: 'none',
-    banner: { js: BANNER },
+    banner: BANNER,
     alias: {
       'scv-connector-base': fileURLToPath(
         new URL('../node_modules/scv-connector-base/src/main/index.js', import.meta.url),
       ),
     },
-    write: false,
-    logLevel: 'silent',
   });
-  const file = result.outputFiles[0];
-  if (!file) throw new Error('esbuild produced no output');
-  return file.text;
 }
 
 export function gzipSize(code: string): number {

@@ -5,6 +5,7 @@
  * console that frames the service's connector page. `npm start` (scripts/dev.ts) and the end-to-end
  * tests (e2e/) start it.
  */
+import { setPasswordHash } from '../telephony/src/engine/credentials.ts';
 import { randomBytes } from 'node:crypto';
 import { loadConfig } from '../telephony/src/config.ts';
 import { openDatabase, type Db } from '../telephony/src/db/database.ts';
@@ -96,11 +97,7 @@ async function demoUsers(
   const users = [];
   for (const u of rows) {
     const password = randomBytes(9).toString('base64url');
-    await db
-      .updateTable('users')
-      .set({ password_hash: await hashPassword(password) })
-      .where('id', '=', u.id)
-      .execute();
+    await setPasswordHash(db, u.id, await hashPassword(password));
     users.push({
       id: u.id,
       username: u.username,

@@ -13,7 +13,7 @@ import {
   PhoneCallAttributes,
   SupervisedCallInfo,
 } from 'scv-connector-base';
-import type { AgentSettings, CallView, ParticipantView } from '../../telephony/src/protocol/agentProtocol.ts';
+import type { AgentSettings, CallView, ParticipantView } from '../../telephony/src/contracts/agentApi.ts';
 
 export interface MappingContext {
   /** The contact center's settings (hidden call controls, remove-participant variant), once known. */

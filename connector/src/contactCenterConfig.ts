@@ -3,6 +3,7 @@
  * partner settings section `reqSwitchboard`, the org and user ids, `userPresenceStatuses`.
  * The fields are documented in docs/connector.md (the managed package generates the XML from it).
  */
+import { caseSafeId } from '../../shared/salesforceIds.ts';
 import { ServiceError } from './serviceError.ts';
 
 export const SECTION = '/reqSwitchboard/';
@@ -30,23 +31,6 @@ export interface ConnectorSettings {
 function text(config: Record<string, unknown>, key: string): string | undefined {
   const value = config[key];
   return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-const CHECKSUM_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345';
-
-/** A Salesforce id in its 18-character form (15-character ids get their case-safe suffix). */
-export function caseSafeId(id: string): string {
-  if (id.length !== 15) return id;
-  let suffix = '';
-  for (let chunk = 0; chunk < 3; chunk++) {
-    let bits = 0;
-    for (let i = 0; i < 5; i++) {
-      const c = id.charAt(chunk * 5 + i);
-      if (c >= 'A' && c <= 'Z') bits |= 1 << i;
-    }
-    suffix += CHECKSUM_ALPHABET.charAt(bits);
-  }
-  return id + suffix;
 }
 
 function flag(value: unknown): boolean {

@@ -1,5 +1,5 @@
 /** The agent's calls as last seen (from events and answers): what the connector acts on and resyncs. */
-import type { CallView } from '../../telephony/src/protocol/agentProtocol.ts';
+import type { CallView } from '../../telephony/src/contracts/agentApi.ts';
 
 export class KnownCalls {
   private readonly calls = new Map<string, CallView>();

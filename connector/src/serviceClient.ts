@@ -12,7 +12,7 @@ import type {
   ParamsOf,
   PublicUser,
   ServerFrame,
-} from '../../telephony/src/protocol/agentProtocol.ts';
+} from '../../telephony/src/contracts/agentApi.ts';
 import { errorFromBody, ServiceError, unreachable } from './serviceError.ts';
 
 export type EventName = keyof EventData;

@@ -3,7 +3,7 @@
  * connector reads to pick the error it reports) — or a CustomError when the service names a label.
  */
 import { CustomError } from 'scv-connector-base';
-import type { ErrorBody } from '../../telephony/src/protocol/agentProtocol.ts';
+import type { ErrorBody } from '../../telephony/src/contracts/agentApi.ts';
 
 export class ServiceError extends Error {
   constructor(

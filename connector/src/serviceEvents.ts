@@ -16,7 +16,7 @@ import {
   SuperviseCallResult,
   SupervisorHangupResult,
 } from 'scv-connector-base';
-import type { CallView, EventData } from '../../telephony/src/protocol/agentProtocol.ts';
+import type { CallView, EventData } from '../../telephony/src/contracts/agentApi.ts';
 import {
   callContinues,
   holdToggleResultOf,

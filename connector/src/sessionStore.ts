@@ -3,7 +3,7 @@
  * (docs/connector.md says why sessionStorage and not localStorage). Storage that the browser
  * refuses (a sandboxed or partitioned frame) simply means logging in again.
  */
-import type { PublicUser } from '../../telephony/src/protocol/agentProtocol.ts';
+import type { PublicUser } from '../../telephony/src/contracts/agentApi.ts';
 
 export interface StoredSession {
   token: string;

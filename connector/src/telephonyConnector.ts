@@ -30,7 +30,7 @@ import type {
   Destination,
   ParamsOf,
   PhoneContact,
-} from '../../telephony/src/protocol/agentProtocol.ts';
+} from '../../telephony/src/contracts/agentApi.ts';
 import {
   addedParties,
   counterpart,

@@ -14,7 +14,7 @@ import {
   type AgentWork,
   type TelephonyConnector,
 } from 'scv-connector-base';
-import type { AgentSettings, ParamsOf } from '../../telephony/src/protocol/agentProtocol.ts';
+import type { AgentSettings, ParamsOf } from '../../telephony/src/contracts/agentApi.ts';
 import { parseConnectorConfig, type ConnectorSettings } from './contactCenterConfig.ts';
 import { postJson } from './http.ts';
 import { KnownCalls } from './knownCalls.ts';

@@ -116,7 +116,7 @@ describe('the service goes down during a call', () => {
 
     await ctx.start();
     await expect
-      .poll(() => ctx.run.service.engine.hub.connectedUsers(), { timeout: 15_000, interval: 100 })
+      .poll(() => ctx.run.service.streams.connectedUsers(), { timeout: 15_000, interval: 100 })
       .toBe(1);
     const from = host.mark();
     const held = await host.request('HOLD', { call }, 'HOLD_TOGGLE');

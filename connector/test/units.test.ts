@@ -1,9 +1,9 @@
 /** The connector's pure logic: configuration, backoff, the log ring, destinations, call legs. */
 import { Contact } from 'scv-connector-base';
 import { describe, expect, it } from 'vitest';
-import type { CallView, ParticipantView } from '../../telephony/src/protocol/agentProtocol.ts';
+import type { CallView, ParticipantView } from '../../telephony/src/contracts/agentApi.ts';
 import { addedParties, callContinues, counterpart } from '../src/callMapping.ts';
-import { caseSafeId, parseConnectorConfig, parsePresenceStatuses } from '../src/contactCenterConfig.ts';
+import { parseConnectorConfig, parsePresenceStatuses } from '../src/contactCenterConfig.ts';
 import { BACKOFF_INITIAL_MS, BACKOFF_MAX_MS, backoffDelay } from '../src/serviceClient.ts';
 import { ServiceError } from '../src/serviceError.ts';
 import { destinationOf } from '../src/telephonyConnector.ts';
@@ -64,14 +64,6 @@ describe('contact center configuration', () => {
     expect(bad({ ...base, '/reqSwitchboard/reqServiceUrl': 'javascript:alert(1)' })).toBe('INVALID_PARAMS');
     expect(bad({ organizationId: '00D000000000001' })).toBe('INVALID_PARAMS');
     expect(bad({ '/reqGeneralInfo/reqInternalName': 'Support' })).toBe('INVALID_PARAMS');
-  });
-
-  it('turns 15-character ids into their case-safe 18-character form', () => {
-    expect(caseSafeId('001A0000006Vm9r')).toBe('001A0000006Vm9rIAC');
-    expect(caseSafeId('00D000000000001')).toBe('00D000000000001EAA');
-    expect(caseSafeId('Abcdeabcdeabcde')).toBe('AbcdeabcdeabcdeBAA');
-    expect(caseSafeId('abcdEabcdeABCDE')).toBe('abcdEabcdeABCDEQA5');
-    expect(caseSafeId('00D000000000001AAA')).toBe('00D000000000001AAA');
   });
 
   it('reads userPresenceStatuses as JSON or as a map, with string booleans', () => {

@@ -22,6 +22,7 @@ function check(change: (path: (rel: string) => string) => void): string[] {
   cpSync(join(ROOT, 'force-app'), join(dir, 'force-app'), { recursive: true });
   cpSync(join(ROOT, 'config'), join(dir, 'config'), { recursive: true });
   cpSync(join(ROOT, '.forceignore'), join(dir, '.forceignore'));
+  cpSync(join(ROOT, 'sfdx-project.json'), join(dir, 'sfdx-project.json'));
   change((rel) => join(dir, rel));
   return checkPackage(dir, types).errors;
 }
@@ -121,8 +122,8 @@ describe('package checks', () => {
     const errors = check((p) => {
       edit(
         p(`${DEFAULT}/classes/SwitchboardRouting.cls`),
-        'return new service_cloud_voice.PhoneNumberResponse(true',
-        'return new (true',
+        'result.phoneNumbers = answer.phoneNumbers;',
+        'result.phoneNumbers = new (answer.phoneNumbers;',
       );
       edit(
         p(`${DEFAULT}/classes/SwitchboardAdminApi.cls`),
@@ -144,9 +145,9 @@ describe('package checks', () => {
   it('finds references to components that do not exist', () => {
     const errors = check((p) => {
       edit(cvi(p), '<integrationClass>SwitchboardIntegration', '<integrationClass>SwitchboardIntegrations');
-      edit(cvi(p), 'c:partnerSettings', 'c:agentSettings');
+      edit(cvi(p), 'switchboard:partnerSettings', 'switchboard:agentSettings');
       edit(
-        p(`${DEFAULT}/permissionsets/Switchboard_Agent.permissionset-meta.xml`),
+        p(`${DEFAULT}/permissionsets/Switchboard_Admin.permissionset-meta.xml`),
         'Switchboard-SwitchboardAccount',
         'Switchboard-Other',
       );
@@ -166,6 +167,43 @@ describe('package checks', () => {
     assertFinds(errors, /external credential principal Switchboard-Other does not exist/);
     assertFinds(errors, /custom label Switchboard_Error_Gone does not exist/);
     assertFinds(errors, /AuraEnabled method SwitchboardPartnerSettings\.store does not exist/);
+  });
+
+  it('finds references without the namespace', () => {
+    const errors = check((p) => {
+      edit(cvi(p), 'switchboard:AuraBridge', 'c:AuraBridge');
+      edit(cvi(p), '/apex/switchboard__switchboardConnectorPage', '/apex/switchboardConnectorPage');
+      edit(
+        p(`${DEFAULT}/aura/AuraBridge/AuraBridge.cmp`),
+        'type="switchboard__SwitchboardMessageChannel__c"',
+        'type="SwitchboardMessageChannel__c"',
+      );
+      edit(
+        p(`${DEFAULT}/lwc/partnerSettings/partnerSettings.js`),
+        "'@salesforce/apex/switchboard.SwitchboardPartnerSettings.load'",
+        "'@salesforce/apex/SwitchboardPartnerSettings.load'",
+      );
+    });
+    assertFinds(errors, /bridgeComponent c:AuraBridge must start with switchboard:/);
+    assertFinds(errors, /connector page switchboardConnectorPage must start with switchboard__/);
+    assertFinds(
+      errors,
+      /AuraBridge\.cmp: message channel SwitchboardMessageChannel must start with switchboard__/,
+    );
+    assertFinds(errors, /Apex method SwitchboardPartnerSettings\.load must start with switchboard\./);
+  });
+
+  it('finds a placeholder host anywhere in force-app', () => {
+    assertFinds(
+      check((p) =>
+        edit(
+          p(`${DEFAULT}/namedCredentials/Switchboard.namedCredential-meta.xml`),
+          'https://service-url.invalid',
+          'https://switchboard.example.com',
+        ),
+      ),
+      /Switchboard\.namedCredential-meta\.xml: placeholder host example\.com/,
+    );
   });
 
   it('requires the LWC tests to stay out of the package', () => {

@@ -33,6 +33,16 @@ const text = (doc: Document, tag: string): string[] =>
 /** `c:name` or `ns:name` → `name`. */
 const componentName = (fqn: string): string => fqn.slice(fqn.indexOf(':') + 1);
 
+/** Hosts that must never ship (documentation placeholders): the service URL comes from the installation. */
+export const FORBIDDEN_HOSTS = /\bexample\.(com|org|net)\b/i;
+
+/** The namespace of `sfdx-project.json` ('' when none: a developer's own scratch org). */
+export function projectNamespace(root: string): string {
+  const file = join(root, 'sfdx-project.json');
+  if (!existsSync(file)) return '';
+  return ((JSON.parse(readFileSync(file, 'utf8')) as { namespace?: string }).namespace ?? '').trim();
+}
+
 export function checkPackage(root: string, types: Map<string, TypeDef>): Findings {
   const findings: Findings = { errors: [], warnings: [], counts: {} };
   const { errors, warnings } = findings;
@@ -44,6 +54,20 @@ export function checkPackage(root: string, types: Map<string, TypeDef>): Finding
   const dir = (sub: string) => `force-app/main/default/${sub}/`;
   const inDir = (sub: string) => files.filter((f) => f.startsWith(dir(sub)));
   const docs = new Map<string, Document>();
+  const namespace = projectNamespace(root);
+  /** Component references: `<namespace>:name`, or `c:name` without a namespace. */
+  const componentPrefix = `${namespace || 'c'}:`;
+  /** API names of the package's own components as other metadata names them: `<namespace>__Name`. */
+  const apiPrefix = namespace ? `${namespace}__` : '';
+
+  // No placeholder host anywhere: the service URL is the installation's (docs/package.md).
+  for (const rel of files) {
+    const content = readFileSync(join(root, rel));
+    if (content.includes(0)) continue;
+    const match = FORBIDDEN_HOSTS.exec(content.toString('utf8'));
+    if (match)
+      errors.push(`${rel}: placeholder host ${match[0]} (the service URL comes from the installation)`);
+  }
 
   for (const rel of files.filter((f) => f.endsWith('-meta.xml'))) {
     count('metadata files');
@@ -149,6 +173,11 @@ export function checkPackage(root: string, types: Map<string, TypeDef>): Finding
   const must = (rel: string, what: string, name: string, known: Set<string>) => {
     if (!known.has(name)) errors.push(`${rel}: ${what} ${name} does not exist in the package`);
   };
+  const mustPrefix = (rel: string, what: string, reference: string, prefix: string) => {
+    if (!reference.startsWith(prefix)) {
+      errors.push(`${rel}: ${what} ${reference} must start with ${prefix} (namespace "${namespace}")`);
+    }
+  };
   for (const [rel, doc] of docs) {
     if (rel.endsWith('.ConversationVendorInformation-meta.xml')) {
       count('ConversationVendorInfo records');
@@ -160,14 +189,20 @@ export function checkPackage(root: string, types: Map<string, TypeDef>): Finding
       for (const n of text(doc, 'namedCredential')) must(rel, 'namedCredential', n, namedCredentials);
       for (const o of text(doc, 'customConfig')) must(rel, 'customConfig object', o, objects);
       for (const r of text(doc, 'customIcon')) must(rel, 'customIcon static resource', r, resources);
-      for (const b of text(doc, 'bridgeComponent'))
+      for (const b of text(doc, 'bridgeComponent')) {
+        mustPrefix(rel, 'bridgeComponent', b, componentPrefix);
         must(rel, 'bridgeComponent', componentName(b), new Set([...lwc, ...aura]));
-      for (const t of text(doc, 'telephonySettingsComponent'))
+      }
+      for (const t of text(doc, 'telephonySettingsComponent')) {
+        mustPrefix(rel, 'telephonySettingsComponent', t, componentPrefix);
         must(rel, 'telephonySettingsComponent', componentName(t), lwc);
+      }
       const connectorUrl = text(doc, 'connectorUrl')[0] ?? '';
-      const page = /^\/apex\/(?:\w+__)?(\w+)$/.exec(connectorUrl);
-      if (page) must(rel, 'connector page', page[1] as string, pages);
-      else if (!/^https:\/\//.test(connectorUrl))
+      const page = /^\/apex\/(\w+)$/.exec(connectorUrl);
+      if (page) {
+        mustPrefix(rel, 'connector page', page[1] as string, apiPrefix);
+        must(rel, 'connector page', (page[1] as string).slice(apiPrefix.length), pages);
+      } else if (!/^https:\/\//.test(connectorUrl))
         errors.push(`${rel}: connectorUrl must be https:// or /apex/<page>`);
     }
     if (rel.endsWith('.permissionset-meta.xml')) {
@@ -200,12 +235,14 @@ export function checkPackage(root: string, types: Map<string, TypeDef>): Finding
     (f) => /\.(js|cmp)$/.test(f) && !f.includes('/__tests__/'),
   )) {
     const source = read(rel);
-    for (const [, method] of source.matchAll(/@salesforce\/apex\/([\w.]+)/g))
-      must(rel, 'AuraEnabled method', method as string, auraEnabled);
-    for (const [, channel] of source.matchAll(
-      /(?:messageChannel\/|messageChannel type=")(?:\w+__)?(\w+)__c/g,
-    )) {
-      must(rel, 'message channel', channel as string, channels);
+    for (const [, method] of source.matchAll(/@salesforce\/apex\/([\w.]+)/g)) {
+      const classPrefix = namespace ? `${namespace}.` : '';
+      mustPrefix(rel, 'Apex method', method as string, classPrefix);
+      must(rel, 'AuraEnabled method', (method as string).slice(classPrefix.length), auraEnabled);
+    }
+    for (const [, channel] of source.matchAll(/(?:messageChannel\/|messageChannel type=")(\w+)__c/g)) {
+      mustPrefix(rel, 'message channel', channel as string, apiPrefix);
+      must(rel, 'message channel', (channel as string).slice(apiPrefix.length), channels);
     }
   }
 

@@ -9,14 +9,18 @@ import { registerMediaRoutes } from './api/mediaRoutes.ts';
 import { registerSimulatorControlRoutes } from './api/simulatorControlRoutes.ts';
 import { registerSimulatorPage } from './api/simulatorPage.ts';
 import { registerSimulatorRoutes } from './api/simulatorRoutes.ts';
+import { createConnectorContext, type ConnectorContext } from './api/connectorContext.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { Engine, systemClock, type Clock } from './engine/engine.ts';
+import { EventHub } from './engine/events.ts';
+import { InjectedFailureGate } from './engine/injectedFailures.ts';
 import { Scheduler } from './engine/scheduler.ts';
 import { Sessions } from './engine/sessions.ts';
 import type { MediaPlane } from './media/mediaPlane.ts';
 import { startMediaPlane, type MediaOptions } from './media/wiring.ts';
 import { SalesforceSync, type SalesforceOptions } from './salesforce/index.ts';
+import { SalesforceRecorder } from './salesforce/lifecycle.ts';
 
 export interface ServiceOptions {
   db: Db;
@@ -43,6 +47,10 @@ export interface Service {
   scheduler: Scheduler;
   sessions: Sessions;
   salesforce: SalesforceSync | null;
+  /** The agents' event streams (open sockets per user). */
+  streams: EventHub;
+  /** The agents' message inbox and the recording-link secret. */
+  connector: ConnectorContext;
   media: MediaPlane | null;
   close(): Promise<void>;
 }
@@ -50,7 +58,14 @@ export interface Service {
 export async function buildService(options: ServiceOptions): Promise<Service> {
   await migrateToLatest(options.db);
   const clock = options.clock ?? systemClock;
-  const engine = new Engine(options.db, clock);
+  // The composition root: the engine gets its ports; the subscribers of its domain events are wired here.
+  const recorder = new SalesforceRecorder();
+  const engine = new Engine(options.db, { clock, ports: { crm: recorder } });
+  engine.events.subscribeInTransaction(recorder.record);
+  const streams = new EventHub();
+  engine.events.subscribe((batch) => streams.deliver(batch));
+  const connector = createConnectorContext(options.recordingUrlSecret);
+  const failures = new InjectedFailureGate(options.db);
   const sessions = new Sessions(options.db, clock, options.sessionTtlMs ?? 12 * 3600_000);
   const scheduler = new Scheduler(engine, options.schedulerPollMs ?? 200);
 
@@ -70,24 +85,36 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.get('/health', async () => ({ ok: true }));
   registerAgentHttp(app, engine, sessions);
-  registerAgentSocket(app, engine, sessions);
-  registerSimulatorRoutes(app, engine, { token: options.simulatorToken ?? null });
+  registerAgentSocket(app, { engine, connector, failures, streams }, sessions);
+  registerSimulatorRoutes(app, engine, connector, failures, { token: options.simulatorToken ?? null });
   const salesforce = options.salesforce ? new SalesforceSync(engine, options.salesforce) : null;
   const media = options.media ? startMediaPlane(engine, options.media) : null;
+  if (media) {
+    engine.events.subscribe((batch) => media.plane.onDomainEvents(batch));
+    sessions.onEnded((sessionId) => void media.plane.sessionEnded(sessionId));
+  }
   if (salesforce || media)
     app.get('/metrics', async (_req, reply) => {
       const parts = [salesforce ? await salesforce.metrics() : '', media ? await media.plane.metrics() : ''];
       return reply.type('text/plain').send(parts.filter(Boolean).join(''));
     });
   registerMediaRoutes(app, sessions, { media, simulatorToken: options.simulatorToken ?? null });
-  if (media) sessions.onEnded((sessionId) => void media.plane.sessionEnded(sessionId));
-  registerConnectorRoutes(app, engine, { recordingUrlSecret: options.recordingUrlSecret });
-  registerAdminApi(app, { engine, sessions, salesforce }, options.admin);
-  registerSimulatorControlRoutes(app, engine, sessions, { token: options.simulatorToken ?? null });
+  registerConnectorRoutes(app, engine, connector);
+  registerAdminApi(
+    app,
+    { engine, sessions, salesforce, recordingSecret: connector.recordingSecret },
+    options.admin,
+  );
+  registerSimulatorControlRoutes(app, { engine, connector, failures }, sessions, {
+    token: options.simulatorToken ?? null,
+  });
   registerSimulatorPage(app);
   await app.ready();
   if (options.startScheduler ?? true) scheduler.start();
-  salesforce?.start();
+  if (salesforce) {
+    recorder.bindSender(salesforce);
+    salesforce.start();
+  }
 
   return {
     app,
@@ -95,8 +122,11 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     scheduler,
     sessions,
     salesforce,
+    streams,
+    connector,
     media: media?.plane ?? null,
     async close() {
+      recorder.bindSender(null);
       await media?.plane.close();
       await salesforce?.stop();
       await scheduler.stop();

@@ -6,7 +6,7 @@
 import { X509Certificate, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { telephonyApiUrl } from '../src/admin/contactCenters.ts';
-import type { ConnectAnswer, OrgDomainAnswer, PartnerKey } from '../src/admin/schemas.ts';
+import type { ConnectAnswer, OrgDomainAnswer, PartnerKey } from '../src/contracts/adminApi.ts';
 import * as tenants from '../src/engine/tenants.ts';
 import { AdminApi, tokenOf, useAdmin, type ErrorAnswer } from './adminContext.ts';
 import { eventually, startService } from './harness.ts';

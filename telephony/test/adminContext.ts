@@ -35,12 +35,18 @@ export interface ErrorAnswer {
   error: { code: string; message: string; details?: Record<string, string> };
 }
 
-/** A client of the admin API with one account's bearer token. */
+/** A client of the admin API with one account's bearer token (or, `Basic`, an agent's own credentials). */
 export class AdminApi {
   constructor(
     readonly run: Running,
     public token: string,
+    readonly scheme: 'Bearer' | 'Basic' = 'Bearer',
   ) {}
+
+  /** A client with an agent's own Switchboard credentials (the package's per-user principal). */
+  static agent(run: Running, username: string, password: string): AdminApi {
+    return new AdminApi(run, Buffer.from(`${username}:${password}`).toString('base64'), 'Basic');
+  }
 
   async request<T = Record<string, unknown>>(
     method: string,
@@ -50,7 +56,7 @@ export class AdminApi {
     const res = await fetch(`${this.run.baseUrl}/admin/v1${path}`, {
       method,
       headers: {
-        authorization: `Bearer ${this.token}`,
+        authorization: `${this.scheme} ${this.token}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),

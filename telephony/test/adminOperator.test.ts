@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { runOperatorCommand } from '../src/admin/operator.ts';
-import type { ConnectAnswer } from '../src/admin/schemas.ts';
+import type { ConnectAnswer } from '../src/contracts/adminApi.ts';
 import { AdminApi, postToken, useAdmin } from './adminContext.ts';
 
 const ctx = useAdmin();

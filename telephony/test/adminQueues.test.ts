@@ -3,7 +3,7 @@
  * members; a membership change routes a waiting call at once.
  */
 import { describe, expect, it } from 'vitest';
-import type { PartnerGroup, PartnerQueue } from '../src/admin/schemas.ts';
+import type { PartnerGroup, PartnerQueue } from '../src/contracts/adminApi.ts';
 import * as tenants from '../src/engine/tenants.ts';
 import { useAdmin, type ErrorAnswer } from './adminContext.ts';
 import { STATUS, salesforceUserId } from './harness.ts';

@@ -3,7 +3,7 @@
  * intelligence services, and signed recording URLs that the service's recording links then honour.
  */
 import { describe, expect, it } from 'vitest';
-import type { PartnerPhoneNumber, SignedUrl, TransferDestination } from '../src/admin/schemas.ts';
+import type { PartnerPhoneNumber, SignedUrl, TransferDestination } from '../src/contracts/adminApi.ts';
 import * as tenants from '../src/engine/tenants.ts';
 import { tokenOf, useAdmin, type ErrorAnswer } from './adminContext.ts';
 import type { Tenant } from './harness.ts';

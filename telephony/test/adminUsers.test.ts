@@ -3,8 +3,8 @@
  * login page, and the agents' partner settings; seen by the agents' own sockets and logins.
  */
 import { describe, expect, it } from 'vitest';
-import type { AgentSettings, AgentSettingsView, UserAddAnswer } from '../src/admin/schemas.ts';
-import { useAdmin, type ErrorAnswer } from './adminContext.ts';
+import type { AgentSettings, AgentSettingsView, UserAddAnswer } from '../src/contracts/adminApi.ts';
+import { AdminApi, useAdmin, type ErrorAnswer } from './adminContext.ts';
 import { TEST_PASSWORD, credentials, postLogin, presenceOf, salesforceUserId } from './harness.ts';
 
 const ctx = useAdmin();
@@ -259,11 +259,13 @@ describe('POST …/users/remove', () => {
 
 describe('GET|PUT …/users/{salesforceUserId}/settings', () => {
   const settingsPath = () => `${usersPath()}/${salesforceUserId(1)}/settings`;
+  /** agent1's own credentials: how the package's per-user principal sends them. */
+  const agent1 = () => AdminApi.agent(ctx.run, 'agent1', TEST_PASSWORD);
 
   it('reads and saves the partner settings; the agent’s connector gets AGENT_CONFIG_UPDATED', async () => {
     await linkAgents();
     const agent = await ctx.login(ctx.tenant, 'agent1');
-    const initial = await ctx.api.get<AgentSettingsView>(settingsPath());
+    const initial = await agent1().get<AgentSettingsView>(settingsPath());
     expect(initial.body).toEqual({
       settings: { autoAccept: false, secondaryRing: null, callerId: null, defaultOutboundQueueId: null },
       options: {
@@ -271,7 +273,7 @@ describe('GET|PUT …/users/{salesforceUserId}/settings', () => {
         queues: [{ id: ctx.tenant.queueId, name: 'Support' }],
       },
     });
-    const saved = await ctx.api.put<AgentSettings>(settingsPath(), {
+    const saved = await agent1().put<AgentSettings>(settingsPath(), {
       autoAccept: true,
       secondaryRing: { phoneNumber: '(415) 555-1234', delaySeconds: 10 },
       callerId: ctx.tenant.number.replace('+1', ''),
@@ -287,7 +289,7 @@ describe('GET|PUT …/users/{salesforceUserId}/settings', () => {
     expect(saved.body).toEqual(expected);
     const event = await agent.waitFor('AGENT_CONFIG_UPDATED');
     expect(event.data.config).toMatchObject({ autoAccept: true, secondaryRing: expected.secondaryRing });
-    expect((await ctx.api.get<AgentSettingsView>(settingsPath())).body.settings).toEqual(expected);
+    expect((await agent1().get<AgentSettingsView>(settingsPath())).body.settings).toEqual(expected);
   });
 
   it('refuses what is not one of the options (400, details.path), non-members (404), and device changes during a call (409)', async () => {
@@ -306,34 +308,72 @@ describe('GET|PUT …/users/{salesforceUserId}/settings', () => {
       [{ ...valid, ringtone: 'bell' }, '/ringtone'],
     ];
     for (const [body, path] of cases) {
-      const res = await ctx.api.put<ErrorAnswer>(settingsPath(), body);
+      const res = await agent1().put<ErrorAnswer>(settingsPath(), body);
       expect([res.status, res.body.error.code, res.body.error.details?.path], JSON.stringify(body)).toEqual([
         400,
         'INVALID_PARAMS',
         path,
       ]);
     }
-    expect((await ctx.api.get(`${usersPath()}/005000000000055AAA/settings`)).status).toBe(404);
-    expect((await ctx.otherApi.get(settingsPath())).status).toBe(404);
-    expect((await ctx.otherApi.put(settingsPath(), valid)).status).toBe(404);
+    // Per-user identity: another user's id is refused (403); the account's token, of this account or
+    // another, cannot read or save an agent's settings (401): only the agent's own credentials can.
+    expect((await agent1().get(`${usersPath()}/005000000000055AAA/settings`)).status).toBe(403);
+    expect((await ctx.api.get(settingsPath())).status).toBe(401);
+    expect((await ctx.otherApi.get(settingsPath())).status).toBe(401);
+    expect((await ctx.otherApi.put(settingsPath(), valid)).status).toBe(401);
 
     const agent = await ctx.login(ctx.tenant, 'agent1');
     await agent.goAvailable();
     const callId = await ctx.sim.call('+14155550123', ctx.tenant.number);
     await agent.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
     await agent.request('acceptCall', { callId });
-    const duringCall = await ctx.api.put<ErrorAnswer>(settingsPath(), { ...valid, autoAccept: true });
+    const duringCall = await agent1().put<ErrorAnswer>(settingsPath(), { ...valid, autoAccept: true });
     expect(duringCall.status).toBe(409);
     expect(duringCall.body.error.code).toBe('CONFLICT');
     // Caller ID and default queue are not devices: they may change during a call.
-    const callerId = await ctx.api.put<AgentSettings>(settingsPath(), {
+    const callerId = await agent1().put<AgentSettings>(settingsPath(), {
       ...valid,
       callerId: ctx.tenant.number,
     });
     expect(callerId.status).toBe(200);
-    expect((await ctx.api.get<AgentSettingsView>(settingsPath())).body.settings).toEqual({
+    expect((await agent1().get<AgentSettingsView>(settingsPath())).body.settings).toEqual({
       ...valid,
       callerId: ctx.tenant.number,
     });
+  });
+
+  it('proves which user sends: another user’s id is refused (403) and changes nothing; wrong or no credentials are 401', async () => {
+    await linkAgents();
+    const valid = { autoAccept: true, secondaryRing: null, callerId: null, defaultOutboundQueueId: null };
+    const before = (await agent1().get<AgentSettingsView>(settingsPath())).body.settings;
+
+    const agent2 = AdminApi.agent(ctx.run, 'agent2', TEST_PASSWORD);
+    const forged = await agent2.put<ErrorAnswer>(settingsPath(), valid);
+    expect(forged.status).toBe(403);
+    expect(forged.body.error).toMatchObject({
+      code: 'FORBIDDEN',
+      details: { salesforceUserId: salesforceUserId(1) },
+    });
+    expect((await agent2.get(settingsPath())).status).toBe(403);
+    expect((await agent1().get<AgentSettingsView>(settingsPath())).body.settings).toEqual(before);
+
+    const wrong = await AdminApi.agent(ctx.run, 'agent1', 'not the password').put<ErrorAnswer>(
+      settingsPath(),
+      valid,
+    );
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('UNAUTHORIZED');
+    expect(wrong.headers.get('www-authenticate')).toBe('Basic realm="switchboard-agent"');
+    const none = await fetch(`${ctx.run.baseUrl}/admin/v1${settingsPath()}`);
+    expect(none.status).toBe(401);
+    const unknownCc = await agent1().get<ErrorAnswer>(
+      `/contact-centers/CCnope/users/${salesforceUserId(1)}/settings`,
+    );
+    expect(unknownCc.status).toBe(401);
+    expect((await agent1().get<AgentSettingsView>(settingsPath())).body.settings).toEqual(before);
+
+    // The agent's own id, in its 15-character form, is theirs.
+    const short = `${usersPath()}/${salesforceUserId(1).slice(0, 15)}/settings`;
+    expect((await agent1().get(short)).status).toBe(200);
   });
 });

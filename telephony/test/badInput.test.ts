@@ -33,6 +33,7 @@ async function snapshot(c: AgentClient, callIds: string[]) {
       .execute(),
     users: await db
       .selectFrom('users')
+      .innerJoin('agent_streams', 'agent_streams.user_id', 'users.id')
       .select(['id', 'presence_state', 'presence_reason', 'event_seq', 'active_call_id', 'offered_leg_id'])
       .orderBy('id')
       .execute(),

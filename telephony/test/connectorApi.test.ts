@@ -1,6 +1,5 @@
 /** What the service offers the connector: the message relay, signed recording links, CORS for login. */
 import { describe, expect, it } from 'vitest';
-import { connectorContext } from '../src/api/connectorContext.ts';
 import { RECORDING_LINK_TTL_MS, recordingSignature } from '../src/engine/recordingLinks.ts';
 import { buildService } from '../src/server.ts';
 import { useService } from './context.ts';
@@ -76,7 +75,7 @@ describe('signed recording links', () => {
       403,
     );
 
-    const secret = connectorContext(ctx.run.service.engine).recordingSecret;
+    const secret = ctx.run.service.connector.recordingSecret;
     const expires = ctx.clock.now() + 60_000;
     const noRecording = `/recordings/v1/CAnone?expires=${expires}&sig=${recordingSignature(secret, 'CAnone', expires)}`;
     const missing = await fetch(`${ctx.run.baseUrl}${noRecording}`, { redirect: 'manual' });

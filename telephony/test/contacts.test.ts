@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as tenants from '../src/engine/tenants.ts';
-import type { QueueStats } from '../src/engine/contacts.ts';
+import type { QueueStats } from '../src/contracts/agentApi.ts';
 import { useService } from './context.ts';
 import { RequestError, STATUS, createTenant, type AgentClient } from './harness.ts';
 

@@ -23,7 +23,7 @@ async function addEvents(userId: string, count: number, at: number): Promise<voi
       .insertInto('agent_events')
       .values(rows.slice(i, i + 500))
       .execute();
-  await dbh.db.updateTable('users').set({ event_seq: count }).where('id', '=', userId).execute();
+  await dbh.db.updateTable('agent_streams').set({ event_seq: count }).where('user_id', '=', userId).execute();
 }
 
 it('keeps at most the retention count per user and tells a client asking for pruned events to reload', async () => {

@@ -265,7 +265,12 @@ export async function presenceOf(db: Db, userId: string): Promise<string> {
 
 /** A user's last event sequence number as stored. */
 export async function eventSeqOf(db: Db, userId: string): Promise<number> {
-  return (await storedUser(db, userId)).event_seq;
+  const stream = await db
+    .selectFrom('agent_streams')
+    .select('event_seq')
+    .where('user_id', '=', userId)
+    .executeTakeFirstOrThrow();
+  return stream.event_seq;
 }
 
 /** A connected agent: a real WebSocket speaking the agent API. */

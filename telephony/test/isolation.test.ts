@@ -51,6 +51,7 @@ async function callDetail(callId: string): Promise<Record<string, unknown>> {
 async function tenantEventCount(tenant: Tenant): Promise<number> {
   const rows = await ctx.dbh.db
     .selectFrom('users')
+    .innerJoin('agent_streams', 'agent_streams.user_id', 'users.id')
     .select('event_seq')
     .where('contact_center_id', '=', tenant.ccId)
     .execute();

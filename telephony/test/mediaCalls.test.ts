@@ -136,6 +136,29 @@ describe('media: a two-party call', () => {
   });
 });
 
+describe('media: caller DTMF', () => {
+  const ctx = useMediaService();
+
+  it("the caller's RFC 4733 digits reach the engine as the caller's digits (DigitsSent)", async () => {
+    const seen: Array<{ digits: string; source: string; participantId: string }> = [];
+    ctx.run.service.engine.events.subscribe((batch) => {
+      for (const e of batch)
+        if (e.type === 'DigitsSent')
+          seen.push({ digits: e.digits, source: e.source, participantId: e.participantId });
+    });
+    const a = await ctx.agent(0);
+    const { phone: agentPhone } = await ctx.station(a, AGENT);
+    const { callerId, caller } = await ctx.connectedCall(a, CALLER);
+    await until(() => agentPhone.hears(CALLER, 0.8), 'the agent to hear the caller');
+    caller.sendDigits('42#');
+    await until(() => seen.length === 3, 'three digits');
+    expect(seen).toEqual(
+      ['4', '2', '#'].map((digits) => ({ digits, source: 'caller', participantId: callerId })),
+    );
+    expect(agentPhone.digits).toEqual([]);
+  });
+});
+
 describe('media: hold audio set to silence', () => {
   const ctx = useMediaService({ settings: { holdAudio: 'silence' } });
 

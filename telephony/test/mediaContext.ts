@@ -66,7 +66,7 @@ export function useMediaService(
     ctx.run = await startService(ctx.dbh.db, {
       media: {
         dataDir: ctx.dataDir,
-        sweepMs: 50,
+        sweepMs: 0,
         ...(options.webrtcConnectTimeoutMs ? { webrtcConnectTimeoutMs: options.webrtcConnectTimeoutMs } : {}),
       },
     });

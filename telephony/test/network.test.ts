@@ -192,6 +192,29 @@ describe('the phone network', () => {
     expect((await detail(callId)).state).toBe('connected');
   });
 
+  it("an injected failure hits only its agent's next request (of its method), once", async () => {
+    const a = await ctx.agent(0);
+    const b = await ctx.agent(1);
+    // Before anything is injected, requests pass (the gate learns the contact center has none).
+    await a.request('getAgentStatus');
+    await ctx.sim.post(`/agents/${a.userId}/fail-next`, { code: 'CAN_NOT_SET_AGENT_STATUS' });
+    await b.request('getAgentStatus');
+    await expect(a.request('getAgentConfig')).rejects.toMatchObject({ code: 'CAN_NOT_SET_AGENT_STATUS' });
+    await a.request('getAgentConfig');
+    await b.request('getAgentConfig');
+    // An unknown user is a 404 and arms nothing.
+    expect((await ctx.sim.post(`/agents/USnope/fail-next`, {})).status).toBe(404);
+    await a.request('getAgentStatus');
+    // Two injected in a row: each agent's next request fails once.
+    await ctx.sim.post(`/agents/${a.userId}/fail-next`, {});
+    await ctx.sim.post(`/agents/${b.userId}/fail-next`, { method: 'getAgentConfig' });
+    await expect(a.request('getAgentStatus')).rejects.toMatchObject({ code: 'GENERIC_ERROR' });
+    await b.request('getAgentStatus');
+    await expect(b.request('getAgentConfig')).rejects.toMatchObject({ code: 'GENERIC_ERROR' });
+    await a.request('getAgentStatus');
+    await b.request('getAgentConfig');
+  });
+
   it('stores transcripts and the recording, and pushes audio stats to the agent', async () => {
     const a = await ctx.agent(0);
     const { callId, callerId: caller } = await ctx.connectedCall(a, '+14155551234');

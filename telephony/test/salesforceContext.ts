@@ -82,7 +82,7 @@ export function useSalesforce(
     ctx.run = await startService(ctx.dbh.db, {
       clock: ctx.clock,
       salesforce: ctx.salesforceOptions,
-      ...(ctx.dataDir ? { media: { dataDir: ctx.dataDir, sweepMs: 50 } } : {}),
+      ...(ctx.dataDir ? { media: { dataDir: ctx.dataDir, sweepMs: 0 } } : {}),
     });
     ctx.tenant = await createTenant(ctx.dbh.db, {
       agents: options.agents ?? 3,

@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { pageScript } from '../../../shared/pageBundler.ts';
 import { ensureCertificate } from './certificate.ts';
 import {
   contactCenterConfig,
@@ -81,20 +82,6 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-async function bundle(): Promise<string> {
-  const esbuild = await import('esbuild');
-  const result = await esbuild.build({
-    entryPoints: [PAGE_ENTRY],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    target: 'es2022',
-    minify: true,
-    legalComments: 'none',
-  });
-  return result.outputFiles[0]?.text ?? '';
-}
-
 export async function startWorkspace(options: WorkspaceOptions): Promise<Workspace> {
   const hostName = `${options.org.domain}.lightning.force.com`;
   const tls = ensureCertificate(
@@ -103,18 +90,16 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
   );
   const app: FastifyInstance = Fastify({ https: { key: tls.key, cert: tls.cert }, logger: false });
   const statuses = options.presenceStatuses ?? GUIDE_PRESENCE_STATUSES;
-  let script: Promise<string> | null = null;
+  const script = pageScript(PAGE_ENTRY);
 
   app.get('/', async (_req, reply) => reply.redirect(CONSOLE_PATH));
   app.get(CONSOLE_PATH, async (_req, reply) =>
     reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(PAGE),
   );
   app.get('/workspace/assets/workspace.js', async (_req, reply) => {
-    script ??= bundle();
     try {
-      return reply.type('application/javascript; charset=utf-8').send(await script);
+      return reply.type('application/javascript; charset=utf-8').send(await script());
     } catch (err) {
-      script = null;
       console.error(err);
       return reply.code(500).send({ error: 'the console page did not build' });
     }

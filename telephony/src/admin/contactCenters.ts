@@ -7,15 +7,39 @@
 import type { Db } from '../db/database.ts';
 import type { ContactCenterTable } from '../db/schema.ts';
 import type { SalesforceSync } from '../salesforce/index.ts';
-import { invalidParams, forbidden, notFound } from './errors.ts';
+import { conflict, invalidParams, forbidden, notFound } from './errors.ts';
 import type { Account } from './oauth.ts';
-import type { ConnectAnswer, ConnectBody, OrgDomainAnswer, OrgDomainBody } from './schemas.ts';
-import { canonicalSalesforceId, SALESFORCE_ID_PATTERN, sameOrg } from './salesforceIds.ts';
+import type { ConnectAnswer, ConnectBody, OrgDomainAnswer, OrgDomainBody } from '../contracts/adminApi.ts';
+import { canonicalSalesforceId, SALESFORCE_ID_PATTERN, sameOrg } from '../../../shared/salesforceIds.ts';
 
 const salesforceIdPattern = new RegExp(SALESFORCE_ID_PATTERN);
 
-/** The contact center `ref` names in the account: our id, or a bound Salesforce contact center id. */
+/**
+ * `{cc}` = `bound`: the account's one contact center bound to Salesforce, for the Apex requests that
+ * carry no readable contact center id (`ListQueuesRequest`, `ListGroupsRequest`, `PhoneNumberRequest`,
+ * `UserSyncingRequest`: docs/package.md, "Names Salesforce confirms").
+ */
+export const BOUND_REF = 'bound';
+
+/**
+ * The contact center `ref` names in the account: our id, a bound Salesforce contact center id, or
+ * `bound` (the account's only bound contact center: 404 if none, 409 if several).
+ */
 export async function contactCenterOf(db: Db, account: Account, ref: string): Promise<ContactCenterTable> {
+  if (ref === BOUND_REF) {
+    const bound = await db
+      .selectFrom('contact_centers')
+      .selectAll()
+      .where('org_id', '=', account.orgId)
+      .where('salesforce_contact_center_id', 'is not', null)
+      .orderBy('id')
+      .limit(2)
+      .execute();
+    if (bound.length === 0) throw notFound('no contact center connected', { contactCenter: ref });
+    if (bound.length > 1)
+      throw conflict('more than one contact center connected: name one by its id', { contactCenter: ref });
+    return bound[0] as ContactCenterTable;
+  }
   const byId = await db
     .selectFrom('contact_centers')
     .selectAll()

@@ -1,17 +1,12 @@
-/** The admin API's errors (docs/admin-api.md, Conventions): `{ error: { code, message, details? } }`. */
+/**
+ * The admin API's errors (docs/admin-api.md, Conventions): `{ error: { code, message, details? } }`,
+ * codes of the service's one vocabulary (contracts/errors.ts); the engine's refusals are mapped here,
+ * once.
+ */
+import type { AdminErrorCode, ErrorDetails } from '../contracts/adminApi.ts';
 import { ConnectorError } from '../domain/errors.ts';
 
-export type AdminErrorCode =
-  | 'INVALID_PARAMS'
-  | 'UNAUTHORIZED'
-  | 'FORBIDDEN'
-  | 'NOT_FOUND'
-  | 'CONFLICT'
-  | 'RATE_LIMITED'
-  | 'UNAVAILABLE'
-  | 'GENERIC_ERROR';
-
-export type ErrorDetails = Record<string, string>;
+export type { AdminErrorCode, ErrorDetails } from '../contracts/adminApi.ts';
 
 export interface AdminErrorBody {
   error: { code: AdminErrorCode; message: string; details?: ErrorDetails };

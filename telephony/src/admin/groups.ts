@@ -3,12 +3,12 @@
  * their members changed from Salesforce (what was added and what was removed).
  */
 import type { ContactCenterTable } from '../db/schema.ts';
-import { routeWaiting } from '../engine/calls.ts';
+import { routeWaiting } from '../engine/routing.ts';
 import type { Engine, Trx } from '../engine/engine.ts';
 import { createGroup } from '../engine/tenants.ts';
 import { conflict, invalidParams, notFound } from './errors.ts';
-import type { GroupCreateBody, GroupMembersBody, Ok, PartnerGroup } from './schemas.ts';
-import { canonicalSalesforceId } from './salesforceIds.ts';
+import type { GroupCreateBody, GroupMembersBody, Ok, PartnerGroup } from '../contracts/adminApi.ts';
+import { canonicalSalesforceId } from '../../../shared/salesforceIds.ts';
 
 async function groupRows(db: Trx | Engine['db'], ccId: string, groupId?: string): Promise<PartnerGroup[]> {
   let query = db

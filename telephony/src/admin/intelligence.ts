@@ -2,7 +2,7 @@
  * The real-time signal sources a contact center offers to Conversation Intelligence rules
  * (`IntelligenceServiceProvider`). Signal type names are those of `service_cloud_voice.IntelligenceSignalType`.
  */
-import type { IntelligenceService } from './schemas.ts';
+import type { IntelligenceService } from '../contracts/adminApi.ts';
 
 export const INTELLIGENCE_SERVICES: readonly IntelligenceService[] = [
   {

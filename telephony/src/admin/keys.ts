@@ -7,7 +7,7 @@ import type { ContactCenterTable, SalesforceKeyTable } from '../db/schema.ts';
 import type { SalesforceSync } from '../salesforce/index.ts';
 import { KeyError } from '../salesforce/keyVault.ts';
 import { AdminError, conflict, notFound } from './errors.ts';
-import type { PartnerKey } from './schemas.ts';
+import type { PartnerKey } from '../contracts/adminApi.ts';
 
 function vaultOf(salesforce: SalesforceSync | null) {
   if (!salesforce)

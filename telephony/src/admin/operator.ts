@@ -8,7 +8,7 @@ import { createContactCenter, createOrg } from '../engine/tenants.ts';
 import { issueClient, listClients, revokeClient } from './accounts.ts';
 import { telephonyApiUrl } from './contactCenters.ts';
 import { AdminError } from './errors.ts';
-import { canonicalSalesforceId, SALESFORCE_ID_PATTERN } from './salesforceIds.ts';
+import { canonicalSalesforceId, SALESFORCE_ID_PATTERN } from '../../../shared/salesforceIds.ts';
 
 export const USAGE = `usage: npm run admin -- <command>
   account <orgId> <name>                                   create an account (a Salesforce org)

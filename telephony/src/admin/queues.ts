@@ -3,12 +3,12 @@
  * members (users and groups) set from Salesforce. A membership change routes waiting calls at once.
  */
 import type { ContactCenterTable } from '../db/schema.ts';
-import { routeWaiting } from '../engine/calls.ts';
+import { routeWaiting } from '../engine/routing.ts';
 import type { Engine, Trx } from '../engine/engine.ts';
 import { addQueueMember, createQueue } from '../engine/tenants.ts';
 import { conflict, notFound } from './errors.ts';
-import type { Ok, PartnerQueue, QueueCreateBody, QueueMembersBody } from './schemas.ts';
-import { canonicalSalesforceId } from './salesforceIds.ts';
+import type { Ok, PartnerQueue, QueueCreateBody, QueueMembersBody } from '../contracts/adminApi.ts';
+import { canonicalSalesforceId } from '../../../shared/salesforceIds.ts';
 
 async function queueRows(db: Trx | Engine['db'], ccId: string, queueId?: string): Promise<PartnerQueue[]> {
   let query = db

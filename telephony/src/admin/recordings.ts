@@ -7,7 +7,7 @@
 import type { Engine } from '../engine/engine.ts';
 import { RECORDING_LINK_PREFIX, recordingSignature } from '../engine/recordingLinks.ts';
 import type { Account } from './oauth.ts';
-import type { SignedUrl, SignedUrlBody } from './schemas.ts';
+import type { SignedUrl, SignedUrlBody } from '../contracts/adminApi.ts';
 
 export const DEFAULT_EXPIRY_MINUTES = 60;
 /** How long after a recorded call ended its recording may still arrive (answered 409 meanwhile). */

@@ -4,11 +4,11 @@
  * the handler, scoped to the account's org. Errors are `{ error: { code, message, details? } }`.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { connectorContext } from '../api/connectorContext.ts';
 import type { ContactCenterTable } from '../db/schema.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Sessions } from '../engine/sessions.ts';
 import type { SalesforceSync } from '../salesforce/index.ts';
+import { AGENT_REALM, authenticateAgent } from './agentAuth.ts';
 import { connect, contactCenterOf, updateOrgDomain, bindContactCenter } from './contactCenters.ts';
 import { AdminError, fromEngineError, invalidParams } from './errors.ts';
 import { addGroup, changeGroupMembers, listGroups, removeGroup } from './groups.ts';
@@ -44,7 +44,7 @@ import {
   UserAddBody,
   UserParams,
   UserRemoveBody,
-} from './schemas.ts';
+} from '../contracts/adminApi.ts';
 import { addUsers, readSettings, removeUsers, saveSettings, setPassword } from './users.ts';
 
 export interface AdminApiOptions {
@@ -60,6 +60,8 @@ export interface AdminApiDeps {
   engine: Engine;
   sessions: Sessions;
   salesforce: SalesforceSync | null;
+  /** The secret of signed recording links (shared with the connector's routes). */
+  recordingSecret: Buffer;
 }
 
 /** Where a validation error points: the JSON pointer of the value, a missing or an unknown property. */
@@ -88,12 +90,17 @@ export function registerAdminApi(
   });
 
   const accounts = new WeakMap<FastifyRequest, Account>();
+  /** The contact center of an agent's own request (the settings routes), found by its credentials. */
+  const agentContactCenters = new WeakMap<FastifyRequest, ContactCenterTable>();
+  /** The routes an agent calls with their own credentials, not the account's token. */
+  const AGENT_ROUTES = new Set(['/admin/v1/contact-centers/:cc/users/:salesforceUserId/settings']);
   const accountOf = (req: FastifyRequest): Account => accounts.get(req)!;
   const contactCenter = (req: FastifyRequest<{ Params: CcParams }>): Promise<ContactCenterTable> =>
     contactCenterOf(db, accountOf(req), req.params.cc);
 
-  const send = (reply: FastifyReply, err: AdminError) => {
-    if (err.status === 401) reply.header('www-authenticate', 'Bearer realm="switchboard"');
+  const send = (reply: FastifyReply, err: AdminError, agent = false) => {
+    if (err.status === 401)
+      reply.header('www-authenticate', agent ? `Basic realm="${AGENT_REALM}"` : 'Bearer realm="switchboard"');
     return reply.code(err.status).send(err.body());
   };
 
@@ -114,6 +121,32 @@ export function registerAdminApi(
       );
       admin.addHook('onRequest', async (req, reply) => {
         let account: Account;
+        if (AGENT_ROUTES.has(req.routeOptions.url ?? '')) {
+          const params = req.params as { cc: string; salesforceUserId: string };
+          try {
+            const agent = await authenticateAgent(
+              db,
+              req.headers.authorization,
+              params.cc,
+              params.salesforceUserId,
+            );
+            account = agent.account;
+            agentContactCenters.set(req, agent.contactCenter);
+          } catch (err) {
+            if (err instanceof AdminError) return send(reply, err, true);
+            throw err;
+          }
+          const wait = limiter.take(account.orgId);
+          if (wait > 0) {
+            reply.header('retry-after', String(wait));
+            return send(
+              reply,
+              new AdminError(429, 'RATE_LIMITED', 'over the account request rate; retry later'),
+            );
+          }
+          accounts.set(req, account);
+          return;
+        }
         try {
           account = await authenticateBearer(db, req.headers.authorization, engine.clock.now());
         } catch (err) {
@@ -184,12 +217,13 @@ export function registerAdminApi(
       admin.get<{ Params: UserParams }>(
         '/contact-centers/:cc/users/:salesforceUserId/settings',
         { schema: { params: UserParams } },
-        async (req) => readSettings(db, await contactCenter(req), req.params.salesforceUserId),
+        async (req) => readSettings(db, agentContactCenters.get(req)!, req.params.salesforceUserId),
       );
       admin.put<{ Params: UserParams; Body: AgentSettings }>(
         '/contact-centers/:cc/users/:salesforceUserId/settings',
         { schema: { params: UserParams, body: AgentSettings } },
-        async (req) => saveSettings(engine, await contactCenter(req), req.params.salesforceUserId, req.body),
+        async (req) =>
+          saveSettings(engine, agentContactCenters.get(req)!, req.params.salesforceUserId, req.body),
       );
       admin.put<{ Params: UserParams; Body: PasswordBody }>(
         '/contact-centers/:cc/users/:salesforceUserId/password',
@@ -275,7 +309,7 @@ export function registerAdminApi(
         async (req) => ({
           items: await signedUrls(engine, accountOf(req), req.body, {
             baseUrl: (options.publicUrl ?? `${req.protocol}://${req.host}`).replace(/\/+$/, ''),
-            secret: connectorContext(engine).recordingSecret,
+            secret: deps.recordingSecret,
           }),
         }),
       );

@@ -2,10 +2,10 @@
  * What Salesforce routes to: transfer destinations for queue mapping (`TransferDestinationProvider`)
  * and the dialed numbers for Contact Center Channels (`PhoneNumberProvider`).
  */
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { numberInfo } from '../../../shared/phoneNumbers.ts';
 import type { ContactCenterTable } from '../db/schema.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { DestinationQuery, PartnerPhoneNumber, TransferDestination } from './schemas.ts';
+import type { DestinationQuery, PartnerPhoneNumber, TransferDestination } from '../contracts/adminApi.ts';
 
 /** Queues, then flows (by their developer name), each by name. */
 export async function transferDestinations(
@@ -48,11 +48,11 @@ export async function phoneNumbers(engine: Engine, cc: ContactCenterTable): Prom
     .orderBy('number')
     .execute();
   return rows.map((r) => {
-    const parsed = parsePhoneNumberFromString(r.number);
+    const { countryCode, numberType } = numberInfo(r.number);
     return {
       phoneNumber: r.number,
-      countryCode: parsed?.country ?? null,
-      numberType: parsed?.getType() ?? 'UNKNOWN',
+      countryCode,
+      numberType,
       label: r.label,
       targetType: r.target_type,
       targetId: r.target_id,

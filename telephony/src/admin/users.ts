@@ -3,6 +3,7 @@
  * all or nothing; the agents' partner settings; a password for the account's own tools. Users are
  * named by their Salesforce user id and answered with their Switchboard (partner) user id.
  */
+import { setPasswordHash } from '../engine/credentials.ts';
 import type { Db } from '../db/database.ts';
 import type { ContactCenterTable, UserTable } from '../db/schema.ts';
 import { ConnectorError } from '../domain/errors.ts';
@@ -20,8 +21,8 @@ import type {
   UserAddAnswer,
   UserAddBody,
   UserRemoveBody,
-} from './schemas.ts';
-import { canonicalSalesforceId } from './salesforceIds.ts';
+} from '../contracts/adminApi.ts';
+import { canonicalSalesforceId } from '../../../shared/salesforceIds.ts';
 
 /** The password hash of a user who has none yet, and of a removed user: no password matches it. */
 export const NO_PASSWORD = '!none';
@@ -104,10 +105,10 @@ export async function addUsers(
             removed_at: null,
             username: u.username,
             display_name: u.displayName,
-            password_hash: NO_PASSWORD,
           })
           .where('id', '=', current.id)
           .execute();
+        await setPasswordHash(tx.db, current.id, NO_PASSWORD);
         partnerUserId = current.id;
       } else {
         partnerUserId = await createUser(tx.db, {
@@ -174,11 +175,8 @@ export async function removeUsers(
         .where('ended_at', 'is', null)
         .execute();
       endedSessions.push(...open.map((s) => s.id));
-      await tx.db
-        .updateTable('users')
-        .set({ removed_at: tx.now, password_hash: REMOVED })
-        .where('id', '=', u.id)
-        .execute();
+      await tx.db.updateTable('users').set({ removed_at: tx.now }).where('id', '=', u.id).execute();
+      await setPasswordHash(tx.db, u.id, REMOVED);
     }
     return users.length;
   });
@@ -284,9 +282,5 @@ export async function setPassword(
   password: string,
 ): Promise<void> {
   const user = await memberOf(db, cc.id, salesforceUserId);
-  await db
-    .updateTable('users')
-    .set({ password_hash: await hashPassword(password) })
-    .where('id', '=', user.id)
-    .execute();
+  await setPasswordHash(db, user.id, await hashPassword(password));
 }

@@ -1,6 +1,6 @@
 /** Agent login and logout over HTTP (the socket then authenticates with the token). */
 import type { FastifyInstance } from 'fastify';
-import { LoginBody } from '../protocol/agentProtocol.ts';
+import { LoginBody } from '../contracts/agentApi.ts';
 import type { Engine } from '../engine/engine.ts';
 import { logOutOfRouting } from '../engine/agentPresence.ts';
 import { publicUser, type Sessions } from '../engine/sessions.ts';

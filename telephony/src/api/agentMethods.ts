@@ -2,8 +2,9 @@
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import type { TSchema } from '@sinclair/typebox';
 import { ConnectorError } from '../domain/errors.ts';
-import { RequestParams, type Method, type ParamsOf } from '../protocol/agentProtocol.ts';
-import { agentConfig, setAgentConfig, takeInjectedFailure } from '../engine/agentConfig.ts';
+import { RequestParams, type Method, type MethodResults, type ParamsOf } from '../contracts/agentApi.ts';
+import { agentConfig, setAgentConfig } from '../engine/agentConfig.ts';
+import { takeInjectedFailure, type InjectedFailureGate } from '../engine/injectedFailures.ts';
 import { setAgentStatus, setPresenceStatuses, setUserStatusAsSupervisor } from '../engine/agentPresence.ts';
 import { settings } from '../engine/settings.ts';
 import * as calls from '../engine/calls.ts';
@@ -12,7 +13,7 @@ import type { Engine, Tx } from '../engine/engine.ts';
 import { signedRecordingLink } from '../engine/recordingLinks.ts';
 import { agentStatus, loadUser } from '../engine/presence.ts';
 import * as supervisor from '../engine/supervisor.ts';
-import { connectorContext } from './connectorContext.ts';
+import type { ConnectorContext } from './connectorContext.ts';
 
 const checks = Object.fromEntries(
   Object.entries(RequestParams).map(([m, schema]) => [m, TypeCompiler.Compile(schema as TSchema)]),
@@ -36,7 +37,12 @@ export function validateParams<M extends Method>(method: M, params: unknown): Pa
   return value as ParamsOf<M>;
 }
 
-type Handler<M extends Method> = (tx: Tx, userId: string, p: ParamsOf<M>, engine: Engine) => Promise<unknown>;
+type Handler<M extends Method> = (
+  tx: Tx,
+  userId: string,
+  p: ParamsOf<M>,
+  connector: ConnectorContext,
+) => Promise<MethodResults[M]>;
 
 const handlers: { [M in Method]: Handler<M> } = {
   getAgentStatus: async (tx, u) => agentStatus(tx, await loadUser(tx, u)),
@@ -88,12 +94,12 @@ const handlers: { [M in Method]: Handler<M> } = {
   bargeIn: (tx, u, p) => supervisor.bargeIn(tx, u, p.callId),
   supervisorDisconnect: (tx, u, p) => supervisor.supervisorDisconnect(tx, u, p.callId),
   setUserStatus: (tx, u, p) => setUserStatusAsSupervisor(tx, u, p),
-  sendMessage: async (tx, u, p, engine) => {
-    connectorContext(engine).inbox.record(u, p.message, tx.now);
+  sendMessage: async (tx, u, p, connector) => {
+    connector.inbox.record(u, p.message, tx.now);
     return { ok: true };
   },
-  getSignedRecordingUrl: (tx, _u, p, engine) =>
-    signedRecordingLink(tx, connectorContext(engine).recordingSecret, p.callId),
+  getSignedRecordingUrl: (tx, _u, p, connector) =>
+    signedRecordingLink(tx, connector.recordingSecret, p.callId),
 };
 
 export interface Caller {
@@ -102,25 +108,31 @@ export interface Caller {
 }
 
 /** Runs one request; a refusal is a ConnectorError and leaves the database as it was. */
+/** What agent methods run against: the engine and the connector's shared context. */
+export interface AgentApiDeps {
+  engine: Engine;
+  connector: ConnectorContext;
+  failures: InjectedFailureGate;
+}
+
 export async function runMethod(
-  engine: Engine,
+  deps: AgentApiDeps,
   caller: Caller,
   method: string,
   params: unknown,
 ): Promise<unknown> {
   if (!isMethod(method)) throw new ConnectorError('INVALID_PARAMS', `unknown method ${method}`);
+  const { engine, connector, failures } = deps;
   const valid = validateParams(method, params);
-  const pending = await engine.db
-    .selectFrom('users')
-    .select('fail_next_json')
-    .where('id', '=', caller.userId)
-    .executeTakeFirst();
-  if (pending?.fail_next_json) {
+  if (await failures.mayHave(caller.contactCenterId)) {
     const injected = await engine.command(caller.contactCenterId, (tx) =>
       takeInjectedFailure(tx, caller.userId, method),
     );
-    if (injected) throw injected;
+    if (injected) {
+      failures.taken(caller.contactCenterId);
+      throw injected;
+    }
   }
   const handler = handlers[method] as Handler<Method>;
-  return engine.command(caller.contactCenterId, (tx) => handler(tx, caller.userId, valid, engine));
+  return engine.command(caller.contactCenterId, (tx) => handler(tx, caller.userId, valid, connector));
 }

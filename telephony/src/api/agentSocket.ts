@@ -6,11 +6,10 @@ import type { FastifyInstance } from 'fastify';
 import type { WebSocket } from 'ws';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ConnectorError } from '../domain/errors.ts';
-import { Hello, RequestFrame, type ServerFrame } from '../protocol/agentProtocol.ts';
-import type { Engine } from '../engine/engine.ts';
-import { eventsSince, type AgentEvent } from '../engine/events.ts';
+import { Hello, RequestFrame, type ServerFrame } from '../contracts/agentApi.ts';
+import { eventsSince, type AgentEvent, type EventHub } from '../engine/events.ts';
 import { publicUser, type SessionEndReason, type Sessions } from '../engine/sessions.ts';
-import { runMethod } from './agentMethods.ts';
+import { runMethod, type AgentApiDeps } from './agentMethods.ts';
 import { errorBody } from './errors.ts';
 
 const HELLO_TIMEOUT_MS = 10_000;
@@ -23,7 +22,12 @@ const requestCheck = TypeCompiler.Compile(RequestFrame);
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_TAKEN_OVER = 4409;
 
-export function registerAgentSocket(app: FastifyInstance, engine: Engine, sessions: Sessions): void {
+export function registerAgentSocket(
+  app: FastifyInstance,
+  deps: AgentApiDeps & { streams: EventHub },
+  sessions: Sessions,
+): void {
+  const { engine, streams } = deps;
   const bySession = new Map<string, Set<WebSocket>>();
 
   const endSocket = (socket: WebSocket, reason: SessionEndReason | 'invalid') => {
@@ -114,7 +118,7 @@ export function registerAgentSocket(app: FastifyInstance, engine: Engine, sessio
       let lastSent = frame.lastSeq ?? 0;
       let buffer: AgentEvent[] | null = [];
       cleanup.push(
-        engine.hub.subscribe(user.id, {
+        streams.subscribe(user.id, {
           send: (event) => {
             if (buffer) buffer.push(event);
             else if (event.seq > lastSent) {
@@ -127,9 +131,9 @@ export function registerAgentSocket(app: FastifyInstance, engine: Engine, sessio
       const replay =
         frame.lastSeq === undefined ? null : await eventsSince(engine.db, user.id, frame.lastSeq);
       const seqRow = await engine.db
-        .selectFrom('users')
+        .selectFrom('agent_streams')
         .select('event_seq')
-        .where('id', '=', user.id)
+        .where('user_id', '=', user.id)
         .executeTakeFirstOrThrow();
       send(socket, {
         type: 'welcome',
@@ -163,7 +167,7 @@ export function registerAgentSocket(app: FastifyInstance, engine: Engine, sessio
         return;
       }
       try {
-        const result = await runMethod(engine, who, frame.method, frame.params);
+        const result = await runMethod(deps, who, frame.method, frame.params);
         send(socket, { type: 'response', id: frame.id, ok: true, result });
       } catch (err) {
         send(socket, { type: 'response', id: frame.id, ok: false, error: errorBody(err).body });

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Engine } from '../engine/engine.ts';
 import { checkRecordingLink, RECORDING_LINK_PREFIX } from '../engine/recordingLinks.ts';
-import { connectorContext } from './connectorContext.ts';
+import type { ConnectorContext } from './connectorContext.ts';
 
 /** The bundle built by `npm run build:connector` (the package's static resource). */
 export const CONNECTOR_BUNDLE = new URL(
@@ -45,18 +45,11 @@ const PAGE = `<!doctype html>
 </html>
 `;
 
-export interface ConnectorRouteOptions {
-  /** Secret of the recording links; random per process when absent (links then end with the process). */
-  recordingUrlSecret?: string | undefined;
-}
-
 export function registerConnectorRoutes(
   app: FastifyInstance,
   engine: Engine,
-  options: ConnectorRouteOptions = {},
+  context: ConnectorContext,
 ): void {
-  const context = connectorContext(engine, options.recordingUrlSecret);
-
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const origin = req.headers.origin;
     if (!origin || !SALESFORCE_ORIGIN.test(origin) || !CORS_PATHS.has(req.url)) return;

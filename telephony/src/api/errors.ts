@@ -1,6 +1,6 @@
 /** Turns a thrown error into the documented error body; unexpected errors are logged and generic. */
 import { ConnectorError, InvalidStateError, NotFoundError } from '../domain/errors.ts';
-import type { ErrorBody } from '../protocol/agentProtocol.ts';
+import type { ErrorBody } from '../contracts/errors.ts';
 
 export function errorBody(err: unknown): { status: number; body: ErrorBody } {
   if (err instanceof ConnectorError) {

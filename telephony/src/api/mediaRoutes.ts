@@ -12,6 +12,7 @@ import { MediaError } from '../media/mediaEngine.ts';
 import type { MediaPlane } from '../media/mediaPlane.ts';
 import { RECORDING_FILES_PREFIX, type LocalRecordingStore } from '../media/recordingStore.ts';
 import { SALESFORCE_ORIGIN } from './connectorRoutes.ts';
+import { simulatorAuth } from './simulatorRoutes.ts';
 
 const SDP = 'application/sdp';
 const MAX_SDP_BYTES = 64 * 1024;
@@ -146,10 +147,7 @@ export function registerMediaRoutes(
       sim.addContentTypeParser(SDP, { parseAs: 'string', bodyLimit: MAX_SDP_BYTES }, (_req, body, done) =>
         done(null, body),
       );
-      sim.addHook('onRequest', async (req, reply) => {
-        if (options.simulatorToken && req.headers.authorization !== `Bearer ${options.simulatorToken}`)
-          return fail(reply, 401, 'AUTHENTICATION_ERROR', 'simulator token required');
-      });
+      sim.addHook('onRequest', simulatorAuth({ token: options.simulatorToken }));
       type Params = { callId: string; participantId: string };
       const path = '/calls/:callId/participants/:participantId/media';
 

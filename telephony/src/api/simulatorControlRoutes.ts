@@ -4,11 +4,17 @@
  * numbers, queues and agents, the active calls, the settings behind the Omni call control toggles, an
  * agent's phone (soft or desk), what the agent does on a desk phone, and logging an agent out.
  */
-import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import {
+  AgentConfigBody,
+  PhoneRequest,
+  SettingsPatch,
+  type ActiveCall,
+  type ContactCenterView,
+  type DirectoryAgent,
+} from '../contracts/simulatorApi.ts';
 import { recordingState } from '../domain/callView.ts';
 import { ConnectorError, NotFoundError } from '../domain/errors.ts';
-import { ContactCenterSettings } from '../domain/settings.ts';
 import { agentConfig, setAgentConfig } from '../engine/agentConfig.ts';
 import { logOutOfRouting } from '../engine/agentPresence.ts';
 import { loadParticipants } from '../engine/callState.ts';
@@ -16,69 +22,24 @@ import type { Engine } from '../engine/engine.ts';
 import { agentStatus } from '../engine/presence.ts';
 import type { Sessions } from '../engine/sessions.ts';
 import { updateSettings } from '../engine/tenants.ts';
-import { runMethod } from './agentMethods.ts';
+import { runMethod, type AgentApiDeps } from './agentMethods.ts';
 import { errorBody } from './errors.ts';
-import type { SimulatorOptions } from './simulatorRoutes.ts';
+import { simulatorAuth, type SimulatorOptions } from './simulatorRoutes.ts';
 
-/**
- * A JSON schema where nothing is required and nothing has a default (Ajv would otherwise fill in every
- * setting a patch leaves out); the merged settings are checked and completed by `parseSettings`.
- */
-function patchSchema(schema: TSchema): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(schema), (key, value: unknown) =>
-    key === 'default' || key === 'required' ? undefined : value,
-  ) as Record<string, unknown>;
-}
-
-/** Any settings; a nested object (hiddenCallControls, labels) replaces the stored one, completed with defaults. */
-const SettingsPatch = patchSchema(Type.Partial(ContactCenterSettings, { additionalProperties: false }));
-type SettingsPatch = Partial<ContactCenterSettings>;
-const AgentConfigBody = Type.Object(
-  {
-    phoneType: Type.Optional(Type.Union([Type.Literal('SOFT_PHONE'), Type.Literal('DESK_PHONE')])),
-    deskPhoneNumber: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])),
-    autoAccept: Type.Optional(Type.Boolean()),
-  },
-  { additionalProperties: false },
-);
-
-/** Agent methods the simulator may run on an agent's behalf (their phone or the phone system's side). */
-export const PHONE_METHODS = [
-  'dial',
-  'addParticipant',
-  'sendDigits',
-  'swap',
-  'conference',
-  'pauseRecording',
-  'resumeRecording',
-] as const;
 /** Only a desk phone places calls or adds participants by itself (the guide: "with Hardphone selected"). */
 const DESK_PHONE_ONLY = new Set(['dial', 'addParticipant']);
-const PhoneRequest = Type.Object(
-  {
-    method: Type.Union(PHONE_METHODS.map((m) => Type.Literal(m))),
-    params: Type.Record(Type.String(), Type.Unknown()),
-  },
-  { additionalProperties: false },
-);
-
 const ACTIVE_CALL_STATES = ['queued', 'ringing', 'dialing', 'connected', 'voicemail'] as const;
 
 export function registerSimulatorControlRoutes(
   app: FastifyInstance,
-  engine: Engine,
+  deps: AgentApiDeps,
   sessions: Sessions,
   options: SimulatorOptions,
 ): void {
+  const { engine } = deps;
   app.register(
     async (sim) => {
-      sim.addHook('onRequest', async (req, reply) => {
-        if (options.token && req.headers.authorization !== `Bearer ${options.token}`) {
-          return reply
-            .code(401)
-            .send({ error: { code: 'AUTHENTICATION_ERROR', message: 'simulator token required' } });
-        }
-      });
+      sim.addHook('onRequest', simulatorAuth(options));
       const handle = async (reply: FastifyReply, fn: () => Promise<unknown>) => {
         try {
           return reply.send((await fn()) ?? { ok: true });
@@ -118,7 +79,7 @@ export function registerSimulatorControlRoutes(
 
       sim.get('/calls', (_req, reply) => handle(reply, async () => ({ calls: await activeCalls(engine) })));
 
-      sim.put<{ Params: { userId: string }; Body: Static<typeof AgentConfigBody> }>(
+      sim.put<{ Params: { userId: string }; Body: AgentConfigBody }>(
         '/agents/:userId/config',
         { schema: { body: AgentConfigBody } },
         (req, reply) =>
@@ -134,7 +95,7 @@ export function registerSimulatorControlRoutes(
           }),
       );
 
-      sim.post<{ Params: { userId: string }; Body: Static<typeof PhoneRequest> }>(
+      sim.post<{ Params: { userId: string }; Body: PhoneRequest }>(
         '/agents/:userId/phone-request',
         { schema: { body: PhoneRequest } },
         (req, reply) =>
@@ -143,7 +104,7 @@ export function registerSimulatorControlRoutes(
             if (DESK_PHONE_ONLY.has(req.body.method) && user.phone_type !== 'DESK_PHONE')
               throw new ConnectorError('INVALID_PARAMS', `${user.username} does not use a desk phone`);
             return runMethod(
-              engine,
+              deps,
               { userId: user.id, contactCenterId: user.contact_center_id },
               req.body.method,
               req.body.params,
@@ -171,7 +132,7 @@ export function registerSimulatorControlRoutes(
 }
 
 /** Contact centers with their numbers, queues, flows and users (presence, phone, logged in). */
-async function directory(engine: Engine) {
+async function directory(engine: Engine): Promise<ContactCenterView[]> {
   const db = engine.db;
   const now = engine.clock.now();
   const [ccs, numbers, queues, flows, users, live] = await Promise.all([
@@ -188,10 +149,10 @@ async function directory(engine: Engine) {
       .execute(),
   ]);
   const loggedIn = new Set(live.map((s) => s.user_id));
-  const out = [];
+  const out: ContactCenterView[] = [];
   for (const cc of ccs) {
     const agents = await engine.command(cc.id, async (tx) => {
-      const list = [];
+      const list: DirectoryAgent[] = [];
       for (const u of users.filter((x) => x.contact_center_id === cc.id))
         list.push({
           id: u.id,
@@ -211,7 +172,7 @@ async function directory(engine: Engine) {
       orgId: cc.org_id,
       apiName: cc.api_name,
       displayName: cc.display_name,
-      settings: JSON.parse(cc.settings_json) as unknown,
+      settings: JSON.parse(cc.settings_json) as ContactCenterView['settings'],
       numbers: numbers
         .filter((n) => n.contact_center_id === cc.id)
         .map((n) => ({ number: n.number, label: n.label, targetType: n.target_type, targetId: n.target_id })),
@@ -226,7 +187,7 @@ async function directory(engine: Engine) {
 }
 
 /** Calls not ended yet, oldest first, with their participants. */
-async function activeCalls(engine: Engine) {
+async function activeCalls(engine: Engine): Promise<ActiveCall[]> {
   const calls = await engine.db
     .selectFrom('calls')
     .selectAll()
@@ -234,7 +195,7 @@ async function activeCalls(engine: Engine) {
     .orderBy('created_at')
     .limit(200)
     .execute();
-  const out = [];
+  const out: ActiveCall[] = [];
   for (const call of calls) {
     const participants = await engine.command(call.contact_center_id, (tx) => loadParticipants(tx, call.id));
     out.push({

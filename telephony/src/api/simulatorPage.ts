@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { pageScript } from '../../../shared/pageBundler.ts';
 
 const ENTRY = fileURLToPath(new URL('../pages/simulator/main.ts', import.meta.url));
 const SLDS_CSS = fileURLToPath(
@@ -41,23 +42,8 @@ td { white-space: normal !important; vertical-align: top; }
 </html>
 `;
 
-/** Bundles the page once (esbuild is a development dependency: the page is a development tool). */
-async function bundle(): Promise<string> {
-  const esbuild = await import('esbuild');
-  const result = await esbuild.build({
-    entryPoints: [ENTRY],
-    bundle: true,
-    write: false,
-    format: 'iife',
-    target: 'es2022',
-    minify: true,
-    legalComments: 'none',
-  });
-  return result.outputFiles[0]?.text ?? '';
-}
-
 export function registerSimulatorPage(app: FastifyInstance): void {
-  let script: Promise<string> | null = null;
+  const script = pageScript(ENTRY);
   app.get('/simulator', async (_req, reply) => reply.redirect('/simulator/'));
   app.get('/simulator/', async (_req, reply) =>
     reply
@@ -69,11 +55,9 @@ export function registerSimulatorPage(app: FastifyInstance): void {
       .send(PAGE),
   );
   app.get('/simulator/simulator.js', async (_req, reply) => {
-    script ??= bundle();
     try {
-      return reply.type('application/javascript; charset=utf-8').send(await script);
+      return reply.type('application/javascript; charset=utf-8').send(await script());
     } catch (err) {
-      script = null;
       app.log.error(err);
       return reply
         .code(500)

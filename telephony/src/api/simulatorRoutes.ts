@@ -1,93 +1,37 @@
 /** The simulator API (docs/simulator-api.md): the phone network, callers and desk phones over HTTP. */
-import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { ParticipantTable } from '../db/schema.ts';
-import { recordingState } from '../domain/callView.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  AudioStatsBody,
+  BreakBody,
+  CallbackBody,
+  DeskPhoneBody,
+  DeskPhoneParams,
+  DialerBody,
+  DigitsBody,
+  FailNextBody,
+  InboundBody,
+  MessageBody,
+  RecordingBody,
+  TranscriptBody,
+  VoicemailBody,
+  type CallDetail,
+  type DeskPhoneAction,
+} from '../contracts/simulatorApi.ts';
+import { agentConnectedMs, recordingState } from '../domain/callView.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { toE164 } from '../domain/phoneNumbers.ts';
-import { injectFailure } from '../engine/agentConfig.ts';
+import { injectFailure, type InjectedFailureGate } from '../engine/injectedFailures.ts';
 import { scheduleBreak } from '../engine/agentPresence.ts';
 import { loadParticipants } from '../engine/callState.ts';
 import { settings } from '../engine/settings.ts';
 import { queueStats } from '../engine/contacts.ts';
 import type { Engine, Tx } from '../engine/engine.ts';
+import { publishCallRecording, sendCallerDigits } from '../engine/index.ts';
 import * as network from '../engine/network.ts';
 import { findDialedNumber } from '../engine/tenants.ts';
-import { ERROR_CODES } from '../domain/errors.ts';
 import { sendMessageToAgent } from '../engine/agentMessages.ts';
-import { connectorContext } from './connectorContext.ts';
+import type { ConnectorContext } from './connectorContext.ts';
 import { errorBody } from './errors.ts';
-
-const Phone = Type.String({ minLength: 1, maxLength: 32 });
-const InboundBody = Type.Object(
-  {
-    from: Phone,
-    to: Phone,
-    callerName: Type.Optional(Type.String({ maxLength: 120 })),
-    attributes: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-  },
-  { additionalProperties: false },
-);
-const TranscriptBody = Type.Object(
-  {
-    participantId: Type.Optional(Type.String()),
-    speaker: Type.Union(
-      ['END_USER', 'HUMAN_AGENT', 'VIRTUAL_AGENT', 'SUPERVISOR'].map((s) => Type.Literal(s)),
-    ),
-    text: Type.String({ minLength: 1, maxLength: 10_000 }),
-    startTime: Type.Optional(Type.Integer({ minimum: 0 })),
-    endTime: Type.Optional(Type.Integer({ minimum: 0 })),
-  },
-  { additionalProperties: false },
-);
-const RecordingBody = Type.Object(
-  { url: Type.String({ format: 'uri', maxLength: 2000 }), durationSeconds: Type.Integer({ minimum: 0 }) },
-  { additionalProperties: false },
-);
-const VoicemailBody = Type.Object(
-  {
-    url: Type.String({ format: 'uri', maxLength: 2000 }),
-    durationSeconds: Type.Integer({ minimum: 0 }),
-    transcript: Type.Optional(Type.String({ maxLength: 10_000 })),
-  },
-  { additionalProperties: false },
-);
-const CallbackBody = Type.Object(
-  { phoneNumber: Type.Optional(Phone), at: Type.Optional(Type.Integer({ minimum: 0 })) },
-  { additionalProperties: false },
-);
-const AudioStatsBody = Type.Object(
-  { stats: Type.Array(Type.Record(Type.String(), Type.Unknown()), { maxItems: 100 }) },
-  { additionalProperties: false },
-);
-const DialerBody = Type.Object(
-  { to: Phone, queueId: Type.String({ minLength: 1 }), from: Type.Optional(Phone) },
-  { additionalProperties: false },
-);
-const DeskPhoneBody = Type.Object(
-  { callId: Type.String({ minLength: 1 }), participantId: Type.Optional(Type.String()) },
-  { additionalProperties: false },
-);
-const FailNextBody = Type.Object(
-  {
-    code: Type.Optional(Type.Union(ERROR_CODES.map((c) => Type.Literal(c)))),
-    customErrorLabel: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
-    method: Type.Optional(Type.String({ maxLength: 64 })),
-  },
-  { additionalProperties: false },
-);
-const BreakBody = Type.Object(
-  {
-    at: Type.Optional(Type.Integer({ minimum: 0 })),
-    minutes: Type.Number({ exclusiveMinimum: 0, maximum: 480 }),
-    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
-  },
-  { additionalProperties: false },
-);
-const MessageBody = Type.Object({ message: Type.Unknown() }, { additionalProperties: false });
-const DeskAction = Type.Union(
-  ['answer', 'hold', 'resume', 'mute', 'unmute', 'hangup'].map((a) => Type.Literal(a)),
-);
 
 type CallParams = { callId: string };
 
@@ -96,20 +40,27 @@ export interface SimulatorOptions {
   token: string | null;
 }
 
+/** The simulator API's authentication (both route groups): the bearer token when one is configured. */
+export function simulatorAuth(options: SimulatorOptions) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    if (options.token && req.headers.authorization !== `Bearer ${options.token}`) {
+      return reply
+        .code(401)
+        .send({ error: { code: 'AUTHENTICATION_ERROR', message: 'simulator token required' } });
+    }
+  };
+}
+
 export function registerSimulatorRoutes(
   app: FastifyInstance,
   engine: Engine,
+  connector: ConnectorContext,
+  failures: InjectedFailureGate,
   options: SimulatorOptions,
 ): void {
   app.register(
     async (sim) => {
-      sim.addHook('onRequest', async (req, reply) => {
-        if (options.token && req.headers.authorization !== `Bearer ${options.token}`) {
-          return reply
-            .code(401)
-            .send({ error: { code: 'AUTHENTICATION_ERROR', message: 'simulator token required' } });
-        }
-      });
+      sim.addHook('onRequest', simulatorAuth(options));
 
       /** The contact center a call belongs to (calls are looked up across tenants by their random id). */
       const ccOfCall = async (callId: string): Promise<string> => {
@@ -142,28 +93,25 @@ export function registerSimulatorRoutes(
         }
       };
 
-      sim.post<{ Body: Static<typeof InboundBody> }>(
-        '/calls',
-        { schema: { body: InboundBody } },
-        (req, reply) =>
-          handle(
-            reply,
-            async () => {
-              const to = toE164(req.body.to, 'US');
-              const dialed = await findDialedNumber(engine.db, to);
-              if (!dialed) throw new NotFoundError(`${to} is not a number of any contact center`);
-              return engine.command(dialed.contactCenterId, async (tx) => {
-                const from = toE164(req.body.from, (await settings(tx)).defaultCountry);
-                const callId = await network.inboundCall(
-                  tx,
-                  { from, to, callerName: req.body.callerName, attributes: req.body.attributes },
-                  dialed.target,
-                );
-                return { callId, call: await callDetail(tx, callId) };
-              });
-            },
-            201,
-          ),
+      sim.post<{ Body: InboundBody }>('/calls', { schema: { body: InboundBody } }, (req, reply) =>
+        handle(
+          reply,
+          async () => {
+            const to = toE164(req.body.to, 'US');
+            const dialed = await findDialedNumber(engine.db, to);
+            if (!dialed) throw new NotFoundError(`${to} is not a number of any contact center`);
+            return engine.command(dialed.contactCenterId, async (tx) => {
+              const from = toE164(req.body.from, (await settings(tx)).defaultCountry);
+              const callId = await network.inboundCall(
+                tx,
+                { from, to, callerName: req.body.callerName, attributes: req.body.attributes },
+                dialed.target,
+              );
+              return { callId, call: await callDetail(tx, callId) };
+            });
+          },
+          201,
+        ),
       );
 
       sim.get<{ Params: CallParams }>('/calls/:callId', (req, reply) =>
@@ -196,7 +144,21 @@ export function registerSimulatorRoutes(
             ),
           ),
       );
-      sim.post<{ Params: CallParams; Body: Static<typeof TranscriptBody> }>(
+      sim.post<{ Params: CallParams & { participantId: string }; Body: DigitsBody }>(
+        '/calls/:callId/participants/:participantId/digits',
+        { schema: { body: DigitsBody } },
+        (req, reply) =>
+          handle(reply, async () =>
+            sendCallerDigits(
+              engine,
+              await ccOfCall(req.params.callId),
+              req.params.callId,
+              req.params.participantId,
+              req.body.digits,
+            ),
+          ),
+      );
+      sim.post<{ Params: CallParams; Body: TranscriptBody }>(
         '/calls/:callId/transcript',
         { schema: { body: TranscriptBody } },
         (req, reply) =>
@@ -210,14 +172,12 @@ export function registerSimulatorRoutes(
             201,
           ),
       );
-      sim.post<{ Params: CallParams; Body: Static<typeof RecordingBody> }>(
+      sim.post<{ Params: CallParams; Body: RecordingBody }>(
         '/calls/:callId/recording',
         { schema: { body: RecordingBody } },
         (req, reply) =>
-          handle(reply, () =>
-            onCall(req.params.callId, (tx) =>
-              network.publishRecording(tx, req.params.callId, req.body.url, req.body.durationSeconds),
-            ),
+          handle(reply, async () =>
+            publishCallRecording(engine, await ccOfCall(req.params.callId), req.params.callId, req.body),
           ),
       );
       sim.post<{ Params: CallParams }>('/calls/:callId/voicemail-request', (req, reply) =>
@@ -225,7 +185,7 @@ export function registerSimulatorRoutes(
           onCall(req.params.callId, (tx) => network.voicemailRequested(tx, req.params.callId)),
         ),
       );
-      sim.post<{ Params: CallParams; Body: Static<typeof VoicemailBody> }>(
+      sim.post<{ Params: CallParams; Body: VoicemailBody }>(
         '/calls/:callId/voicemail',
         { schema: { body: VoicemailBody } },
         (req, reply) =>
@@ -233,7 +193,7 @@ export function registerSimulatorRoutes(
             onCall(req.params.callId, (tx) => network.leaveVoicemail(tx, req.params.callId, req.body)),
           ),
       );
-      sim.post<{ Params: CallParams; Body: Static<typeof CallbackBody> }>(
+      sim.post<{ Params: CallParams; Body: CallbackBody }>(
         '/calls/:callId/callback',
         { schema: { body: CallbackBody } },
         (req, reply) =>
@@ -251,7 +211,7 @@ export function registerSimulatorRoutes(
             201,
           ),
       );
-      sim.post<{ Params: CallParams; Body: Static<typeof AudioStatsBody> }>(
+      sim.post<{ Params: CallParams; Body: AudioStatsBody }>(
         '/calls/:callId/audio-stats',
         { schema: { body: AudioStatsBody } },
         (req, reply) =>
@@ -259,36 +219,33 @@ export function registerSimulatorRoutes(
             onCall(req.params.callId, (tx) => network.pushAudioStats(tx, req.params.callId, req.body.stats)),
           ),
       );
-      sim.post<{ Body: Static<typeof DialerBody> }>(
-        '/dialer',
-        { schema: { body: DialerBody } },
-        (req, reply) =>
-          handle(
-            reply,
-            async () => {
-              const queue = await engine.db
-                .selectFrom('queues')
-                .select('contact_center_id')
-                .where('id', '=', req.body.queueId)
-                .executeTakeFirst();
-              if (!queue) throw new NotFoundError(`unknown queue ${req.body.queueId}`);
-              return engine.command(queue.contact_center_id, async (tx) => {
-                const country = (await settings(tx)).defaultCountry;
-                const to = toE164(req.body.to, country);
-                const from = req.body.from ? toE164(req.body.from, country) : '';
-                return { callId: await network.progressiveDial(tx, { from, to }, req.body.queueId) };
-              });
-            },
-            201,
-          ),
+      sim.post<{ Body: DialerBody }>('/dialer', { schema: { body: DialerBody } }, (req, reply) =>
+        handle(
+          reply,
+          async () => {
+            const queue = await engine.db
+              .selectFrom('queues')
+              .select('contact_center_id')
+              .where('id', '=', req.body.queueId)
+              .executeTakeFirst();
+            if (!queue) throw new NotFoundError(`unknown queue ${req.body.queueId}`);
+            return engine.command(queue.contact_center_id, async (tx) => {
+              const country = (await settings(tx)).defaultCountry;
+              const to = toE164(req.body.to, country);
+              const from = req.body.from ? toE164(req.body.from, country) : '';
+              return { callId: await network.progressiveDial(tx, { from, to }, req.body.queueId) };
+            });
+          },
+          201,
+        ),
       );
       sim.post<{
-        Params: { userId: string; action: Static<typeof DeskAction> };
-        Body: Static<typeof DeskPhoneBody>;
+        Params: { userId: string; action: DeskPhoneAction };
+        Body: DeskPhoneBody;
       }>(
         '/agents/:userId/deskphone/:action',
         {
-          schema: { body: DeskPhoneBody, params: Type.Object({ userId: Type.String(), action: DeskAction }) },
+          schema: { body: DeskPhoneBody, params: DeskPhoneParams },
         },
         (req, reply) =>
           handle(reply, async () =>
@@ -296,28 +253,30 @@ export function registerSimulatorRoutes(
               network.deskPhone(
                 tx,
                 req.params.userId,
-                req.params.action as network.DeskPhoneAction,
+                req.params.action,
                 req.body.callId,
                 req.body.participantId,
               ),
             ),
           ),
       );
-      sim.post<{ Params: { userId: string }; Body: Static<typeof FailNextBody> }>(
+      sim.post<{ Params: { userId: string }; Body: FailNextBody }>(
         '/agents/:userId/fail-next',
         { schema: { body: FailNextBody } },
         (req, reply) =>
-          handle(reply, async () =>
-            engine.command(await ccOfUser(req.params.userId), (tx) =>
+          handle(reply, async () => {
+            const ccId = await ccOfUser(req.params.userId);
+            await engine.command(ccId, (tx) =>
               injectFailure(tx, req.params.userId, {
                 code: req.body.code ?? (req.body.customErrorLabel ? 'CUSTOM_ERROR' : 'GENERIC_ERROR'),
                 ...(req.body.customErrorLabel ? { customErrorLabel: req.body.customErrorLabel } : {}),
                 ...(req.body.method ? { method: req.body.method } : {}),
               }),
-            ),
-          ),
+            );
+            failures.injected(ccId);
+          }),
       );
-      sim.post<{ Params: { userId: string }; Body: Static<typeof BreakBody> }>(
+      sim.post<{ Params: { userId: string }; Body: BreakBody }>(
         '/agents/:userId/break',
         { schema: { body: BreakBody } },
         (req, reply) =>
@@ -336,10 +295,10 @@ export function registerSimulatorRoutes(
       sim.get<{ Params: { userId: string } }>('/agents/:userId/messages', (req, reply) =>
         handle(reply, async () => {
           await ccOfUser(req.params.userId);
-          return { messages: connectorContext(engine).inbox.list(req.params.userId) };
+          return { messages: connector.inbox.list(req.params.userId) };
         }),
       );
-      sim.post<{ Params: { userId: string }; Body: Static<typeof MessageBody> }>(
+      sim.post<{ Params: { userId: string }; Body: MessageBody }>(
         '/agents/:userId/messages',
         { schema: { body: MessageBody } },
         (req, reply) =>
@@ -375,14 +334,7 @@ export function registerSimulatorRoutes(
   );
 }
 
-/** Time agents spent connected to the call (their legs from answer to leaving), hold included. */
-function agentInteractionMs(participants: ParticipantTable[], now: number): number {
-  return participants
-    .filter((p) => p.role !== 'supervisor' && p.user_id && p.joined_at !== null)
-    .reduce((sum, p) => sum + ((p.left_at ?? now) - (p.joined_at as number)), 0);
-}
-
-async function callDetail(tx: Tx, callId: string) {
+async function callDetail(tx: Tx, callId: string): Promise<CallDetail> {
   const call = await tx.db.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirstOrThrow();
   const participants = await loadParticipants(tx, callId);
   const transcript = await tx.db
@@ -410,7 +362,7 @@ async function callDetail(tx: Tx, callId: string) {
     dtmf: call.dtmf,
     isDeskPhone: call.is_desk_phone === 1,
     holdMs: call.hold_ms,
-    agentInteractionMs: agentInteractionMs(participants, tx.now),
+    agentInteractionMs: agentConnectedMs(participants, tx.now),
     disposition: call.disposition,
     createdAt: call.created_at,
     connectedAt: call.connected_at,

@@ -27,7 +27,6 @@ export interface UserTable {
   display_name: string;
   role: 'agent' | 'supervisor';
   salesforce_user_id: string | null;
-  password_hash: string;
   presence_rule_id: string | null;
   presence_state: PresenceState;
   presence_reason: string | null;
@@ -42,14 +41,31 @@ export interface UserTable {
   auto_accept: number;
   secondary_number: string | null;
   secondary_delay_s: number | null;
-  event_seq: number;
-  fail_next_json: string | null;
   created_at: number;
   /** Removed from the contact center (user sync): kept for the call history, never routed or logged in. */
   removed_at: number | null;
   /** Partner settings: the number outbound calls show, and the queue they are made for. */
   caller_id: string | null;
   default_outbound_queue_id: string | null;
+}
+
+/** The user's password hash (scrypt), read at login only. */
+export interface UserCredentialTable {
+  user_id: string;
+  password_hash: string;
+}
+
+/** The user's event stream: the sequence number of the last event appended to `agent_events`. */
+export interface AgentStreamTable {
+  user_id: string;
+  event_seq: number;
+}
+
+/** A failure the simulator injected into the user's next request (or next request of a method). */
+export interface InjectedFailureTable {
+  user_id: string;
+  contact_center_id: string;
+  failure_json: string;
 }
 
 export type PresenceState = 'offline' | 'available' | 'busy' | 'on_call' | 'after_call_work';
@@ -312,6 +328,9 @@ export interface Database {
   orgs: OrgTable;
   contact_centers: ContactCenterTable;
   users: UserTable;
+  user_credentials: UserCredentialTable;
+  agent_streams: AgentStreamTable;
+  injected_failures: InjectedFailureTable;
   sessions: SessionTable;
   groups: GroupTable;
   group_members: GroupMemberTable;

@@ -1,5 +1,8 @@
 /** The call as one agent or supervisor sees it (the agent API's `CallView`). Pure. */
 import type { CallTable, ParticipantRole, ParticipantTable } from '../db/schema.ts';
+import type { CallView, ParticipantView } from '../contracts/agentApi.ts';
+
+export type { CallView, ParticipantView } from '../contracts/agentApi.ts';
 
 export const PARTICIPANT_TYPE: Record<ParticipantRole, string> = {
   initial_caller: 'Initial_Caller',
@@ -14,44 +17,6 @@ const CALL_TYPE_BY_KIND: Record<CallTable['kind'], string> = {
   callback: 'Callback',
   internal: 'InternalCall',
 };
-
-export interface ParticipantView {
-  id: string;
-  role: ParticipantRole;
-  type: string;
-  userId: string | null;
-  name: string | null;
-  phoneNumber: string | null;
-  state: ParticipantTable['state'];
-  muted: boolean;
-  onHold: boolean;
-  isConsult: boolean;
-}
-
-export interface CallView {
-  callId: string;
-  callType: string;
-  origin: string | null;
-  state: string;
-  from: string;
-  to: string;
-  callerName: string | null;
-  attributes: Record<string, unknown>;
-  queue: { id: string; name: string } | null;
-  queuedAt: number | null;
-  offerExpiresAt: number | null;
-  initialCallId: string | null;
-  parentCallId: string | null;
-  isDeskPhone: boolean;
-  /** `active`: audio is being recorded now (enabled, not paused, connected, the customer not on hold). */
-  recording: { enabled: boolean; paused: boolean; active: boolean };
-  startedAt: number;
-  connectedAt: number | null;
-  endedAt: number | null;
-  me: string | null;
-  participantType: string | null;
-  participants: ParticipantView[];
-}
 
 export function participantView(p: ParticipantTable): ParticipantView {
   return {
@@ -131,4 +96,11 @@ export function buildCallView(
     participantType: me ? PARTICIPANT_TYPE[me.role] : null,
     participants: visible.map(participantView),
   };
+}
+
+/** Time agents (not supervisors) spent connected to the call until `end`, hold included. */
+export function agentConnectedMs(participants: ParticipantTable[], end: number): number {
+  return participants
+    .filter((p) => p.role !== 'supervisor' && p.user_id && p.joined_at !== null)
+    .reduce((sum, p) => sum + ((p.left_at ?? end) - (p.joined_at as number)), 0);
 }

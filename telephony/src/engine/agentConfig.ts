@@ -1,17 +1,11 @@
 /** The agent's devices and settings (`000_…`): soft phone or desk phone, secondary ring device, auto-accept. */
+import type { AgentConfig } from '../contracts/agentApi.ts';
 import type { UserTable } from '../db/schema.ts';
 import { ConnectorError, refuse } from '../domain/errors.ts';
 import { toE164 } from '../domain/phoneNumbers.ts';
 import { settings } from './settings.ts';
 import type { Tx } from './engine.ts';
 import { loadUser } from './presence.ts';
-
-export interface AgentConfig {
-  phoneType: 'SOFT_PHONE' | 'DESK_PHONE';
-  deskPhoneNumber: string | null;
-  autoAccept: boolean;
-  secondaryRing: { phoneNumber: string; delaySeconds: number } | null;
-}
 
 export function agentConfig(u: UserTable): AgentConfig {
   return {
@@ -74,42 +68,4 @@ export async function setAgentConfig(
   const config = agentConfig(updated);
   await tx.emit(userId, 'AGENT_CONFIG_UPDATED', { config });
   return config;
-}
-
-export interface InjectedFailure {
-  code: string;
-  customErrorLabel?: string;
-  method?: string;
-}
-
-/** The simulator makes the agent's next request (or next request of `method`) fail. */
-export async function injectFailure(tx: Tx, userId: string, failure: InjectedFailure): Promise<void> {
-  await loadUser(tx, userId);
-  await tx.db
-    .updateTable('users')
-    .set({ fail_next_json: JSON.stringify(failure) })
-    .where('id', '=', userId)
-    .execute();
-}
-
-/** Consumes an injected failure that applies to `method`, if any. */
-export async function takeInjectedFailure(
-  tx: Tx,
-  userId: string,
-  method: string,
-): Promise<ConnectorError | null> {
-  const user = await loadUser(tx, userId);
-  if (!user.fail_next_json) return null;
-  const failure = JSON.parse(user.fail_next_json) as InjectedFailure;
-  if (failure.method && failure.method !== method) return null;
-  await tx.db.updateTable('users').set({ fail_next_json: null }).where('id', '=', userId).execute();
-  if (failure.customErrorLabel) {
-    const label = failure.customErrorLabel;
-    const message = (await settings(tx)).customErrorLabels[label] ?? label;
-    return new ConnectorError('CUSTOM_ERROR', message, label);
-  }
-  return new ConnectorError(
-    (failure.code as ConnectorError['code']) || 'GENERIC_ERROR',
-    `simulated failure of ${method}`,
-  );
 }

@@ -6,7 +6,8 @@ import type { UserTable } from '../db/schema.ts';
 import { refuse } from '../domain/errors.ts';
 import type { SalesforceStatus } from '../domain/presenceRules.ts';
 import { endWrapUp } from './callState.ts';
-import { failOffer, routeWaiting } from './calls.ts';
+import { JOB_BREAK_START } from './jobKinds.ts';
+import { failOffer, routeWaiting } from './routing.ts';
 import type { Tx } from './engine.ts';
 import {
   agentStatus,
@@ -18,8 +19,6 @@ import {
   type NextState,
 } from './presence.ts';
 
-export const JOB_BREAK_START = 'break_start';
-export const JOB_BREAK_END = 'break_end';
 export const BREAK_REASON = 'Break';
 
 /** Applies a state now, or — during a call or an offer — when that ends. */

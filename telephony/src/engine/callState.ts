@@ -1,34 +1,38 @@
 /**
- * Shared building blocks of call handling: loading, views, notifications, legs joining and leaving,
- * agents entering and leaving calls and after-call work. The operations live in `calls.ts` (agents),
- * `network.ts` (callers, the phone network, desk phones) and `supervisor.ts`.
+ * Shared building blocks of call handling: loading, views, notifications, legs joining, answering
+ * and leaving, agents entering and leaving calls and after-call work. Each write publishes its domain
+ * event (domainEvents.ts). The operations live in `calls.ts` (agents), `network.ts` (callers, the
+ * phone network, desk phones), `supervisor.ts` and `routing.ts` (queues and offers).
  */
-import type { CallTable, ParticipantTable, UserTable } from '../db/schema.ts';
+import type { CallState, CallTable, ParticipantTable, UserTable } from '../db/schema.ts';
+import type { CallEventName, EventData } from '../contracts/agentApi.ts';
 import { buildCallView, legOf, type CallView } from '../domain/callView.ts';
 import { ConnectorError, type ErrorCode } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import type { Tx } from './engine.ts';
 import { settings } from './settings.ts';
 import { loadUser, setPresence, type NextState } from './presence.ts';
-import { JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING, type RouterHooks } from './router.ts';
-import { syncCall } from '../salesforce/lifecycle.ts';
-
-export const JOB_WRAP_UP = 'wrap_up_timeout';
+import { JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING, JOB_WRAP_UP } from './jobKinds.ts';
 
 export const LIVE_STATES: ReadonlyArray<ParticipantTable['state']> = ['connected', 'held', 'dialing'];
 
 /** The call, if it belongs to this contact center; any other call looks exactly like a missing one. */
-export async function loadCall(
-  tx: Tx,
-  callId: string,
-  code: ErrorCode = 'INVALID_PARAMS',
-): Promise<CallTable> {
-  const call = await tx.db
+export function findCall(tx: Tx, callId: string): Promise<CallTable | undefined> {
+  return tx.db
     .selectFrom('calls')
     .selectAll()
     .where('id', '=', callId)
     .where('contact_center_id', '=', tx.ccId)
     .executeTakeFirst();
+}
+
+/** The call (see `findCall`), or a refusal with `code`. */
+export async function loadCall(
+  tx: Tx,
+  callId: string,
+  code: ErrorCode = 'INVALID_PARAMS',
+): Promise<CallTable> {
+  const call = await findCall(tx, callId);
   if (!call) throw new ConnectorError(code, `unknown call ${callId}`);
   return call;
 }
@@ -67,7 +71,31 @@ export async function insertCall(tx: Tx, fields: NewCall): Promise<string> {
       ...fields,
     })
     .execute();
+  await tx.publish({
+    type: 'CallCreated',
+    contactCenterId: tx.ccId,
+    callId: id,
+    kind: fields.kind,
+    state: fields.state,
+    queueId: fields.queue_id ?? null,
+  });
   return id;
+}
+
+/** Sets the call's state (not `ended`: see `endWholeCall`), with other columns of the same change. */
+export async function setCallState(
+  tx: Tx,
+  callId: string,
+  state: Exclude<CallState, 'ended'>,
+  also: Partial<Pick<CallTable, 'connected_at' | 'is_desk_phone'>> = {},
+): Promise<void> {
+  await tx.db
+    .updateTable('calls')
+    .set({ state, ...also })
+    .where('id', '=', callId)
+    .execute();
+  await tx.publish({ type: 'CallStateChanged', contactCenterId: tx.ccId, callId, state });
+  if (state === 'voicemail') await tx.publish({ type: 'VoicemailStarted', contactCenterId: tx.ccId, callId });
 }
 
 export async function loadParticipants(tx: Tx, callId: string): Promise<ParticipantTable[]> {
@@ -99,20 +127,32 @@ export function liveUsers(participants: ParticipantTable[], except?: string): st
   return [...new Set(ids)];
 }
 
+/** HANGUP's data besides the call: the call ended for the agent. */
+export const hangupEnded = (): { reason: 'ended' } => ({ reason: 'ended' });
+
+/** HANGUP's data besides the call: the offer or leg failed, with the agent status Salesforce shows. */
+export const hangupFailed =
+  (agentStatus: string, closeCallOnError: boolean) =>
+  (): { reason: 'error'; agentStatus: string; closeCallOnError: boolean } => ({
+    reason: 'error',
+    agentStatus,
+    closeCallOnError,
+  });
+
 /** Emits `event` to each user with that user's own view of the call. */
-export async function notify(
+export async function notify<E extends CallEventName>(
   tx: Tx,
   callId: string,
-  event: string,
+  event: E,
   users: Iterable<string>,
-  extra: (view: CallView) => Record<string, unknown> = () => ({}),
+  extra?: (view: CallView) => NoInfer<Omit<EventData[E], 'call'>>,
 ): Promise<void> {
   const call = await loadCall(tx, callId);
   const participants = await loadParticipants(tx, callId);
   const qName = await queueName(tx, call.queue_id);
   for (const userId of users) {
     const view = buildCallView(call, participants, userId, qName);
-    await tx.emit(userId, event, { call: view, ...extra(view) });
+    await tx.emit(userId, event, { call: view, ...extra?.(view) } as EventData[E]);
   }
 }
 
@@ -183,6 +223,15 @@ export async function addLeg(tx: Tx, callId: string, leg: NewLeg): Promise<Parti
     created_at: tx.now,
   };
   await tx.db.insertInto('participants').values(row).execute();
+  await tx.publish({
+    type: 'ParticipantAdded',
+    contactCenterId: tx.ccId,
+    callId,
+    participantId: row.id,
+    role: row.role,
+    state: row.state,
+    userId: row.user_id,
+  });
   return row;
 }
 
@@ -217,6 +266,13 @@ export async function closeLeg(tx: Tx, leg: ParticipantTable, reason: string): P
       .where('id', '=', leg.call_id)
       .execute();
   }
+  await tx.publish({
+    type: 'ParticipantLeft',
+    contactCenterId: tx.ccId,
+    callId: leg.call_id,
+    participantId: leg.id,
+    reason,
+  });
 }
 
 /** Puts a participant on hold or takes it off; the call's hold total counts the customer's hold. */
@@ -227,6 +283,12 @@ export async function setHeld(tx: Tx, leg: ParticipantTable, held: boolean): Pro
       .set({ state: 'held', held_since: tx.now })
       .where('id', '=', leg.id)
       .execute();
+    await tx.publish({
+      type: 'ParticipantHeld',
+      contactCenterId: tx.ccId,
+      callId: leg.call_id,
+      participantId: leg.id,
+    });
     return;
   }
   const since = leg.held_since ?? tx.now;
@@ -242,6 +304,12 @@ export async function setHeld(tx: Tx, leg: ParticipantTable, held: boolean): Pro
       .where('id', '=', leg.call_id)
       .execute();
   }
+  await tx.publish({
+    type: 'ParticipantResumed',
+    contactCenterId: tx.ccId,
+    callId: leg.call_id,
+    participantId: leg.id,
+  });
 }
 
 function restorable(user: UserTable): NextState {
@@ -254,24 +322,22 @@ function restorable(user: UserTable): NextState {
 export async function enterCall(tx: Tx, user: UserTable, callId: string): Promise<void> {
   if (user.wrap_up_call_id) await tx.cancelJobs(user.id, [JOB_WRAP_UP]);
   const next = user.next_state_json ?? JSON.stringify(restorable(user));
-  await tx.db
-    .updateTable('users')
-    .set({ active_call_id: callId, offered_leg_id: null, wrap_up_call_id: null, next_state_json: next })
-    .where('id', '=', user.id)
-    .execute();
-  await setPresence(tx, { ...user, next_state_json: next }, 'on_call', null, false);
+  await setPresence(tx, user, 'on_call', null, false, {
+    active_call_id: callId,
+    offered_leg_id: null,
+    wrap_up_call_id: null,
+    next_state_json: next,
+  });
 }
 
 /** The agent's leg of `callId` ended: after-call work starts (infinite unless the contact center limits it). */
 export async function leaveCall(tx: Tx, userId: string, callId: string): Promise<void> {
   const user = await loadUser(tx, userId);
   if (user.active_call_id !== callId) return;
-  await tx.db
-    .updateTable('users')
-    .set({ active_call_id: null, wrap_up_call_id: callId })
-    .where('id', '=', userId)
-    .execute();
-  await setPresence(tx, user, 'after_call_work', null, false);
+  await setPresence(tx, user, 'after_call_work', null, false, {
+    active_call_id: null,
+    wrap_up_call_id: callId,
+  });
   await tx.emit(userId, 'AFTER_CALL_WORK_STARTED', { callId });
   const wrapUp = (await settings(tx)).wrapUpSeconds;
   if (wrapUp > 0) await tx.schedule(JOB_WRAP_UP, userId, tx.now + wrapUp * 1000, { callId });
@@ -282,19 +348,11 @@ export async function endWrapUp(tx: Tx, user: UserTable): Promise<UserTable> {
   const callId = user.wrap_up_call_id;
   const next = user.next_state_json ? (JSON.parse(user.next_state_json) as NextState) : null;
   await tx.cancelJobs(user.id, [JOB_WRAP_UP]);
-  await tx.db
-    .updateTable('users')
-    .set({ wrap_up_call_id: null, next_state_json: null })
-    .where('id', '=', user.id)
-    .execute();
   if (callId) await tx.emit(user.id, 'WRAP_UP_ENDED', { callId });
-  return setPresence(
-    tx,
-    { ...user, wrap_up_call_id: null, next_state_json: null },
-    next?.state ?? 'available',
-    next?.reason ?? null,
-    next?.push ?? false,
-  );
+  return setPresence(tx, user, next?.state ?? 'available', next?.reason ?? null, next?.push ?? false, {
+    wrap_up_call_id: null,
+    next_state_json: null,
+  });
 }
 
 /** Ends the whole call: pending offers withdrawn, every party hung up, agents into after-call work. */
@@ -315,15 +373,11 @@ export async function endWholeCall(tx: Tx, callId: string, reason: string): Prom
     .set({ state: 'ended', ended_at: tx.now, end_reason: reason })
     .where('id', '=', callId)
     .execute();
-  await syncCall(tx, { type: 'ended', callId });
+  await tx.publish({ type: 'CallEnded', contactCenterId: tx.ccId, callId, reason });
   for (const p of ringing) {
-    await notify(tx, callId, 'HANGUP', [p.user_id as string], () => ({
-      reason: 'error',
-      agentStatus: 'FailedConnectCustomer',
-      closeCallOnError: true,
-    }));
+    await notify(tx, callId, 'HANGUP', [p.user_id as string], hangupFailed('FailedConnectCustomer', true));
   }
-  await notify(tx, callId, 'HANGUP', agents, () => ({ reason: 'ended' }));
+  await notify(tx, callId, 'HANGUP', agents, hangupEnded);
   await notify(tx, callId, 'SUPERVISOR_HANGUP', supervisors);
   for (const userId of agents) await leaveCall(tx, userId, callId);
 }
@@ -355,22 +409,59 @@ export async function syncWaitingState(tx: Tx, callId: string): Promise<void> {
   const state = participants.some((p) => p.state === 'ringing' && p.role !== 'supervisor')
     ? 'ringing'
     : 'queued';
-  if (state !== call.state)
-    await tx.db.updateTable('calls').set({ state }).where('id', '=', callId).execute();
+  if (state !== call.state) await setCallState(tx, callId, state);
 }
 
 /**
- * Router hooks: an offer is announced as CALL_STARTED (QUEUED_CALL_STARTED for a queued callback),
- * and auto-accepted for agents who chose auto-accept.
+ * The agent answers a leg that rings for them (from the connector, the desk phone or auto-accept).
+ * The first connect of a recorded call starts its recording. `loaded`: the call and its participants
+ * as the caller read them in this command (not read again).
  */
-export function routerHooks(
-  accept: (tx: Tx, leg: ParticipantTable, user: UserTable) => Promise<void>,
-): RouterHooks {
-  return {
-    announceOffer: async (tx, leg, user) => {
-      const event = leg.view_type === 'Callback' ? 'QUEUED_CALL_STARTED' : 'CALL_STARTED';
-      await notify(tx, leg.call_id, event, [user.id]);
-    },
-    autoAccept: accept,
-  };
+export async function acceptLeg(
+  tx: Tx,
+  leg: ParticipantTable,
+  user: UserTable,
+  device?: 'desk' | 'soft',
+  loaded?: { call: CallTable; participants: ParticipantTable[] },
+): Promise<void> {
+  const callId = leg.call_id;
+  const dev = device ?? (user.phone_type === 'DESK_PHONE' ? 'desk' : 'soft');
+  await tx.cancelJobs(leg.id, [JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING]);
+  await tx.db
+    .updateTable('participants')
+    .set({ state: 'connected', joined_at: tx.now, device: dev, offer_expires_at: null, secondary_ringing: 0 })
+    .where('id', '=', leg.id)
+    .execute();
+  await tx.publish({
+    type: 'ParticipantConnected',
+    contactCenterId: tx.ccId,
+    callId,
+    participantId: leg.id,
+    userId: user.id,
+  });
+  await enterCall(tx, user, callId);
+  const call = loaded?.call ?? (await loadCall(tx, callId));
+  const participants = loaded?.participants ?? (await loadParticipants(tx, callId));
+  if (call.kind === 'callback' && !participants.some((p) => p.role === 'initial_caller')) {
+    await addLeg(tx, callId, { role: 'initial_caller', state: 'dialing', phoneNumber: call.callback_number });
+    await setCallState(tx, callId, 'dialing', { is_desk_phone: dev === 'desk' ? 1 : 0 });
+    await notify(tx, callId, 'CALL_UPDATED', [user.id]);
+    return;
+  }
+  const firstAgent = !participants.some((p) => p.id !== leg.id && p.role === 'agent' && p.joined_at !== null);
+  await setCallState(tx, callId, 'connected', {
+    connected_at: call.connected_at ?? tx.now,
+    ...(firstAgent ? { is_desk_phone: dev === 'desk' ? 1 : 0 } : {}),
+  });
+  if (call.connected_at === null && call.recording_enabled === 1)
+    await tx.publish({ type: 'RecordingStarted', contactCenterId: tx.ccId, callId });
+  await notify(tx, callId, 'CALL_CONNECTED', [user.id]);
+  if (call.kind === 'internal' && !leg.added_by) {
+    const caller = participants.find((p) => p.role === 'initial_caller' && p.user_id);
+    if (caller) await notify(tx, callId, 'CALL_CONNECTED', [caller.user_id as string]);
+  } else if (leg.added_by) {
+    await notify(tx, callId, 'PARTICIPANT_CONNECTED', liveUsers(participants, user.id), () => ({
+      participantId: leg.id,
+    }));
+  }
 }

@@ -2,11 +2,12 @@
  * What an agent does with calls (the agent API's call methods). Each function runs inside a command
  * (`Engine.command`), checks state and rights first, and changes nothing when it refuses.
  */
-import type { ParticipantTable, UserTable } from '../db/schema.ts';
-import type { CallView } from '../domain/callView.ts';
+import type { CallTable, ParticipantTable, UserTable } from '../db/schema.ts';
+import type { CallView, Destination } from '../contracts/agentApi.ts';
 import { ConnectorError, refuse } from '../domain/errors.ts';
 import { toE164 } from '../domain/phoneNumbers.ts';
 import {
+  acceptLeg,
   addLeg,
   closeLeg,
   enterCall,
@@ -17,152 +18,42 @@ import {
   myLiveLeg,
   notify,
   liveUsers,
-  routerHooks,
   setHeld,
   settle,
-  syncWaitingState,
   viewFor,
   insertCall,
+  hangupEnded,
+  hangupFailed,
 } from './callState.ts';
 import { settings } from './settings.ts';
 import type { Tx } from './engine.ts';
-import {
-  agentStatus,
-  loadUser,
-  setNextState,
-  setPresence,
-  type AgentStatus,
-  type NextState,
-} from './presence.ts';
-import { JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING, offer, route, withdrawOffer } from './router.ts';
-import { syncCall } from '../salesforce/lifecycle.ts';
-
-export type Destination =
-  | { type: 'phoneNumber'; phoneNumber: string }
-  | { type: 'agent'; userId: string }
-  | { type: 'queue'; queueId: string }
-  | { type: 'flow'; flowName: string };
-
-const hooks = routerHooks((tx, leg, user) => acceptLeg(tx, leg, user));
-
-/** Offers waiting calls to available agents (run after anything that may allow a new offer). */
-export function routeWaiting(tx: Tx): Promise<number> {
-  return route(tx, hooks);
-}
-
-/** Rings one agent directly (agent-to-agent call, transfer to an agent). */
-export function offerDirect(tx: Tx, leg: ParticipantTable, user: UserTable): Promise<void> {
-  return offer(tx, leg, user, hooks);
-}
+import { agentStatus, loadUser, type AgentStatus } from './presence.ts';
+import { DTMF_DIGITS } from './jobKinds.ts';
+import { declineOffer, offerDirect, requestFlow, routeWaiting } from './routing.ts';
 
 async function ringingLegOf(
   tx: Tx,
   callId: string,
   userId: string,
   code: 'CAN_NOT_ACCEPT_THE_CALL' | 'CAN_NOT_DECLINE_THE_CALL',
-): Promise<ParticipantTable> {
-  await loadCall(tx, callId, code);
-  const leg = (await loadParticipants(tx, callId)).find((p) => p.user_id === userId && p.state === 'ringing');
+): Promise<{ leg: ParticipantTable; call: CallTable; participants: ParticipantTable[] }> {
+  const call = await loadCall(tx, callId, code);
+  const participants = await loadParticipants(tx, callId);
+  const leg = participants.find((p) => p.user_id === userId && p.state === 'ringing');
   if (!leg) throw new ConnectorError(code, `call ${callId} is not ringing for you`);
-  return leg;
+  return { leg, call, participants };
 }
 
 export async function acceptCall(tx: Tx, userId: string, callId: string): Promise<{ call: CallView }> {
-  const leg = await ringingLegOf(tx, callId, userId, 'CAN_NOT_ACCEPT_THE_CALL');
-  await acceptLeg(tx, leg, await loadUser(tx, userId));
+  const { leg, ...loaded } = await ringingLegOf(tx, callId, userId, 'CAN_NOT_ACCEPT_THE_CALL');
+  await acceptLeg(tx, leg, await loadUser(tx, userId), undefined, loaded);
   return { call: await viewFor(tx, callId, userId) };
-}
-
-/** The agent answers a leg that rings for them (from the connector, the desk phone or auto-accept). */
-export async function acceptLeg(
-  tx: Tx,
-  leg: ParticipantTable,
-  user: UserTable,
-  device?: 'desk' | 'soft',
-): Promise<void> {
-  const callId = leg.call_id;
-  const dev = device ?? (user.phone_type === 'DESK_PHONE' ? 'desk' : 'soft');
-  await tx.cancelJobs(leg.id, [JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING]);
-  await tx.db
-    .updateTable('participants')
-    .set({ state: 'connected', joined_at: tx.now, device: dev, offer_expires_at: null, secondary_ringing: 0 })
-    .where('id', '=', leg.id)
-    .execute();
-  await enterCall(tx, user, callId);
-  const call = await loadCall(tx, callId);
-  const participants = await loadParticipants(tx, callId);
-  if (call.kind === 'callback' && !participants.some((p) => p.role === 'initial_caller')) {
-    await addLeg(tx, callId, { role: 'initial_caller', state: 'dialing', phoneNumber: call.callback_number });
-    await tx.db
-      .updateTable('calls')
-      .set({ state: 'dialing', is_desk_phone: dev === 'desk' ? 1 : 0 })
-      .where('id', '=', callId)
-      .execute();
-    await notify(tx, callId, 'CALL_UPDATED', [user.id]);
-    return;
-  }
-  const firstAgent = !participants.some((p) => p.id !== leg.id && p.role === 'agent' && p.joined_at !== null);
-  await tx.db
-    .updateTable('calls')
-    .set({
-      state: 'connected',
-      connected_at: call.connected_at ?? tx.now,
-      ...(firstAgent ? { is_desk_phone: dev === 'desk' ? 1 : 0 } : {}),
-    })
-    .where('id', '=', callId)
-    .execute();
-  await notify(tx, callId, 'CALL_CONNECTED', [user.id]);
-  if (call.kind === 'internal' && !leg.added_by) {
-    const caller = participants.find((p) => p.role === 'initial_caller' && p.user_id);
-    if (caller) await notify(tx, callId, 'CALL_CONNECTED', [caller.user_id as string]);
-  } else if (leg.added_by) {
-    await notify(tx, callId, 'PARTICIPANT_CONNECTED', liveUsers(participants, user.id), () => ({
-      participantId: leg.id,
-    }));
-  }
 }
 
 export async function declineCall(tx: Tx, userId: string, callId: string): Promise<{ call: CallView }> {
-  const leg = await ringingLegOf(tx, callId, userId, 'CAN_NOT_DECLINE_THE_CALL');
-  await syncCall(tx, { type: 'declined', callId, legId: leg.id });
-  await failOffer(tx, leg, 'DeclinedByAgent');
-  await routeWaiting(tx);
+  const { leg } = await ringingLegOf(tx, callId, userId, 'CAN_NOT_DECLINE_THE_CALL');
+  await declineOffer(tx, leg);
   return { call: await viewFor(tx, callId, userId) };
-}
-
-/**
- * An offer that did not connect (declined, missed, or the agent went away): HANGUP to that agent,
- * and the leg goes back to its queue; a leg rung directly (agent call, transfer) fails instead.
- */
-export async function failOffer(tx: Tx, leg: ParticipantTable, agentStatusCode: string): Promise<void> {
-  const userId = leg.user_id as string;
-  const back = await withdrawOffer(tx, leg);
-  await notify(tx, leg.call_id, 'HANGUP', [userId], () => ({
-    reason: 'error',
-    agentStatus: agentStatusCode,
-    closeCallOnError: false,
-  }));
-  await applyEnqueuedState(tx, userId);
-  if (!back.queue_id) {
-    await closeLeg(tx, back, agentStatusCode);
-    const participants = await loadParticipants(tx, leg.call_id);
-    await notify(tx, leg.call_id, 'PARTICIPANT_REMOVED', liveUsers(participants), () => ({
-      participantId: leg.id,
-      reason: 'error',
-    }));
-    await settle(tx, leg.call_id, 'not_answered');
-    return;
-  }
-  await syncWaitingState(tx, leg.call_id);
-}
-
-/** A state enqueued while the offer rang (`enqueueNextState`) applies once the agent has no call. */
-async function applyEnqueuedState(tx: Tx, userId: string): Promise<void> {
-  const user = await loadUser(tx, userId);
-  if (!user.next_state_json || user.active_call_id || user.wrap_up_call_id) return;
-  const next = JSON.parse(user.next_state_json) as NextState;
-  await setNextState(tx, user, null);
-  await setPresence(tx, { ...user, next_state_json: null }, next.state, next.reason, next.push);
 }
 
 export async function endCall(tx: Tx, userId: string, callId: string): Promise<{ call: CallView }> {
@@ -178,7 +69,7 @@ export async function agentLeaves(tx: Tx, leg: ParticipantTable, reason: string)
   const userId = leg.user_id as string;
   await closeLeg(tx, leg, reason);
   await settle(tx, leg.call_id, reason);
-  await notify(tx, leg.call_id, 'HANGUP', [userId], () => ({ reason: 'ended' }));
+  await notify(tx, leg.call_id, 'HANGUP', [userId], hangupEnded);
   if ((await loadCall(tx, leg.call_id)).state !== 'ended') {
     const participants = await loadParticipants(tx, leg.call_id);
     await notify(tx, leg.call_id, 'PARTICIPANT_REMOVED', liveUsers(participants), () => ({
@@ -205,16 +96,12 @@ export async function removeParticipant(
   const wasTalking = target.state === 'connected' || target.state === 'held';
   await closeLeg(tx, target, 'removed');
   if (removedUser && target.state === 'ringing') {
-    await notify(tx, callId, 'HANGUP', [removedUser], () => ({
-      reason: 'error',
-      agentStatus: 'FailedConnectCustomer',
-      closeCallOnError: true,
-    }));
+    await notify(tx, callId, 'HANGUP', [removedUser], hangupFailed('FailedConnectCustomer', true));
   }
   const participants = await loadParticipants(tx, callId);
   await notify(tx, callId, 'PARTICIPANT_REMOVED', liveUsers(participants), () => ({ participantId }));
   if (removedUser && wasTalking) {
-    await notify(tx, callId, 'HANGUP', [removedUser], () => ({ reason: 'ended' }));
+    await notify(tx, callId, 'HANGUP', [removedUser], hangupEnded);
     await leaveCall(tx, removedUser, callId);
   }
   await settle(tx, callId, 'removed');
@@ -236,6 +123,13 @@ export async function setMuted(
       .set({ muted: muted ? 1 : 0 })
       .where('id', '=', leg.id)
       .execute();
+    await tx.publish({
+      type: 'ParticipantMuted',
+      contactCenterId: tx.ccId,
+      callId,
+      participantId: leg.id,
+      muted,
+    });
     await notify(tx, callId, 'MUTE_TOGGLE', [userId], () => ({ participantId: leg.id, muted }));
   }
   return { call: await viewFor(tx, callId, userId) };
@@ -301,6 +195,13 @@ export async function swap(tx: Tx, userId: string, callId: string): Promise<{ ca
   const [toHold, toResume] = [talking[0] as ParticipantTable, held[0] as ParticipantTable];
   await setHeld(tx, toHold, true);
   await setHeld(tx, toResume, false);
+  await tx.publish({
+    type: 'ParticipantsSwapped',
+    contactCenterId: tx.ccId,
+    callId,
+    heldParticipantId: toHold.id,
+    resumedParticipantId: toResume.id,
+  });
   const users = liveUsers(await loadParticipants(tx, callId));
   await notify(tx, callId, 'HOLD_TOGGLE', users, () => ({ participantId: toHold.id, onHold: true }));
   await notify(tx, callId, 'HOLD_TOGGLE', users, () => ({ participantId: toResume.id, onHold: false }));
@@ -316,6 +217,7 @@ export async function conference(tx: Tx, userId: string, callId: string): Promis
   if (parties.length < 2) refuse('CAN_NOT_CONFERENCE', 'a conference needs at least two other participants');
   for (const p of parties) if (p.state === 'held') await setHeld(tx, p, false);
   await tx.db.updateTable('participants').set({ is_consult: 0 }).where('call_id', '=', callId).execute();
+  await tx.publish({ type: 'CallConferenced', contactCenterId: tx.ccId, callId });
   await notify(tx, callId, 'PARTICIPANTS_CONFERENCED', liveUsers(await loadParticipants(tx, callId)));
   return { call: await viewFor(tx, callId, userId) };
 }
@@ -338,13 +240,16 @@ export async function setRecordingPaused(
     .set({ recording_paused: paused ? 1 : 0 })
     .where('id', '=', callId)
     .execute();
+  await tx.publish({
+    type: paused ? 'RecordingPaused' : 'RecordingResumed',
+    contactCenterId: tx.ccId,
+    callId,
+  });
   await notify(tx, callId, 'RECORDING_TOGGLE', liveUsers(await loadParticipants(tx, callId)), () => ({
     paused,
   }));
   return { call: await viewFor(tx, callId, userId) };
 }
-
-const DTMF = /^[0-9*#A-D]{1,64}$/;
 
 export async function sendDigits(
   tx: Tx,
@@ -352,14 +257,22 @@ export async function sendDigits(
   callId: string,
   digits: string,
 ): Promise<{ ok: true }> {
-  if (!DTMF.test(digits)) refuse('INVALID_PARAMS', 'digits are 0-9, *, #, A-D (at most 64)');
-  await myLiveLeg(tx, callId, userId, 'INVALID_PARAMS');
+  if (!DTMF_DIGITS.test(digits)) refuse('INVALID_PARAMS', 'digits are 0-9, *, #, A-D (at most 64)');
+  const leg = await myLiveLeg(tx, callId, userId, 'INVALID_PARAMS');
   const call = await loadCall(tx, callId);
   await tx.db
     .updateTable('calls')
     .set({ dtmf: call.dtmf + digits })
     .where('id', '=', callId)
     .execute();
+  await tx.publish({
+    type: 'DigitsSent',
+    contactCenterId: tx.ccId,
+    callId,
+    participantId: leg.id,
+    digits,
+    source: 'agent',
+  });
   return { ok: true };
 }
 
@@ -534,12 +447,18 @@ export async function addParticipant(
       priority: target.queuePriority ?? 0,
       queuedAt: tx.now,
     });
-    await syncCall(tx, { type: 'participantAdded', callId, legId: leg.id });
-    if (target.flowDevName && target.queueId) {
-      const flow = { flowDevName: target.flowDevName, fallbackQueueId: target.queueId };
-      await syncCall(tx, { type: 'flow', callId, legId: leg.id, ...flow });
-    }
   }
+  await tx.publish({
+    type: 'ParticipantInvited',
+    contactCenterId: tx.ccId,
+    callId,
+    participantId: leg.id,
+    addedBy: userId,
+    blind,
+    destination: target.kind,
+  });
+  if (target.flowDevName && target.queueId)
+    await requestFlow(tx, callId, leg, target.flowDevName, target.queueId);
   if (!blind) {
     const caller = (await loadParticipants(tx, callId)).find(
       (p) => p.role === 'initial_caller' && p.state === 'connected' && p.id !== me.id,
@@ -572,7 +491,10 @@ export async function wrapUp(
   if (user.presence_state !== 'after_call_work' || user.wrap_up_call_id !== callId) {
     refuse('INVALID_PARAMS', `no after-call work for call ${callId}`);
   }
-  if (disposition) await tx.db.updateTable('calls').set({ disposition }).where('id', '=', callId).execute();
+  if (disposition) {
+    await tx.db.updateTable('calls').set({ disposition }).where('id', '=', callId).execute();
+    await tx.publish({ type: 'DispositionSet', contactCenterId: tx.ccId, callId, disposition });
+  }
   const after = await endWrapUp(tx, user);
   await routeWaiting(tx);
   return agentStatus(tx, after);

@@ -1,27 +1,7 @@
 /** The phone book the agent sees (agents, queues, flows, phone book entries) and queue statistics. */
+import type { ContactType, PhoneContact, QueueStats } from '../contracts/agentApi.ts';
 import type { Tx } from './engine.ts';
 import { queueMemberIds } from './queueMembers.ts';
-
-export type ContactType = 'Agent' | 'Queue' | 'PhoneBook' | 'Flow';
-
-export interface PhoneContact {
-  id: string;
-  type: ContactType;
-  name: string;
-  phoneNumber?: string;
-  availability?: 'AVAILABLE' | 'BUSY' | 'OFFLINE';
-  queueWaitTime?: string;
-}
-
-export interface QueueStats {
-  queueId: string;
-  name: string;
-  waiting: number;
-  longestWaitSeconds: number;
-  estimatedWaitSeconds: number;
-  availableAgents: number;
-  calls: Array<{ callId: string; from: string; queuedAt: number; waitSeconds: number; callType: string }>;
-}
 
 const TYPE_ORDER: ContactType[] = ['Agent', 'Queue', 'Flow', 'PhoneBook'];
 

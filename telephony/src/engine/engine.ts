@@ -6,7 +6,9 @@ import type { Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
 import { newId } from '../domain/ids.ts';
-import { EventHub, type StoredEvent } from './events.ts';
+import type { AgentEventName, EventData } from '../contracts/agentApi.ts';
+import { DomainEvents, type DomainEvent } from './domainEvents.ts';
+import { noCrm, type EnginePorts } from './ports.ts';
 
 export type Trx = Transaction<Database>;
 
@@ -16,27 +18,48 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now() };
 
-/** What a command sees: the transaction, the time, and the ways to emit events and schedule jobs. */
+/**
+ * What a command sees: the transaction, the time, the ports, and the ways to publish domain events,
+ * append agent events and schedule jobs.
+ */
 export class Tx {
-  readonly emitted: StoredEvent[] = [];
+  /** The domain events published so far, delivered as one batch after commit. */
+  readonly published: DomainEvent[] = [];
   /** Work to start once the transaction has committed, outside the lock (e.g. sending the outbox). */
-  readonly committed: Array<(engine: Engine) => void> = [];
+  readonly committed: Array<() => void> = [];
   readonly db: Trx;
   readonly ccId: string;
   readonly now: number;
+  readonly ports: EnginePorts;
+  private readonly events: DomainEvents;
 
-  constructor(db: Trx, ccId: string, now: number) {
+  /** Without `ports` and `events` (a transaction outside the engine, e.g. seeding): no CRM, no subscribers. */
+  constructor(
+    db: Trx,
+    ccId: string,
+    now: number,
+    ports: EnginePorts = { crm: noCrm },
+    events: DomainEvents = new DomainEvents(),
+  ) {
     this.db = db;
     this.ccId = ccId;
     this.now = now;
+    this.ports = ports;
+    this.events = events;
+  }
+
+  /** Publishes a domain event: to the in-transaction subscribers now, to the others after commit. */
+  async publish(event: DomainEvent): Promise<void> {
+    this.published.push(event);
+    await this.events.published(this, event);
   }
 
   /** Appends an event to the user's stream with the next sequence number. */
-  async emit(userId: string, event: string, data: unknown): Promise<void> {
+  async emit<E extends AgentEventName>(userId: string, event: E, data: EventData[E]): Promise<void> {
     const row = await this.db
-      .updateTable('users')
+      .updateTable('agent_streams')
       .set((eb) => ({ event_seq: eb('event_seq', '+', 1) }))
-      .where('id', '=', userId)
+      .where('user_id', '=', userId)
       .returning('event_seq')
       .executeTakeFirstOrThrow();
     await this.db
@@ -49,7 +72,12 @@ export class Tx {
         created_at: this.now,
       })
       .execute();
-    this.emitted.push({ userId, event: { type: 'event', seq: row.event_seq, event, data, at: this.now } });
+    await this.publish({
+      type: 'AgentEventAppended',
+      contactCenterId: this.ccId,
+      userId,
+      event: { type: 'event', seq: row.event_seq, event, data, at: this.now },
+    });
   }
 
   async schedule(kind: string, refId: string, dueAt: number, payload?: unknown): Promise<void> {
@@ -66,7 +94,7 @@ export class Tx {
       .execute();
   }
 
-  afterCommit(fn: (engine: Engine) => void): void {
+  afterCommit(fn: () => void): void {
     this.committed.push(fn);
   }
 
@@ -75,15 +103,23 @@ export class Tx {
   }
 }
 
+export interface EngineOptions {
+  clock?: Clock;
+  ports?: Partial<EnginePorts>;
+}
+
 export class Engine {
   readonly db: Db;
-  readonly hub = new EventHub();
+  /** The domain events of committed commands (see domainEvents.ts). */
+  readonly events = new DomainEvents();
   readonly clock: Clock;
+  private readonly ports: EnginePorts;
   private readonly tails = new Map<string, Promise<unknown>>();
 
-  constructor(db: Db, clock: Clock = systemClock) {
+  constructor(db: Db, options: EngineOptions = {}) {
     this.db = db;
-    this.clock = clock;
+    this.clock = options.clock ?? systemClock;
+    this.ports = { crm: options.ports?.crm ?? noCrm };
   }
 
   /** Runs `fn` under the contact center's lock in a transaction; delivers its events after commit. */
@@ -104,12 +140,12 @@ export class Engine {
   private async runInTransaction<T>(ccId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
     let tx: Tx | undefined;
     const result = await this.db.transaction().execute(async (trx) => {
-      tx = new Tx(trx, ccId, this.clock.now());
+      tx = new Tx(trx, ccId, this.clock.now(), this.ports, this.events);
       return fn(tx);
     });
     if (tx) {
-      this.hub.deliver(tx.emitted);
-      for (const fn of tx.committed) fn(this);
+      this.events.committed(tx.published);
+      for (const fn of tx.committed) fn();
     }
     return result;
   }

@@ -1,8 +1,11 @@
 /**
  * Per-agent event streams. Events are appended to `agent_events` inside the command's transaction
- * (with the user's next sequence number) and pushed to that user's open sockets after commit.
+ * (with the user's next sequence number, `Tx.emit`) and published as `AgentEventAppended` domain
+ * events; the `EventHub`, subscribed at the composition root, pushes them to that user's open
+ * sockets after commit.
  */
 import type { Db } from '../db/database.ts';
+import type { DomainEvent } from './domainEvents.ts';
 
 export interface AgentEvent {
   type: 'event';
@@ -14,11 +17,6 @@ export interface AgentEvent {
 
 export interface EventSink {
   send(event: AgentEvent): void;
-}
-
-export interface StoredEvent {
-  userId: string;
-  event: AgentEvent;
 }
 
 /** How long and how many events a user's stream keeps for reconnecting clients. */
@@ -41,10 +39,12 @@ export class EventHub {
     };
   }
 
-  deliver(events: StoredEvent[]): void {
-    for (const { userId, event } of events) {
-      const set = this.sinks.get(userId);
-      if (set) for (const sink of set) sink.send(event);
+  /** Pushes a committed batch's agent events to their users' open sockets. */
+  deliver(batch: readonly DomainEvent[]): void {
+    for (const e of batch) {
+      if (e.type !== 'AgentEventAppended') continue;
+      const set = this.sinks.get(e.userId);
+      if (set) for (const sink of set) sink.send(e.event);
     }
   }
 
@@ -59,7 +59,11 @@ export class EventHub {
  * unless pruned, and events committed meanwhile only add to the answer.
  */
 export async function eventsSince(db: Db, userId: string, lastSeq: number): Promise<AgentEvent[] | null> {
-  const user = await db.selectFrom('users').select('event_seq').where('id', '=', userId).executeTakeFirst();
+  const user = await db
+    .selectFrom('agent_streams')
+    .select('event_seq')
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
   if (!user || lastSeq > user.event_seq) return null;
   const rows = await db
     .selectFrom('agent_events')
@@ -87,8 +91,8 @@ export async function pruneEvents(db: Db, now: number): Promise<number> {
     .executeTakeFirst();
   let removed = Number(old.numDeletedRows);
   const busy = await db
-    .selectFrom('users')
-    .select(['id', 'event_seq'])
+    .selectFrom('agent_streams')
+    .select(['user_id as id', 'event_seq'])
     .where('event_seq', '>', EVENT_RETENTION_COUNT)
     .execute();
   for (const user of busy) {

@@ -8,74 +8,31 @@ import { ConnectorError, InvalidStateError, NotFoundError } from '../domain/erro
 import { newId } from '../domain/ids.ts';
 import {
   addLeg,
+  acceptLeg,
   closeLeg,
   endWholeCall,
+  findCall,
   LIVE_STATES,
   liveUsers,
   loadParticipants,
   notify,
   settle,
   insertCall,
-  loadCall,
+  setCallState,
 } from './callState.ts';
-import { acceptLeg, agentLeaves, failOffer, offerDirect, routeWaiting, setHold, setMuted } from './calls.ts';
+import { agentLeaves, setHold, setMuted } from './calls.ts';
+import type { DeskPhoneAction } from '../contracts/simulatorApi.ts';
 import type { Tx } from './engine.ts';
-import { queueMemberIds } from './queueMembers.ts';
+import { DTMF_DIGITS, JOB_CALLBACK_DUE } from './jobKinds.ts';
+import type { RoutingTarget } from './ports.ts';
 import { loadUser } from './presence.ts';
-import { JOB_FLOW_TIMEOUT, JOB_ROUTE_RECORDED, syncCall } from '../salesforce/lifecycle.ts';
-
-export const JOB_CALLBACK_DUE = 'callback_due';
-
-export interface RoutingTarget {
-  type: 'queue' | 'user' | 'flow';
-  id: string;
-}
+import { failOffer, queueLeg, resolveTarget, routeInbound, routeWaiting } from './routing.ts';
 
 /** The call for the simulator: an unknown call (or another tenant's) is a 404, not a refusal. */
 async function callOf(tx: Tx, callId: string): Promise<CallTable> {
-  try {
-    return await loadCall(tx, callId);
-  } catch (err) {
-    if (err instanceof ConnectorError) throw new NotFoundError(`unknown call ${callId}`);
-    throw err;
-  }
-}
-
-/** The queue a dialed number or flow leads to, with its priority. */
-async function resolveTarget(
-  tx: Tx,
-  target: RoutingTarget,
-): Promise<{ queueId: string | null; userId: string | null; priority: number }> {
-  if (target.type === 'user') return { queueId: null, userId: target.id, priority: 0 };
-  const queueId =
-    target.type === 'flow'
-      ? (
-          await tx.db
-            .selectFrom('flows')
-            .select('fallback_queue_id')
-            .where('id', '=', target.id)
-            .executeTakeFirstOrThrow()
-        ).fallback_queue_id
-      : target.id;
-  const queue = await tx.db
-    .selectFrom('queues')
-    .select('priority')
-    .where('id', '=', queueId)
-    .executeTakeFirstOrThrow();
-  return { queueId, userId: null, priority: queue.priority };
-}
-
-/** Whether any member of the queue is logged in to routing (not offline). */
-async function isStaffed(tx: Tx, queueId: string): Promise<boolean> {
-  const row = await tx.db
-    .selectFrom('users')
-    .select('id')
-    .where('contact_center_id', '=', tx.ccId)
-    .where('presence_state', '!=', 'offline')
-    .where('id', 'in', queueMemberIds(tx.db, queueId))
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+  const call = await findCall(tx, callId);
+  if (!call) throw new NotFoundError(`unknown call ${callId}`);
+  return call;
 }
 
 export interface InboundCall {
@@ -105,47 +62,6 @@ function insertInbound(
   });
 }
 
-/** Queues the agent leg of a call for its target and routes; voicemail when nobody staffs the queue. */
-async function queueForAgent(tx: Tx, callId: string, target: RoutingTarget, viewType: string): Promise<void> {
-  const { queueId, userId, priority } = await resolveTarget(tx, target);
-  if (queueId && !(await isStaffed(tx, queueId))) {
-    await tx.db.updateTable('calls').set({ state: 'voicemail' }).where('id', '=', callId).execute();
-    return;
-  }
-  const leg = await addLeg(tx, callId, {
-    role: 'agent',
-    state: 'queued',
-    viewType,
-    queueId,
-    priority,
-    queuedAt: tx.now,
-  });
-  if (target.type === 'flow' && queueId) {
-    const flow = await tx.db
-      .selectFrom('flows')
-      .select('dev_name')
-      .where('id', '=', target.id)
-      .executeTakeFirstOrThrow();
-    const event = { callId, legId: leg.id, flowDevName: flow.dev_name, fallbackQueueId: queueId };
-    if (await syncCall(tx, { type: 'flow', ...event })) return;
-  }
-  if (userId) {
-    const user = await tx.db
-      .selectFrom('users')
-      .selectAll()
-      .where('id', '=', userId)
-      .executeTakeFirstOrThrow();
-    if (user.presence_state === 'available' && !user.offered_leg_id) {
-      await offerDirect(tx, leg, user);
-      return;
-    }
-    await closeLeg(tx, leg, 'agent_unavailable');
-    await tx.db.updateTable('calls').set({ state: 'voicemail' }).where('id', '=', callId).execute();
-    return;
-  }
-  await routeWaiting(tx);
-}
-
 /** A caller dialed one of the contact center's numbers. */
 export async function inboundCall(tx: Tx, c: InboundCall, target: RoutingTarget): Promise<string> {
   const callId = await insertInbound(
@@ -160,66 +76,8 @@ export async function inboundCall(tx: Tx, c: InboundCall, target: RoutingTarget)
     phoneNumber: c.from,
     name: c.callerName ?? null,
   });
-  if (await syncCall(tx, { type: 'inbound', callId, target })) return callId;
-  await queueForAgent(tx, callId, target, 'Inbound');
+  await routeInbound(tx, callId, target);
   return callId;
-}
-
-/**
- * Routes an inbound call recorded while its VoiceCall was being created (Salesforce integration on),
- * unless it was routed already or the caller left.
- */
-export async function routeRecordedCall(tx: Tx, callId: string, target: RoutingTarget): Promise<void> {
-  const call = await loadCall(tx, callId);
-  if (call.state !== 'queued' || (await loadParticipants(tx, callId)).some((p) => p.role === 'agent')) return;
-  await tx.cancelJobs(callId, [JOB_ROUTE_RECORDED]);
-  await queueForAgent(tx, callId, target, 'Inbound');
-}
-
-export type FlowRoute = { type: 'agent'; salesforceUserId: string } | { type: 'queue'; queueId: string };
-
-/**
- * An Omni-Channel flow answered for a leg waiting for it: the agent (by Salesforce user id) if
- * available, else the queue (by its id) if it is one of ours, else the leg's fallback queue. False
- * when the answer came too late (the leg was released to its fallback queue and offered already).
- */
-export async function routeHeldLeg(tx: Tx, legId: string, route: FlowRoute): Promise<boolean> {
-  const leg = await tx.db.selectFrom('participants').selectAll().where('id', '=', legId).executeTakeFirst();
-  if (!leg || leg.state !== 'queued' || leg.offered_at !== null || leg.declined_by_json !== '[]')
-    return false;
-  await tx.cancelJobs(legId, [JOB_FLOW_TIMEOUT]);
-  await tx.db.updateTable('participants').set({ not_before: null }).where('id', '=', legId).execute();
-  const released = { ...leg, not_before: null };
-  if (route.type === 'agent') {
-    const user = await tx.db
-      .selectFrom('users')
-      .selectAll()
-      .where('contact_center_id', '=', tx.ccId)
-      .where('salesforce_user_id', '=', route.salesforceUserId)
-      .executeTakeFirst();
-    if (user && user.presence_state === 'available' && !user.offered_leg_id) {
-      await offerDirect(tx, released, user);
-      return true;
-    }
-  } else {
-    const queue = await tx.db
-      .selectFrom('queues')
-      .select(['id', 'priority'])
-      .where('contact_center_id', '=', tx.ccId)
-      .where('id', '=', route.queueId)
-      .executeTakeFirst();
-    if (queue) {
-      await tx.db
-        .updateTable('participants')
-        .set({ queue_id: queue.id, priority: queue.priority })
-        .where('id', '=', legId)
-        .execute();
-      if (!leg.added_by)
-        await tx.db.updateTable('calls').set({ queue_id: queue.id }).where('id', '=', leg.call_id).execute();
-    }
-  }
-  await routeWaiting(tx);
-  return true;
 }
 
 /** Progressive dialer: the service dials the customer; once answered the call routes like an inbound one. */
@@ -271,17 +129,22 @@ export async function customerAnswers(tx: Tx, callId: string): Promise<void> {
     .set({ state: 'connected', joined_at: tx.now })
     .where('id', '=', caller.id)
     .execute();
+  await tx.publish({
+    type: 'ParticipantConnected',
+    contactCenterId: tx.ccId,
+    callId,
+    participantId: caller.id,
+    userId: null,
+  });
   if (call.origin === 'ProgressiveDialer' && call.queue_id) {
-    await tx.db.updateTable('calls').set({ state: 'queued' }).where('id', '=', callId).execute();
-    await syncCall(tx, { type: 'dialerAnswered', callId });
-    await queueForAgent(tx, callId, { type: 'queue', id: call.queue_id }, 'Outbound');
+    await setCallState(tx, callId, 'queued');
+    await tx.publish({ type: 'DialerCallAnswered', contactCenterId: tx.ccId, callId });
+    await queueLeg(tx, callId, { type: 'queue', id: call.queue_id }, 'Outbound');
     return;
   }
-  await tx.db
-    .updateTable('calls')
-    .set({ state: 'connected', connected_at: tx.now })
-    .where('id', '=', callId)
-    .execute();
+  await setCallState(tx, callId, 'connected', { connected_at: tx.now });
+  if (call.connected_at === null && call.recording_enabled === 1)
+    await tx.publish({ type: 'RecordingStarted', contactCenterId: tx.ccId, callId });
   await notify(tx, callId, 'CALL_CONNECTED', liveUsers(await loadParticipants(tx, callId)));
 }
 
@@ -302,6 +165,13 @@ export async function thirdPartyAnswers(tx: Tx, callId: string, participantId: s
     .set({ state: 'connected', joined_at: tx.now })
     .where('id', '=', p.id)
     .execute();
+  await tx.publish({
+    type: 'ParticipantConnected',
+    contactCenterId: tx.ccId,
+    callId,
+    participantId,
+    userId: null,
+  });
   await notify(tx, callId, 'PARTICIPANT_CONNECTED', liveUsers(await loadParticipants(tx, callId)), () => ({
     participantId,
   }));
@@ -346,8 +216,45 @@ export async function addTranscript(
       created_at: tx.now,
     })
     .execute();
-  await syncCall(tx, { type: 'transcript', callId, transcriptId: id });
+  await tx.publish({
+    type: 'TranscriptAdded',
+    contactCenterId: tx.ccId,
+    callId,
+    transcriptId: id,
+    participantId: u.participantId ?? null,
+  });
   return id;
+}
+
+/**
+ * A caller or third party on the phone network keys DTMF digits (the media plane hears them). Checked
+ * like an agent's `sendDigits` (0-9, *, #, A-D, at most 64) and published as `DigitsSent` with
+ * `source: 'caller'`; the call's `dtmf` column stays the digits agents sent.
+ */
+export async function callerDigits(
+  tx: Tx,
+  callId: string,
+  participantId: string,
+  digits: string,
+): Promise<void> {
+  if (!DTMF_DIGITS.test(digits))
+    throw new ConnectorError('INVALID_PARAMS', 'digits are 0-9, *, #, A-D (at most 64)');
+  const call = await callOf(tx, callId);
+  if (call.state === 'ended') throw new InvalidStateError('the call has ended');
+  const party = (await loadParticipants(tx, callId)).find(
+    (p) => p.id === participantId && !p.user_id && p.role !== 'supervisor',
+  );
+  if (!party) throw new NotFoundError(`no caller or external participant ${participantId}`);
+  if (!LIVE_STATES.includes(party.state) || party.state === 'dialing')
+    throw new InvalidStateError(`participant is ${party.state}`);
+  await tx.publish({
+    type: 'DigitsSent',
+    contactCenterId: tx.ccId,
+    callId,
+    participantId,
+    digits,
+    source: 'caller',
+  });
 }
 
 export async function publishRecording(
@@ -362,7 +269,7 @@ export async function publishRecording(
     .set({ recording_url: url, recording_duration_s: durationSeconds })
     .where('id', '=', callId)
     .execute();
-  await syncCall(tx, { type: 'recording', callId });
+  await tx.publish({ type: 'RecordingPublished', contactCenterId: tx.ccId, callId, url, durationSeconds });
 }
 
 /** Takes a waiting call out of its queue (offers withdrawn). */
@@ -384,7 +291,7 @@ async function leaveQueue(tx: Tx, callId: string, reason: string): Promise<CallT
 
 export async function voicemailRequested(tx: Tx, callId: string): Promise<void> {
   await leaveQueue(tx, callId, 'voicemail');
-  await tx.db.updateTable('calls').set({ state: 'voicemail' }).where('id', '=', callId).execute();
+  await setCallState(tx, callId, 'voicemail');
 }
 
 /** The caller leaves a voicemail: the call ends with origin Voicemail, its recording and transcript. */
@@ -404,7 +311,13 @@ export async function leaveVoicemail(
     })
     .where('id', '=', callId)
     .execute();
-  await syncCall(tx, { type: 'voicemail', callId });
+  await tx.publish({
+    type: 'VoicemailLeft',
+    contactCenterId: tx.ccId,
+    callId,
+    url: v.url,
+    durationSeconds: v.durationSeconds,
+  });
   if (v.transcript) await addTranscript(tx, callId, { speaker: 'END_USER', text: v.transcript });
   await endWholeCall(tx, callId, 'voicemail');
 }
@@ -452,13 +365,17 @@ export async function callbackRequested(
   return cbId;
 }
 
-export async function pushAudioStats(tx: Tx, callId: string, stats: unknown): Promise<void> {
+export async function pushAudioStats(
+  tx: Tx,
+  callId: string,
+  stats: Array<Record<string, unknown>>,
+): Promise<void> {
   await callOf(tx, callId);
   const users = liveUsers(await loadParticipants(tx, callId));
   for (const u of users) await tx.emit(u, 'UPDATE_AUDIO_STATS', { callId, stats });
 }
 
-export type DeskPhoneAction = 'answer' | 'hold' | 'resume' | 'mute' | 'unmute' | 'hangup';
+export type { DeskPhoneAction } from '../contracts/simulatorApi.ts';
 
 /** The agent acts on the desk phone: the same operations as from the connector, marked as desk phone. */
 export async function deskPhone(

@@ -11,15 +11,10 @@ import {
   type PresenceRule,
   type SalesforceStatus,
 } from '../domain/presenceRules.ts';
+import type { AgentStatus } from '../contracts/agentApi.ts';
 import type { Tx } from './engine.ts';
 
-export interface AgentStatus {
-  state: PresenceState;
-  reason: string | null;
-  since: number;
-  salesforceStatusId: string | null;
-  nextState: { state: PresenceState; reason: string | null } | null;
-}
+export type { AgentStatus } from '../contracts/agentApi.ts';
 
 /** A state to apply when the current call or after-call work ends. `push`: tell Salesforce. */
 export interface NextState {
@@ -123,16 +118,23 @@ export async function mapSalesforceStatus(
  * Sets the user's presence. `push` sends SET_AGENT_STATUS with the mapped Salesforce status (a change
  * made on our side). Becoming available starts the idle clock used by longest-idle routing.
  */
+/** The agent's routing state that changes together with presence (one update of the row). */
+export type RoutingStateChange = Partial<
+  Pick<UserTable, 'active_call_id' | 'offered_leg_id' | 'wrap_up_call_id' | 'next_state_json'>
+>;
+
 export async function setPresence(
   tx: Tx,
   user: UserTable,
   state: PresenceState,
   reason: string | null,
   push: boolean,
+  also: RoutingStateChange = {},
 ): Promise<UserTable> {
   const changed = user.presence_state !== state || user.presence_reason !== reason;
   const updated: UserTable = {
     ...user,
+    ...also,
     presence_state: state,
     presence_reason: state === 'busy' ? reason : null,
     presence_since: changed ? tx.now : user.presence_since,
@@ -141,6 +143,7 @@ export async function setPresence(
   await tx.db
     .updateTable('users')
     .set({
+      ...also,
       presence_state: updated.presence_state,
       presence_reason: updated.presence_reason,
       presence_since: updated.presence_since,
@@ -148,6 +151,14 @@ export async function setPresence(
     })
     .where('id', '=', user.id)
     .execute();
+  if (changed)
+    await tx.publish({
+      type: 'AgentPresenceChanged',
+      contactCenterId: tx.ccId,
+      userId: user.id,
+      state: updated.presence_state,
+      reason: updated.presence_reason,
+    });
   if (push) await tx.emit(user.id, 'SET_AGENT_STATUS', { status: await agentStatus(tx, updated) });
   return updated;
 }

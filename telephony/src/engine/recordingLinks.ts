@@ -5,7 +5,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { refuse } from '../domain/errors.ts';
-import type { SignedRecordingLink } from '../protocol/agentProtocol.ts';
+import type { SignedRecordingLink } from '../contracts/agentApi.ts';
 import { loadCall } from './callState.ts';
 import type { Tx } from './engine.ts';
 

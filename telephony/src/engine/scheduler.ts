@@ -3,16 +3,23 @@
  * scheduler polls `jobs` for what is due, so timers survive a restart.
  */
 import type { JobTable, ParticipantTable } from '../db/schema.ts';
+import { BREAK_REASON, setStateFromOurSide } from './agentPresence.ts';
 import { endWrapUp, notify } from './callState.ts';
-import { failOffer, routeWaiting } from './calls.ts';
-import { BREAK_REASON, JOB_BREAK_END, JOB_BREAK_START, setStateFromOurSide } from './agentPresence.ts';
 import type { Engine, Tx } from './engine.ts';
-import { JOB_WRAP_UP } from './callState.ts';
 import { pruneEvents } from './events.ts';
-import { JOB_CALLBACK_DUE, routeRecordedCall, type RoutingTarget } from './network.ts';
-import { JOB_FLOW_TIMEOUT, JOB_ROUTE_RECORDED } from '../salesforce/lifecycle.ts';
+import {
+  JOB_BREAK_END,
+  JOB_BREAK_START,
+  JOB_CALLBACK_DUE,
+  JOB_FLOW_TIMEOUT,
+  JOB_OFFER_TIMEOUT,
+  JOB_ROUTE_RECORDED,
+  JOB_SECONDARY_RING,
+  JOB_WRAP_UP,
+} from './jobKinds.ts';
+import type { RoutingTarget } from './ports.ts';
 import { loadUser, MISSED_CALL_REASON, setNextState, setPresence, type NextState } from './presence.ts';
-import { JOB_OFFER_TIMEOUT, JOB_SECONDARY_RING } from './router.ts';
+import { failOffer, routeRecordedCall, routeWaiting } from './routing.ts';
 
 /** The leg if it still rings with the offer the job was set for (a later offer has its own job). */
 async function stillRinging(
@@ -45,6 +52,13 @@ async function runJob(tx: Tx, job: JobTable): Promise<void> {
         .set({ secondary_ringing: 1 })
         .where('id', '=', leg.id)
         .execute();
+      await tx.publish({
+        type: 'SecondaryDeviceRinging',
+        contactCenterId: tx.ccId,
+        callId: leg.call_id,
+        participantId: leg.id,
+        userId: leg.user_id,
+      });
       await notify(tx, leg.call_id, 'CALL_UPDATED', [leg.user_id]);
       return;
     }

@@ -2,6 +2,8 @@
  * Agent login: scrypt password hashes, random session tokens stored as SHA-256, expiry, and
  * take-over (a new login ends the user's other sessions; their sockets are told why).
  */
+import { passwordHashOf } from './credentials.ts';
+import type { PublicUser } from '../contracts/agentApi.ts';
 import {
   createHash,
   randomBytes,
@@ -49,15 +51,6 @@ export function tokenHash(token: string): string {
 
 export type SessionEndReason = 'takenOver' | 'expired' | 'loggedOut';
 
-export interface PublicUser {
-  id: string;
-  username: string;
-  displayName: string;
-  role: 'agent' | 'supervisor';
-  salesforceUserId: string | null;
-  contactCenterId: string;
-}
-
 export function publicUser(u: UserTable): PublicUser {
   return {
     id: u.id,
@@ -104,7 +97,8 @@ export class Sessions {
       .where('contact_centers.api_name', '=', input.contactCenter)
       .where('users.username', '=', input.username)
       .executeTakeFirst();
-    const ok = await verifyPassword(input.password, user?.password_hash ?? DUMMY_HASH);
+    const hash = user ? await passwordHashOf(this.db, user.id) : null;
+    const ok = await verifyPassword(input.password, hash ?? DUMMY_HASH);
     if (!user || !ok)
       throw new ConnectorError('AUTHENTICATION_ERROR', 'wrong contact center, username or password');
     const now = this.clock.now();

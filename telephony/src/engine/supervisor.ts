@@ -40,13 +40,21 @@ export async function superviseCall(tx: Tx, userId: string, callId: string): Pro
     .executeTakeFirst();
   if (busy) refuse('CAN_NOT_SUPERVISE_CALL', 'you are already on a call');
   const user = await loadUser(tx, userId);
-  await addLeg(tx, callId, {
+  const leg = await addLeg(tx, callId, {
     role: 'supervisor',
     state: 'connected',
     userId,
     name: user.display_name,
     listenOnly: true,
     device: user.phone_type === 'DESK_PHONE' ? 'desk' : 'soft',
+  });
+  await tx.publish({
+    type: 'SupervisorJoined',
+    contactCenterId: tx.ccId,
+    callId,
+    participantId: leg.id,
+    userId,
+    mode: 'listen',
   });
   const event = user.phone_type === 'DESK_PHONE' ? 'SUPERVISOR_CALL_STARTED' : 'SUPERVISOR_CALL_CONNECTED';
   await notify(tx, callId, event, [userId]);
@@ -63,6 +71,14 @@ export async function bargeIn(tx: Tx, userId: string, callId: string): Promise<{
     .set({ listen_only: 0, muted: 0 })
     .where('id', '=', leg.id)
     .execute();
+  await tx.publish({
+    type: 'SupervisorJoined',
+    contactCenterId: tx.ccId,
+    callId,
+    participantId: leg.id,
+    userId,
+    mode: 'barge',
+  });
   await notify(tx, callId, 'SUPERVISOR_BARGED_IN', [userId]);
   const agents = liveUsers(await loadParticipants(tx, callId), userId);
   await notify(tx, callId, 'CALL_BARGED_IN', agents, () => ({ supervisorName: leg.name }));
@@ -82,6 +98,13 @@ export async function supervisorDisconnect(
     .set({ state: 'ended', left_at: tx.now, leave_reason: 'supervisor_left' })
     .where('id', '=', leg.id)
     .execute();
+  await tx.publish({
+    type: 'ParticipantLeft',
+    contactCenterId: tx.ccId,
+    callId,
+    participantId: leg.id,
+    reason: 'supervisor_left',
+  });
   await notify(tx, callId, 'SUPERVISOR_HANGUP', [userId]);
   if (leg.listen_only === 0) {
     await notify(tx, callId, 'PARTICIPANT_REMOVED', liveUsers(await loadParticipants(tx, callId)), () => ({

@@ -3,13 +3,14 @@
  * flows, the phone book and presence rules. Used by the development data, the tests, and the admin
  * API (package issue).
  */
+import { setPasswordHash } from './credentials.ts';
 import type { Db } from '../db/database.ts';
 import type { PresenceRule } from '../domain/presenceRules.ts';
 import { newId } from '../domain/ids.ts';
 import { toE164 } from '../domain/phoneNumbers.ts';
 import { parseSettings, type ContactCenterSettings } from '../domain/settings.ts';
 import { hashPassword } from './sessions.ts';
-import type { RoutingTarget } from './network.ts';
+import type { RoutingTarget } from './ports.ts';
 
 export async function createOrg(db: Db, org: { id: string; name: string }): Promise<string> {
   await db.insertInto('orgs').values({ id: org.id, name: org.name, created_at: Date.now() }).execute();
@@ -88,7 +89,6 @@ export async function createUser(db: Db, u: NewUser): Promise<string> {
       display_name: u.displayName,
       role: u.role ?? 'agent',
       salesforce_user_id: u.salesforceUserId ?? null,
-      password_hash: u.passwordHash ?? (await hashPassword(u.password)),
       presence_rule_id: null,
       presence_state: 'offline',
       presence_reason: null,
@@ -103,11 +103,11 @@ export async function createUser(db: Db, u: NewUser): Promise<string> {
       auto_accept: 0,
       secondary_number: null,
       secondary_delay_s: null,
-      event_seq: 0,
-      fail_next_json: null,
       created_at: now,
     })
     .execute();
+  await setPasswordHash(db, id, u.passwordHash ?? (await hashPassword(u.password)));
+  await db.insertInto('agent_streams').values({ user_id: id, event_seq: 0 }).execute();
   return id;
 }
 

@@ -7,8 +7,6 @@ export interface CallSnapshot {
   contactCenterId: string;
   call: Omit<PlanCall, 'greetingDone'>;
   participants: PlanParticipant[];
-  /** The digits the call's agents sent so far (`sendDigits`), oldest first. */
-  dtmf: string;
 }
 
 export async function loadCallSnapshot(db: Db, callId: string): Promise<CallSnapshot | null> {
@@ -21,7 +19,6 @@ export async function loadCallSnapshot(db: Db, callId: string): Promise<CallSnap
       'calls.contact_center_id',
       'calls.recording_enabled',
       'calls.recording_paused',
-      'calls.dtmf',
       'contact_centers.settings_json',
     ])
     .where('calls.id', '=', callId)
@@ -43,7 +40,6 @@ export async function loadCallSnapshot(db: Db, callId: string): Promise<CallSnap
       recordingPaused: call.recording_paused === 1,
       holdAudio: parseSettings(call.settings_json).holdAudio,
     },
-    dtmf: call.dtmf,
     participants: rows.map((p) => ({
       id: p.id,
       role: p.role,

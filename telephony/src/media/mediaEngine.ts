@@ -47,6 +47,8 @@ export interface ClockStats {
   /** Ticks that ran more than one frame (20 ms) after they were due. */
   lateTicks: number;
   maxLateMs: number;
+  /** The longest a tick's own work took (ms). */
+  maxTickMs: number;
 }
 
 export type MediaEvent =

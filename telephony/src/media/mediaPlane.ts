@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.ts';
+import type { DomainEvent } from '../engine/index.ts';
 import { loadCallSnapshot } from './callSnapshot.ts';
 import {
   MediaError,
@@ -24,8 +25,8 @@ export interface MediaCommands {
   leaveVoicemail(ccId: string, callId: string, url: string, durationSeconds: number): Promise<void>;
   /** DTMF the agent's browser sent on its station: the same as the connector's `sendDigits`. */
   agentDigits(ccId: string, userId: string, callId: string, digits: string): Promise<void>;
-  /** DTMF a phone-network party sent (RFC 4733 received); absent until the engine takes caller digits. */
-  callerDigits?(ccId: string, callId: string, participantId: string, digits: string): Promise<void>;
+  /** DTMF a phone-network party sent (RFC 4733 received). */
+  callerDigits(ccId: string, callId: string, participantId: string, digits: string): Promise<void>;
 }
 
 export interface MediaPlaneOptions {
@@ -57,8 +58,6 @@ interface CallMedia {
   /** A conversation exists in the engine (some leg joined the call once). */
   conversation: boolean;
   greetingDone: boolean;
-  /** How much of the call's `dtmf` was already sent to the far end. */
-  dtmfSent: number | null;
   plan: MixPlan | null;
   /** The conversation last given to the engine (JSON): an unchanged one is not sent again. */
   applied: string | null;
@@ -96,8 +95,8 @@ export class MediaPlane {
   }
 
   /**
-   * Reconciles every call with media every `ms`: the driver until the engine publishes domain events
-   * (then `callChanged` is called for each), and a safety net afterwards.
+   * Reconciles every call with media every `ms`: a safety net (the domain events drive the media
+   * plane; a reconcile that failed is made good here).
    */
   startSweep(ms: number): void {
     const run = async () => {
@@ -127,15 +126,32 @@ export class MediaPlane {
 
   /** Something happened to a call: reconcile its media (serialized per call). */
   callChanged(callId: string): Promise<void> {
+    return this.enqueue(callId, () => this.reconcile(callId));
+  }
+
+  /** Runs `work` after the call's earlier media work; failures are logged, never thrown. */
+  private enqueue(callId: string, work: () => Promise<void>): Promise<void> {
     const previous = this.queues.get(callId) ?? Promise.resolve();
-    const next = previous
-      .then(() => this.reconcile(callId))
-      .catch((err) => this.log(`media of call ${callId}`, err));
+    const next = previous.then(work).catch((err) => this.log(`media of call ${callId}`, err));
     this.queues.set(callId, next);
     void next.then(() => {
       if (this.queues.get(callId) === next) this.queues.delete(callId);
     });
     return next;
+  }
+
+  /**
+   * The engine's domain events (one committed transaction's): every call they touch is reconciled
+   * once; digits an agent sent go to the far end as RFC 4733.
+   */
+  onDomainEvents(batch: readonly DomainEvent[]): void {
+    const touched = new Set<string>();
+    for (const e of batch) if ('callId' in e) touched.add(e.callId);
+    for (const callId of touched) void this.callChanged(callId);
+    for (const e of batch) {
+      if (e.type === 'DigitsSent' && e.source === 'agent')
+        void this.enqueue(e.callId, () => this.forwardDigits(e.callId, e.participantId, e.digits));
+    }
   }
 
   // ── Stations (agents' browsers) ────────────────────────────────────────────────────────────────
@@ -264,7 +280,6 @@ export class MediaPlane {
         contactCenterId: snap.contactCenterId,
         conversation: false,
         greetingDone: false,
-        dtmfSent: null,
         plan: null,
         applied: null,
         finished: false,
@@ -306,21 +321,13 @@ export class MediaPlane {
       media.applied = json;
       await this.engine.setConversation(callId, spec);
     }
-    await this.forwardAgentDigits(media, plan, snap.dtmf);
   }
 
-  /**
-   * Digits the agents sent (`sendDigits`, kept on the call) go to the far end as RFC 4733. Only digits
-   * sent while the call has media: those before are history.
-   */
-  private async forwardAgentDigits(media: CallMedia, plan: MixPlan, dtmf: string): Promise<void> {
-    if (media.dtmfSent === null) media.dtmfSent = dtmf.length;
-    if (dtmf.length <= media.dtmfSent) return;
-    const digits = dtmf.slice(media.dtmfSent);
-    media.dtmfSent = dtmf.length;
-    const sender = plan.parties.find((p) => p.userId && p.hears.kind === 'mix');
-    if (!sender) return;
-    for (const target of dtmfTargets(plan, sender.participantId)) {
+  /** Digits a party sent reach the phone-network parties it talks with (`dtmfTargets`). */
+  private async forwardDigits(callId: string, fromParticipantId: string, digits: string): Promise<void> {
+    const plan = this.calls.get(callId)?.plan;
+    if (!plan) return;
+    for (const target of dtmfTargets(plan, fromParticipantId)) {
       const legId = this.networkLegs.get(target)?.legId;
       if (legId) await this.engine.sendDigits(legId, digits).catch(() => undefined);
     }
@@ -429,8 +436,7 @@ export class MediaPlane {
       await this.finishVoicemail(callId);
       return;
     }
-    if (media && this.commands.callerDigits)
-      await this.commands.callerDigits(media.contactCenterId, callId, participantId, digit);
+    if (media) await this.commands.callerDigits(media.contactCenterId, callId, participantId, digit);
   }
 
   async counts(): Promise<PlaneCounts> {

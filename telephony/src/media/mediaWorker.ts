@@ -32,7 +32,7 @@ const callbacks: LegCallbacks = {
   },
 };
 
-const clock: ClockStats = { ticks: 0, lateTicks: 0, maxLateMs: 0 };
+const clock: ClockStats = { ticks: 0, lateTicks: 0, maxLateMs: 0, maxTickMs: 0 };
 let running = true;
 const start = performance.now();
 
@@ -44,7 +44,10 @@ function loop(): void {
     const late = now - (start + clock.ticks * FRAME_MS);
     if (late > FRAME_MS) clock.lateTicks++;
     if (late > clock.maxLateMs) clock.maxLateMs = late;
+    const began = performance.now();
     mixer.tick();
+    const took = performance.now() - began;
+    if (took > clock.maxTickMs) clock.maxTickMs = took;
     clock.ticks++;
   }
   setTimeout(loop, Math.max(0, start + clock.ticks * FRAME_MS - performance.now()));

@@ -3,9 +3,13 @@
  * store, and the engine commands the media plane calls.
  */
 import path from 'node:path';
-import type { Engine } from '../engine/engine.ts';
-import { sendDigits } from '../engine/calls.ts';
-import { leaveVoicemail, publishRecording } from '../engine/network.ts';
+import {
+  leaveVoicemailRecording,
+  publishCallRecording,
+  sendAgentDigits,
+  sendCallerDigits,
+  type Engine,
+} from '../engine/index.ts';
 import { EmbeddedMediaEngine } from './embeddedEngine.ts';
 import { MediaPlane, type MediaCommands } from './mediaPlane.ts';
 import { LocalRecordingStore } from './recordingStore.ts';
@@ -21,19 +25,19 @@ export interface MediaOptions {
   webrtcHostAddresses?: string[];
   /** A WebRTC leg that does not connect by then is released (default 15 s). */
   webrtcConnectTimeoutMs?: number;
-  /** How often every call with media is reconciled (default 100 ms). */
+  /** How often every call with media is reconciled as a safety net (default 2 s; 0: never). */
   sweepMs?: number;
 }
 
 export function engineCommands(engine: Engine): MediaCommands {
   return {
     publishRecording: (ccId, callId, url, durationSeconds) =>
-      engine.command(ccId, (tx) => publishRecording(tx, callId, url, durationSeconds)),
+      publishCallRecording(engine, ccId, callId, { url, durationSeconds }),
     leaveVoicemail: (ccId, callId, url, durationSeconds) =>
-      engine.command(ccId, (tx) => leaveVoicemail(tx, callId, { url, durationSeconds })),
-    agentDigits: async (ccId, userId, callId, digits) => {
-      await engine.command(ccId, (tx) => sendDigits(tx, userId, callId, digits));
-    },
+      leaveVoicemailRecording(engine, ccId, callId, { url, durationSeconds }),
+    agentDigits: (ccId, userId, callId, digits) => sendAgentDigits(engine, ccId, userId, callId, digits),
+    callerDigits: (ccId, callId, participantId, digits) =>
+      sendCallerDigits(engine, ccId, callId, participantId, digits),
   };
 }
 
@@ -54,6 +58,7 @@ export function startMediaPlane(
     store,
     commands: engineCommands(engine),
   });
-  plane.startSweep(options.sweepMs ?? 100);
+  const sweepMs = options.sweepMs ?? 2000;
+  if (sweepMs > 0) plane.startSweep(sweepMs);
   return { plane, store };
 }

@@ -3,10 +3,10 @@
  * outbox worker, and the inbound path's create-then-route. Started by `buildService` when configured.
  */
 import type { Db } from '../db/database.ts';
-import type { Engine } from '../engine/engine.ts';
-import { routeRecordedCall, type RoutingTarget } from '../engine/network.ts';
+import { routeRecordedInboundCall, type Engine, type RoutingTarget } from '../engine/index.ts';
 import { KeyVault, type ExportedKey } from './keyVault.ts';
-import { attachRuntime, backlog, detachRuntime, type OutboxRuntime } from './outbox.ts';
+import type { OutboxSender } from './lifecycle.ts';
+import { backlog } from './outbox.ts';
 import { TelephonyApiClient, type ApiTarget } from './telephonyApi.ts';
 import { TokenIssuer } from './tokens.ts';
 import { OutboxWorker } from './worker.ts';
@@ -34,7 +34,7 @@ export interface SalesforceOptions {
 /** Retries of a failed inbound create before the call is routed anyway (developer guide ch. 5). */
 export const CREATE_RETRIES = 3;
 
-export class SalesforceSync implements OutboxRuntime {
+export class SalesforceSync implements OutboxSender {
   readonly vault: KeyVault;
   readonly tokens: TokenIssuer;
   readonly client: TelephonyApiClient;
@@ -74,12 +74,10 @@ export class SalesforceSync implements OutboxRuntime {
   }
 
   start(): void {
-    attachRuntime(this.engine, this);
     if (this.options.startWorker ?? true) this.worker.start();
   }
 
   async stop(): Promise<void> {
-    detachRuntime(this.engine);
     await Promise.all([...this.inflight]);
     await this.worker.stop();
   }
@@ -127,8 +125,8 @@ export class SalesforceSync implements OutboxRuntime {
     this.worker.kick();
   }
 
-  continueInbound(ccId: string, callId: string, target: unknown): void {
-    const run = this.createThenRoute(ccId, callId, target as RoutingTarget).catch((err: unknown) =>
+  continueInbound(ccId: string, callId: string, target: RoutingTarget): void {
+    const run = this.createThenRoute(ccId, callId, target).catch((err: unknown) =>
       this.log(`salesforce: inbound call ${callId}: ${String(err)}`),
     );
     this.inflight.add(run);
@@ -140,7 +138,7 @@ export class SalesforceSync implements OutboxRuntime {
     try {
       await this.createNow(ccId, callId);
     } finally {
-      await this.engine.command(ccId, (tx) => routeRecordedCall(tx, callId, target));
+      await routeRecordedInboundCall(this.engine, ccId, callId, target);
     }
   }
 

@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import type { Db } from '../db/database.ts';
 import type { SalesforceKeyStatus, SalesforceKeyTable } from '../db/schema.ts';
 import { newId } from '../domain/ids.ts';
-import type { Clock } from '../engine/engine.ts';
+import type { Clock } from '../engine/index.ts';
 import { selfSignedCertificate } from './x509.ts';
 
 const generateRsa = promisify(generateKeyPair);

@@ -1,39 +1,187 @@
 /**
- * The call lifecycle's one entry into the Salesforce sync: `syncCall(tx, event)`, called inside the
- * engine's transaction at each moment Salesforce must hear about. With the contact center's
- * integration off it does nothing; with it on it writes the requests to the outbox (same
- * transaction, so a committed call state always has its requests) and, for an inbound call, defers
- * routing until the VoiceCall create has been tried (voice resiliency, developer guide ch. 5).
+ * The call lifecycle as Salesforce hears it: the Salesforce side of the engine's `CrmPort` (an
+ * inbound call waits for its VoiceCall; a flow routes a leg) and an in-transaction subscriber of the
+ * engine's domain events that writes the telephony API requests to the outbox (same transaction, so
+ * a committed call state always has its requests). Wired in `server.ts`. With the contact center's
+ * integration off it does nothing.
  */
 import type { CallTable, ParticipantTable } from '../db/schema.ts';
-import type { Tx } from '../engine/engine.ts';
-import type { RoutingTarget } from '../engine/network.ts';
-import { enqueue, runtimeOf } from './outbox.ts';
+import type { CrmPort, DomainEvent, Hold, RoutingTarget, Tx } from '../engine/index.ts';
+import { enqueue, type NewEntry } from './outbox.ts';
+import { agentConnectedMs } from '../domain/callView.ts';
 import * as requests from './requests.ts';
 
-/** Safety net: routes a recorded inbound call whose create attempts never finished (e.g. a crash). */
-export const JOB_ROUTE_RECORDED = 'salesforce_route_recorded';
-/** A leg waiting for an Omni-Channel flow's answer goes to its fallback queue at this job. */
-export const JOB_FLOW_TIMEOUT = 'salesforce_flow_timeout';
 /** How long (service clock) a recorded inbound call may wait for its create before it is routed anyway. */
 export const CREATE_HOLD_MS = 15_000;
 /** How long (service clock) a leg waits for a flow's answer before its fallback queue takes it. */
 export const FLOW_HOLD_MS = 10_000;
 
-export type CallEvent =
-  /** A call from a customer was recorded; returns true when its routing waits for the create. */
-  | { type: 'inbound'; callId: string; target: RoutingTarget }
-  /** The customer answered a progressive-dialer call. */
-  | { type: 'dialerAnswered'; callId: string }
-  /** An agent leg to route by an Omni-Channel flow (inbound number or transfer); true when it waits. */
-  | { type: 'flow'; callId: string; legId: string; flowDevName: string; fallbackQueueId: string }
-  /** An agent added an agent or queue to the call (transfer, consult). */
-  | { type: 'participantAdded'; callId: string; legId: string }
-  | { type: 'declined'; callId: string; legId: string }
-  | { type: 'transcript'; callId: string; transcriptId: string }
-  | { type: 'voicemail'; callId: string }
-  | { type: 'recording'; callId: string }
-  | { type: 'ended'; callId: string };
+/** What sends the outbox (the `SalesforceSync`): told after a transaction that wrote to it. */
+export interface OutboxSender {
+  kick(): void;
+  /** Creates the inbound call's VoiceCall now (voice resiliency), then routes the call. */
+  continueInbound(ccId: string, callId: string, target: RoutingTarget): void;
+}
+
+export class SalesforceRecorder implements CrmPort {
+  private sender: OutboxSender | null = null;
+
+  /** The sender to tell after commit; null when the service runs without the sync's keys. */
+  bindSender(sender: OutboxSender | null): void {
+    this.sender = sender;
+  }
+
+  private async enqueue(tx: Tx, entry: NewEntry): Promise<void> {
+    await enqueue(tx, entry);
+    tx.afterCommit(() => this.sender?.kick());
+  }
+
+  async inboundRecorded(tx: Tx, c: { callId: string; target: RoutingTarget }): Promise<Hold | null> {
+    const cc = await connection(tx);
+    if (!cc) return null;
+    const call = await loadCall(tx, c.callId);
+    await recordVoiceCall(tx, call.id, call.id, null);
+    await this.enqueue(tx, {
+      conversationKey: call.id,
+      op: 'create',
+      vendorCallKey: call.id,
+      body: requests.createCall(cc.apiName, call, cc.recordTypeId),
+      delayMs: CREATE_HOLD_MS,
+    });
+    tx.afterCommit(() => this.sender?.continueInbound(tx.ccId, call.id, c.target));
+    return { holdMs: CREATE_HOLD_MS };
+  }
+
+  async flowRequested(
+    tx: Tx,
+    r: { callId: string; legId: string; flowDevName: string; fallbackQueueId: string },
+  ): Promise<Hold | null> {
+    if (!(await connection(tx))) return null;
+    const call = await loadCall(tx, r.callId);
+    const leg = (await legsOf(tx, call.id)).find((p) => p.id === r.legId);
+    if (!leg) return null;
+    const key = leg.added_by ? leg.id : call.id;
+    await tx.db
+      .updateTable('salesforce_voice_calls')
+      .set({ flow_executed: 1 })
+      .where('vendor_call_key', '=', key)
+      .execute();
+    const body: requests.OmniFlowBody = leg.added_by
+      ? { flowDevName: r.flowDevName, fallbackQueue: r.fallbackQueueId }
+      : { dialedNumber: call.to_number, flowDevName: r.flowDevName, fallbackQueue: r.fallbackQueueId };
+    await this.enqueue(tx, {
+      conversationKey: call.id,
+      op: 'omniFlow',
+      vendorCallKey: key,
+      body,
+      routeLegId: leg.id,
+    });
+    return { holdMs: FLOW_HOLD_MS };
+  }
+
+  /** The in-transaction subscriber: the requests each domain event means for Salesforce. */
+  readonly record = async (tx: Tx, event: DomainEvent): Promise<void> => {
+    switch (event.type) {
+      case 'DialerCallAnswered':
+      case 'ParticipantInvited':
+      case 'OfferDeclined':
+      case 'TranscriptAdded':
+      case 'VoicemailLeft':
+      case 'RecordingPublished':
+      case 'CallEnded':
+        break;
+      default:
+        return;
+    }
+    const cc = await connection(tx);
+    if (!cc) return;
+    switch (event.type) {
+      case 'DialerCallAnswered': {
+        const call = await loadCall(tx, event.callId);
+        await recordVoiceCall(tx, call.id, call.id, null);
+        await this.enqueue(tx, {
+          conversationKey: call.id,
+          op: 'create',
+          vendorCallKey: call.id,
+          body: requests.createCall(cc.apiName, call, cc.recordTypeId),
+        });
+        return;
+      }
+      case 'ParticipantInvited': {
+        if (event.destination === 'number') return;
+        const call = await loadCall(tx, event.callId);
+        const leg = (await legsOf(tx, call.id)).find((p) => p.id === event.participantId);
+        if (!leg || leg.role !== 'agent') return;
+        await recordVoiceCall(tx, leg.id, call.id, leg.id);
+        await this.enqueue(tx, {
+          conversationKey: call.id,
+          op: 'create',
+          vendorCallKey: leg.id,
+          body: requests.createTransfer(cc.apiName, call, leg, cc.recordTypeId),
+        });
+        return;
+      }
+      case 'OfferDeclined': {
+        const leg = (await legsOf(tx, event.callId)).find((p) => p.id === event.participantId);
+        const key = leg?.added_by ? leg.id : event.callId;
+        const flowed = await tx.db
+          .updateTable('salesforce_voice_calls')
+          .set({ flow_executed: 0 })
+          .where('vendor_call_key', '=', key)
+          .where('flow_executed', '=', 1)
+          .executeTakeFirst();
+        if (Number(flowed.numUpdatedRows) === 1)
+          await this.enqueue(tx, {
+            conversationKey: event.callId,
+            op: 'clearRouting',
+            vendorCallKey: key,
+            body: {},
+          });
+        return;
+      }
+      case 'TranscriptAdded':
+        await syncTranscript(tx, event.callId, event.transcriptId, (e) => this.enqueue(tx, e));
+        return;
+      case 'VoicemailLeft':
+        await recordVoiceCall(tx, event.callId, event.callId, null);
+        await this.enqueue(tx, {
+          conversationKey: event.callId,
+          op: 'update',
+          vendorCallKey: event.callId,
+          body: requests.voicemailStarted(),
+        });
+        return;
+      case 'RecordingPublished': {
+        const call = await loadCall(tx, event.callId);
+        if (call.state !== 'ended') return;
+        const legs = await legsOf(tx, call.id);
+        const end = call.ended_at ?? tx.now;
+        for (const record of await recordsOf(tx, call.id)) {
+          const leg = legs.find((p) => p.id === record.leg_id);
+          const body = leg
+            ? requests.recordingOnly(
+                call,
+                leg.hold_ms,
+                leg.joined_at === null ? 0 : (leg.left_at ?? end) - leg.joined_at,
+              )
+            : requests.recordingOnly(call, call.hold_ms, agentConnectedMs(legs, end));
+          await this.enqueue(tx, {
+            conversationKey: call.id,
+            op: 'update',
+            vendorCallKey: record.vendor_call_key,
+            body,
+          });
+        }
+        return;
+      }
+      case 'CallEnded':
+        await syncEnd(tx, event.callId, (e) => this.enqueue(tx, e));
+        return;
+    }
+  };
+}
+
+type Put = (entry: NewEntry) => Promise<void>;
 
 interface Connection {
   apiName: string;
@@ -51,8 +199,14 @@ async function connection(tx: Tx): Promise<Connection | null> {
   return row ? { apiName: row.apiName, recordTypeId: row.rt } : null;
 }
 
+/** The call, scoped to the contact center of the command. */
 const loadCall = (tx: Tx, callId: string): Promise<CallTable> =>
-  tx.db.selectFrom('calls').selectAll().where('id', '=', callId).executeTakeFirstOrThrow();
+  tx.db
+    .selectFrom('calls')
+    .selectAll()
+    .where('id', '=', callId)
+    .where('contact_center_id', '=', tx.ccId)
+    .executeTakeFirstOrThrow();
 
 const legsOf = (tx: Tx, callId: string): Promise<ParticipantTable[]> =>
   tx.db.selectFrom('participants').selectAll().where('call_id', '=', callId).orderBy('created_at').execute();
@@ -94,132 +248,6 @@ async function people(tx: Tx): Promise<requests.PeopleOf> {
   return { username: (id) => names.get(id), queueName: (id) => queueNames.get(id) };
 }
 
-export async function syncCall(tx: Tx, event: CallEvent): Promise<boolean> {
-  const cc = await connection(tx);
-  if (!cc) return false;
-  switch (event.type) {
-    case 'inbound':
-    case 'dialerAnswered': {
-      const call = await loadCall(tx, event.callId);
-      await recordVoiceCall(tx, call.id, call.id, null);
-      const inbound = event.type === 'inbound';
-      await enqueue(tx, {
-        conversationKey: call.id,
-        op: 'create',
-        vendorCallKey: call.id,
-        body: requests.createCall(cc.apiName, call, cc.recordTypeId),
-        delayMs: inbound ? CREATE_HOLD_MS : 0,
-      });
-      if (!inbound) return false;
-      await tx.schedule(JOB_ROUTE_RECORDED, call.id, tx.now + CREATE_HOLD_MS, { target: event.target });
-      const { target } = event;
-      tx.afterCommit((engine) => runtimeOf(engine)?.continueInbound(tx.ccId, call.id, target));
-      return true;
-    }
-    case 'flow': {
-      const call = await loadCall(tx, event.callId);
-      const leg = (await legsOf(tx, call.id)).find((p) => p.id === event.legId);
-      if (!leg) return false;
-      const key = leg.added_by ? leg.id : call.id;
-      await tx.db
-        .updateTable('salesforce_voice_calls')
-        .set({ flow_executed: 1 })
-        .where('vendor_call_key', '=', key)
-        .execute();
-      const body: requests.OmniFlowBody = leg.added_by
-        ? { flowDevName: event.flowDevName, fallbackQueue: event.fallbackQueueId }
-        : {
-            dialedNumber: call.to_number,
-            flowDevName: event.flowDevName,
-            fallbackQueue: event.fallbackQueueId,
-          };
-      await enqueue(tx, {
-        conversationKey: call.id,
-        op: 'omniFlow',
-        vendorCallKey: key,
-        body,
-        routeLegId: leg.id,
-      });
-      await tx.db
-        .updateTable('participants')
-        .set({ not_before: tx.now + FLOW_HOLD_MS })
-        .where('id', '=', leg.id)
-        .execute();
-      await tx.schedule(JOB_FLOW_TIMEOUT, leg.id, tx.now + FLOW_HOLD_MS);
-      return true;
-    }
-    case 'participantAdded': {
-      const call = await loadCall(tx, event.callId);
-      const leg = (await legsOf(tx, call.id)).find((p) => p.id === event.legId);
-      if (!leg || leg.role !== 'agent') return false;
-      await recordVoiceCall(tx, leg.id, call.id, leg.id);
-      await enqueue(tx, {
-        conversationKey: call.id,
-        op: 'create',
-        vendorCallKey: leg.id,
-        body: requests.createTransfer(cc.apiName, call, leg, cc.recordTypeId),
-      });
-      return false;
-    }
-    case 'declined': {
-      const leg = (await legsOf(tx, event.callId)).find((p) => p.id === event.legId);
-      const key = leg?.added_by ? leg.id : event.callId;
-      const flowed = await tx.db
-        .updateTable('salesforce_voice_calls')
-        .set({ flow_executed: 0 })
-        .where('vendor_call_key', '=', key)
-        .where('flow_executed', '=', 1)
-        .executeTakeFirst();
-      if (Number(flowed.numUpdatedRows) === 1)
-        await enqueue(tx, {
-          conversationKey: event.callId,
-          op: 'clearRouting',
-          vendorCallKey: key,
-          body: {},
-        });
-      return false;
-    }
-    case 'transcript':
-      await syncTranscript(tx, event.callId, event.transcriptId);
-      return false;
-    case 'voicemail':
-      await recordVoiceCall(tx, event.callId, event.callId, null);
-      await enqueue(tx, {
-        conversationKey: event.callId,
-        op: 'update',
-        vendorCallKey: event.callId,
-        body: requests.voicemailStarted(),
-      });
-      return false;
-    case 'recording': {
-      const call = await loadCall(tx, event.callId);
-      if (call.state !== 'ended') return false;
-      const legs = await legsOf(tx, call.id);
-      const end = call.ended_at ?? tx.now;
-      for (const record of await recordsOf(tx, call.id)) {
-        const leg = legs.find((p) => p.id === record.leg_id);
-        const body = leg
-          ? requests.recordingOnly(
-              call,
-              leg.hold_ms,
-              leg.joined_at === null ? 0 : (leg.left_at ?? end) - leg.joined_at,
-            )
-          : requests.recordingOnly(call, call.hold_ms, requests.agentConnectedMs(legs, end));
-        await enqueue(tx, {
-          conversationKey: call.id,
-          op: 'update',
-          vendorCallKey: record.vendor_call_key,
-          body,
-        });
-      }
-      return false;
-    }
-    case 'ended':
-      await syncEnd(tx, event.callId);
-      return false;
-  }
-}
-
 function recordsOf(tx: Tx, callId: string) {
   return tx.db
     .selectFrom('salesforce_voice_calls')
@@ -234,7 +262,7 @@ function recordsOf(tx: Tx, callId: string) {
  * The post-call sync: a voicemail's flow (ch. 9, step 7), routing cleared for records a flow routed
  * that nobody answered (ch. 12), then each record's final update (ch. 11).
  */
-async function syncEnd(tx: Tx, callId: string): Promise<void> {
+async function syncEnd(tx: Tx, callId: string, put: Put): Promise<void> {
   const call = await loadCall(tx, callId);
   await recordVoiceCall(tx, call.id, call.id, null);
   const legs = await legsOf(tx, call.id);
@@ -242,7 +270,7 @@ async function syncEnd(tx: Tx, callId: string): Promise<void> {
   if (call.origin === 'Voicemail') {
     const body: requests.OmniFlowBody = { dialedNumber: call.to_number };
     if (call.queue_id) body.fallbackQueue = call.queue_id;
-    await enqueue(tx, { conversationKey: call.id, op: 'omniFlow', vendorCallKey: call.id, body });
+    await put({ conversationKey: call.id, op: 'omniFlow', vendorCallKey: call.id, body });
   }
   const records = await recordsOf(tx, call.id);
   for (const record of records) {
@@ -251,7 +279,7 @@ async function syncEnd(tx: Tx, callId: string): Promise<void> {
       ? leg.joined_at !== null
       : legs.some((p) => p.role === 'agent' && !p.added_by && p.joined_at !== null);
     if (record.flow_executed === 1 && !answered)
-      await enqueue(tx, {
+      await put({
         conversationKey: call.id,
         op: 'clearRouting',
         vendorCallKey: record.vendor_call_key,
@@ -261,7 +289,7 @@ async function syncEnd(tx: Tx, callId: string): Promise<void> {
   for (const record of records) {
     const leg = legs.find((p) => p.id === record.leg_id);
     const body = leg ? requests.endLeg(call, leg, who) : requests.endCall(call, legs, who);
-    await enqueue(tx, {
+    await put({
       conversationKey: call.id,
       op: 'update',
       vendorCallKey: record.vendor_call_key,
@@ -281,7 +309,7 @@ function agentSpeaking(legs: ParticipantTable[]): string | undefined {
  * One utterance, on the conversation's first key. Not sent while recording is paused or a participant
  * is on hold (Salesforce drops those); an agent's words need the agent's Salesforce user id.
  */
-async function syncTranscript(tx: Tx, callId: string, transcriptId: string): Promise<void> {
+async function syncTranscript(tx: Tx, callId: string, transcriptId: string, put: Put): Promise<void> {
   const call = await loadCall(tx, callId);
   const legs = await legsOf(tx, callId);
   if (call.recording_paused === 1 || legs.some((p) => p.state === 'held')) return;
@@ -316,5 +344,5 @@ async function syncTranscript(tx: Tx, callId: string, transcriptId: string): Pro
     );
     return;
   }
-  await enqueue(tx, { conversationKey: call.id, op: 'transcript', vendorCallKey: call.id, body: message });
+  await put({ conversationKey: call.id, op: 'transcript', vendorCallKey: call.id, body: message });
 }

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { SalesforceOutboxTable } from '../db/schema.ts';
 import { newId } from '../domain/ids.ts';
-import type { Engine, Tx } from '../engine/engine.ts';
+import type { Tx } from '../engine/index.ts';
 
 export type Op = 'create' | 'update' | 'transcript' | 'omniFlow' | 'clearRouting';
 
@@ -19,26 +19,6 @@ export interface NewEntry {
   routeLegId?: string | null;
   /** Not sent before this many ms (the inbound create is first tried at once, outside the outbox). */
   delayMs?: number;
-}
-
-/** Something that sends outbox rows: told after a transaction that wrote some. */
-export interface OutboxRuntime {
-  kick(): void;
-  continueInbound(ccId: string, callId: string, target: unknown): void;
-}
-
-const runtimes = new WeakMap<Engine, OutboxRuntime>();
-
-export function attachRuntime(engine: Engine, runtime: OutboxRuntime): void {
-  runtimes.set(engine, runtime);
-}
-
-export function detachRuntime(engine: Engine): void {
-  runtimes.delete(engine);
-}
-
-export function runtimeOf(engine: Engine): OutboxRuntime | undefined {
-  return runtimes.get(engine);
 }
 
 export async function enqueue(tx: Tx, e: NewEntry): Promise<string> {
@@ -68,7 +48,6 @@ export async function enqueue(tx: Tx, e: NewEntry): Promise<string> {
       created_at: tx.now,
     })
     .execute();
-  tx.afterCommit((engine) => runtimeOf(engine)?.kick());
   return id;
 }
 

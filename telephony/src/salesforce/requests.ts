@@ -3,6 +3,7 @@
  * from the call's rows (pure; docs/salesforce-sync.md has the field-by-field table).
  */
 import type { CallTable, ParticipantTable, TranscriptTable } from '../db/schema.ts';
+import { agentConnectedMs } from '../domain/callView.ts';
 
 export const iso = (ms: number): string => new Date(ms).toISOString();
 const seconds = (ms: number): number => Math.max(0, Math.round(ms / 1000));
@@ -118,13 +119,6 @@ export function createTransfer(
 export function disconnectReason(reason: string | null): { value: string; isError: boolean } {
   const value = (reason ?? 'ended').toUpperCase();
   return { value, isError: reason === 'not_answered' };
-}
-
-/** Time agents (not supervisors) spent connected to the call, hold included. */
-export function agentConnectedMs(participants: ParticipantTable[], end: number): number {
-  return participants
-    .filter((p) => p.role !== 'supervisor' && p.user_id && p.joined_at !== null)
-    .reduce((sum, p) => sum + ((p.left_at ?? end) - (p.joined_at as number)), 0);
 }
 
 /** The recording fields: location and durations go together (the update requires the location). */

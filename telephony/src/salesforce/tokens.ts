@@ -7,7 +7,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { SignJWT } from 'jose';
-import type { Clock } from '../engine/engine.ts';
+import type { Clock } from '../engine/index.ts';
 import type { KeyVault } from './keyVault.ts';
 
 export const TOKEN_AUDIENCE = 'https://scrt.salesforce.com';

@@ -4,8 +4,7 @@
  * exponential backoff on the service clock, and a log line when the backlog grows or drains.
  */
 import type { SalesforceOutboxTable } from '../db/schema.ts';
-import type { Engine } from '../engine/engine.ts';
-import { routeHeldLeg, type FlowRoute } from '../engine/network.ts';
+import { routeFlowResult, type Engine, type FlowRoute } from '../engine/index.ts';
 import {
   backlog,
   backoffMs,
@@ -299,8 +298,8 @@ export class OutboxWorker {
 
   /** Routes the leg the flow was for; a late answer's pending routing is cleared instead. */
   private async routeFromFlow(row: SalesforceOutboxTable, route: FlowRoute | null): Promise<void> {
-    await this.engine.command(row.contact_center_id, async (tx) => {
-      const routed = await routeHeldLeg(
+    const cleared = await this.engine.command(row.contact_center_id, async (tx) => {
+      const routed = await routeFlowResult(
         tx,
         row.route_leg_id as string,
         route ?? { type: 'queue', queueId: '' },
@@ -312,8 +311,11 @@ export class OutboxWorker {
           vendorCallKey: row.vendor_call_key,
           body: {},
         });
+        return true;
       }
+      return false;
     });
+    if (cleared) this.kick();
   }
 
   /** A log line when the backlog appears, doubles, or drains. */

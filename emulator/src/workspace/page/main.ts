@@ -16,7 +16,7 @@ import {
   select,
   setOptions,
   table,
-} from '../../../../telephony/src/pages/dom.ts';
+} from '../../../../shared/dom.ts';
 import { ConnectorHost } from './connectorHost.ts';
 import { applyEvent, OmniState, type AudioSample, type PhoneCall } from './omniState.ts';
 import { field as recordField, loadVoiceCalls, recordOf, type VoiceCallRecord } from './records.ts';

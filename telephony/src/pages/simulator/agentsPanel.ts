@@ -2,7 +2,7 @@
  * Agents: presence with time in status, phone (soft or hard), login settings (log out), breaks;
  * errors to inject; messages to and from the agent's Lightning message bridge.
  */
-import { ERROR_CODES } from '../../domain/errors.ts';
+import { CONNECTOR_ERROR_CODES } from '../../contracts/errors.ts';
 import {
   badge,
   button,
@@ -16,7 +16,7 @@ import {
   select,
   setOptions,
   table,
-} from '../dom.ts';
+} from '../../../../shared/dom.ts';
 import type { PageContext, Panel, Snapshot } from './context.ts';
 import type { ContactCenterView, DirectoryAgent } from './simulatorApi.ts';
 
@@ -57,7 +57,7 @@ export function agentsPanel(ctx: PageContext): Panel {
     );
 
   const code = select(
-    ERROR_CODES.map((c) => [c, c]),
+    CONNECTOR_ERROR_CODES.map((c) => [c, c]),
     { 'data-testid': 'error-code' },
   );
   code.value = 'GENERIC_ERROR';

@@ -2,7 +2,7 @@
  * "Call Simulator": a new inbound call (with its initial state), an outbound call and an added
  * participant from a hard phone, a callback, the progressive dialer.
  */
-import { button, card, checkbox, field, h, input, select, setOptions } from '../dom.ts';
+import { button, card, checkbox, field, h, input, select, setOptions } from '../../../../shared/dom.ts';
 import type { PageContext, Panel, Snapshot } from './context.ts';
 import type { AudioSource } from './browserPhone.ts';
 import type { ActiveCall, ContactCenterView } from './simulatorApi.ts';

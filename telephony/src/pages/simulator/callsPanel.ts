@@ -3,7 +3,18 @@
  * the agent's desk phone keys), and the actions on the selected call: agent actions, transcript,
  * recording, voicemail, MOS audio stats.
  */
-import { badge, button, card, duration, field, h, input, replaceIfChanged, select, table } from '../dom.ts';
+import {
+  badge,
+  button,
+  card,
+  duration,
+  field,
+  h,
+  input,
+  replaceIfChanged,
+  select,
+  table,
+} from '../../../../shared/dom.ts';
 import { agentName, type PageContext, type Panel, type Snapshot } from './context.ts';
 import type { ActiveCall, ActiveCallParticipant } from './simulatorApi.ts';
 

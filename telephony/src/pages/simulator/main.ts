@@ -2,7 +2,7 @@
  * The Voice Call Simulator page (the developer guide's "Test Your Implementation with the Voice Call
  * Simulator"), backed only by the simulator API (docs/simulator-api.md). Served at `/simulator/`.
  */
-import { h, select, setOptions } from '../dom.ts';
+import { h, select, setOptions } from '../../../../shared/dom.ts';
 import { agentsPanel } from './agentsPanel.ts';
 import { callSimulatorPanel } from './callSimulatorPanel.ts';
 import { callsPanel } from './callsPanel.ts';

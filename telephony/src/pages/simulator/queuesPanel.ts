@@ -1,5 +1,5 @@
 /** The queue view: per queue the waiting calls, longest wait first, with counts; and ringing devices. */
-import { card, duration, h, replaceIfChanged, table } from '../dom.ts';
+import { card, duration, h, replaceIfChanged, table } from '../../../../shared/dom.ts';
 import { agentName, type Panel, type Snapshot } from './context.ts';
 import type { ContactCenterView } from './simulatorApi.ts';
 

@@ -1,9 +1,11 @@
 /** "Omni call controls" and the contact center settings behind them (hidden controls, ring time, wrap-up). */
-import { button, card, checkbox, field, h, input, select } from '../dom.ts';
+import { button, card, checkbox, field, h, input, select } from '../../../../shared/dom.ts';
 import type { PageContext, Panel } from './context.ts';
 import type { ContactCenterView } from './simulatorApi.ts';
 
-const CONTROLS: Array<[string, string]> = [
+type HiddenControl = keyof NonNullable<ContactCenterView['settings']['hiddenCallControls']>;
+
+const CONTROLS: Array<[HiddenControl, string]> = [
   ['showMuteButton', 'Mute'],
   ['showRecordButton', 'Record'],
   ['showAddCallerButton', 'Add participant'],

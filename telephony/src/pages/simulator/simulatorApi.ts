@@ -1,4 +1,25 @@
-/** The simulator HTTP API (docs/simulator-api.md) as the page calls it: JSON in, JSON out, typed errors. */
+/**
+ * The simulator HTTP API (docs/simulator-api.md) as the page calls it: JSON in, JSON out, typed errors.
+ * The shapes are the API's contract (telephony/src/contracts/simulatorApi.ts).
+ */
+import type {
+  ActiveCall,
+  AgentMessageView,
+  ContactCenterView,
+  QueueStatsView,
+  RingingDevice,
+} from '../../contracts/simulatorApi.ts';
+
+export type {
+  ActiveCall,
+  ActiveCallParticipant,
+  AgentMessageView,
+  AgentStatusView,
+  ContactCenterView,
+  DirectoryAgent,
+  QueueStatsView,
+  RingingDevice,
+} from '../../contracts/simulatorApi.ts';
 
 export class SimulatorApiError extends Error {
   constructor(
@@ -8,96 +29,6 @@ export class SimulatorApiError extends Error {
   ) {
     super(message);
   }
-}
-
-export interface AgentStatusView {
-  state: string;
-  reason: string | null;
-  since: number;
-  salesforceStatusId: string | null;
-}
-
-export interface DirectoryAgent {
-  id: string;
-  username: string;
-  displayName: string;
-  role: 'agent' | 'supervisor';
-  salesforceUserId: string | null;
-  loggedIn: boolean;
-  status: AgentStatusView;
-  config: { phoneType: 'SOFT_PHONE' | 'DESK_PHONE'; deskPhoneNumber: string | null; autoAccept: boolean };
-  activeCallId: string | null;
-}
-
-export interface ContactCenterView {
-  id: string;
-  orgId: string;
-  apiName: string;
-  displayName: string;
-  settings: {
-    ringTimeoutSeconds?: number;
-    wrapUpSeconds?: number;
-    recordingDefault?: boolean;
-    hiddenCallControls?: Record<string, boolean>;
-    removeParticipantVariant?: string;
-    customErrorLabels?: Record<string, string>;
-  };
-  numbers: Array<{ number: string; label: string | null; targetType: string; targetId: string }>;
-  queues: Array<{ id: string; name: string }>;
-  flows: Array<{ id: string; devName: string }>;
-  agents: DirectoryAgent[];
-}
-
-export interface ActiveCallParticipant {
-  id: string;
-  role: 'initial_caller' | 'agent' | 'third_party' | 'supervisor';
-  userId: string | null;
-  name: string | null;
-  phoneNumber: string | null;
-  state: string;
-  muted: boolean;
-  onHold: boolean;
-  device: string | null;
-}
-
-export interface ActiveCall {
-  callId: string;
-  contactCenterId: string;
-  kind: string;
-  origin: string | null;
-  state: string;
-  from: string;
-  to: string;
-  callerName: string | null;
-  queueId: string | null;
-  isDeskPhone: boolean;
-  recording: { enabled: boolean; paused: boolean; active: boolean };
-  createdAt: number;
-  connectedAt: number | null;
-  participants: ActiveCallParticipant[];
-}
-
-export interface QueueStatsView {
-  queueId: string;
-  name: string;
-  waiting: number;
-  longestWaitSeconds: number;
-  estimatedWaitSeconds: number;
-  availableAgents: number;
-  calls: Array<{ callId: string; from: string; queuedAt: number; waitSeconds: number; callType: string }>;
-}
-
-export interface RingingDevice {
-  userId: string;
-  callId: string;
-  participantId: string;
-  device: string;
-  phoneNumber: string | null;
-}
-
-export interface AgentMessageView {
-  message: unknown;
-  at: number;
 }
 
 export class SimulatorApi {

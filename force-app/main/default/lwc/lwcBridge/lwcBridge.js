@@ -1,6 +1,6 @@
 import { LightningElement, api, wire } from 'lwc';
 import { APPLICATION_SCOPE, MessageContext, publish, subscribe, unsubscribe } from 'lightning/messageService';
-import SWITCHBOARD_CHANNEL from '@salesforce/messageChannel/SwitchboardMessageChannel__c';
+import SWITCHBOARD_CHANNEL from '@salesforce/messageChannel/switchboard__SwitchboardMessageChannel__c';
 
 /** The `source` of every message the connector publishes; the bridge never hands these back to it. */
 const CONNECTOR_SOURCE = 'CONNECTOR';

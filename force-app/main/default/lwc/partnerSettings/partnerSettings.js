@@ -1,6 +1,6 @@
 import { LightningElement, api } from 'lwc';
-import loadSettings from '@salesforce/apex/SwitchboardPartnerSettings.load';
-import saveSettings from '@salesforce/apex/SwitchboardPartnerSettings.save';
+import loadSettings from '@salesforce/apex/switchboard.SwitchboardPartnerSettings.load';
+import saveSettings from '@salesforce/apex/switchboard.SwitchboardPartnerSettings.save';
 
 const NONE = '';
 const DEFAULT_DELAY_SECONDS = 10;

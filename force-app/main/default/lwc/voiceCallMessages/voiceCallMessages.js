@@ -1,6 +1,6 @@
 import { LightningElement, api, wire } from 'lwc';
 import { APPLICATION_SCOPE, MessageContext, publish, subscribe, unsubscribe } from 'lightning/messageService';
-import SWITCHBOARD_CHANNEL from '@salesforce/messageChannel/SwitchboardMessageChannel__c';
+import SWITCHBOARD_CHANNEL from '@salesforce/messageChannel/switchboard__SwitchboardMessageChannel__c';
 
 /** This component's `source`: its own messages come back on the channel and are not listed twice. */
 const SOURCE = 'voiceCallMessages';

@@ -2,7 +2,7 @@ import { createElement } from 'lwc';
 import { APPLICATION_SCOPE, publish, subscribe, unsubscribe } from 'lightning/messageService';
 import LwcBridge from 'c/lwcBridge';
 
-const CHANNEL = 'SwitchboardMessageChannel__c';
+const CHANNEL = 'switchboard__SwitchboardMessageChannel__c';
 
 function mount(handleMessage) {
   const element = createElement('c-lwc-bridge', { is: LwcBridge });

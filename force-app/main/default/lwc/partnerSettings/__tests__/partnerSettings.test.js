@@ -1,12 +1,12 @@
 import { createElement } from 'lwc';
 import PartnerSettings from 'c/partnerSettings';
-import loadSettings from '@salesforce/apex/SwitchboardPartnerSettings.load';
-import saveSettings from '@salesforce/apex/SwitchboardPartnerSettings.save';
+import loadSettings from '@salesforce/apex/switchboard.SwitchboardPartnerSettings.load';
+import saveSettings from '@salesforce/apex/switchboard.SwitchboardPartnerSettings.save';
 
-jest.mock('@salesforce/apex/SwitchboardPartnerSettings.load', () => ({ default: jest.fn() }), {
+jest.mock('@salesforce/apex/switchboard.SwitchboardPartnerSettings.load', () => ({ default: jest.fn() }), {
   virtual: true,
 });
-jest.mock('@salesforce/apex/SwitchboardPartnerSettings.save', () => ({ default: jest.fn() }), {
+jest.mock('@salesforce/apex/switchboard.SwitchboardPartnerSettings.save', () => ({ default: jest.fn() }), {
   virtual: true,
 });
 
@@ -109,6 +109,32 @@ describe('c-partner-settings', () => {
     expect(saveSettings).toHaveBeenCalledWith({ settings: stored });
   });
 
+  it("sends no user id: the controller and the agent's own credentials say who saves", async () => {
+    loadSettings.mockResolvedValue(VIEW);
+    const element = await mount();
+    saveSettings.mockImplementation(({ settings }) => Promise.resolve(settings));
+    await element.save();
+    const [params] = saveSettings.mock.calls[0];
+    expect(Object.keys(params)).toEqual(['settings']);
+    expect(Object.keys(params.settings).sort()).toEqual([
+      'autoAccept',
+      'callerId',
+      'defaultOutboundQueueId',
+      'secondaryRing',
+    ]);
+  });
+
+  it('tells the agent to check their own sign-in when Switchboard refuses it', async () => {
+    loadSettings.mockResolvedValue(VIEW);
+    const element = await mount();
+    const signIn =
+      "Switchboard didn't accept your sign-in. In your personal settings, under External Credentials, enter your Switchboard username and password for Switchboard Agent.";
+    saveSettings.mockRejectedValue({ body: { message: signIn } });
+    await expect(element.save()).rejects.toBeDefined();
+    await flush();
+    expect($(element, '.save-error').textContent).toBe(signIn);
+  });
+
   it('save turns the secondary device off with null', async () => {
     loadSettings.mockResolvedValue(VIEW);
     const element = await mount();
@@ -138,13 +164,11 @@ describe('c-partner-settings', () => {
     const element = await mount();
     change(element, '.secondary-phone', { value: '12' });
     saveSettings.mockRejectedValue({
-      body: { message: 'Switchboard refused the request (INVALID_PARAMS): not a phone number' },
+      body: { message: 'Switchboard refused the request (INVALID_PARAMS).' },
     });
     await expect(element.save()).rejects.toBeDefined();
     await flush();
-    expect($(element, '.save-error').textContent).toBe(
-      'Switchboard refused the request (INVALID_PARAMS): not a phone number',
-    );
+    expect($(element, '.save-error').textContent).toBe('Switchboard refused the request (INVALID_PARAMS).');
     expect($(element, '.secondary-phone').value).toBe('12');
   });
 

@@ -2,7 +2,7 @@ import { createElement } from 'lwc';
 import { publish, subscribe, unsubscribe } from 'lightning/messageService';
 import VoiceCallMessages from 'c/voiceCallMessages';
 
-const CHANNEL = 'SwitchboardMessageChannel__c';
+const CHANNEL = 'switchboard__SwitchboardMessageChannel__c';
 
 function mount() {
   const element = createElement('c-voice-call-messages', { is: VoiceCallMessages });

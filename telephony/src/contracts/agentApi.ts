@@ -1,13 +1,107 @@
 /**
- * The agent API's message schemas: the one source of truth for the connector ↔ service protocol.
- * The service validates every frame with them; the connector imports the types only.
- * Described for people in docs/agent-api.md.
+ * The agent API's contract (the connector's WebSocket and login over HTTP): the one source of truth
+ * for the connector ↔ service protocol. The service validates every frame with these schemas and
+ * maps its rows to these types at the edge; the connector imports the types only. Imports nothing of
+ * the engine or the database (eslint.config.js). Described for people in docs/agent-api.md.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import type { CallView } from '../domain/callView.ts';
-import type { AgentStatus } from '../engine/presence.ts';
-import type { AgentConfig } from '../engine/agentConfig.ts';
-import type { PhoneContact } from '../engine/contacts.ts';
+import type { ErrorBody } from './errors.ts';
+
+export type { ErrorBody, ErrorCode } from './errors.ts';
+
+export type PresenceState = 'offline' | 'available' | 'busy' | 'on_call' | 'after_call_work';
+export type ParticipantRole = 'initial_caller' | 'agent' | 'third_party' | 'supervisor';
+export type ParticipantState = 'queued' | 'ringing' | 'dialing' | 'connected' | 'held' | 'ended';
+
+/** A participant of a call as an agent sees it. */
+export interface ParticipantView {
+  id: string;
+  role: ParticipantRole;
+  type: string;
+  userId: string | null;
+  name: string | null;
+  phoneNumber: string | null;
+  state: ParticipantState;
+  muted: boolean;
+  onHold: boolean;
+  isConsult: boolean;
+}
+
+/** A call as one agent sees it (`me` is that agent's participant id). */
+export interface CallView {
+  callId: string;
+  callType: string;
+  origin: string | null;
+  state: string;
+  from: string;
+  to: string;
+  callerName: string | null;
+  attributes: Record<string, unknown>;
+  queue: { id: string; name: string } | null;
+  queuedAt: number | null;
+  offerExpiresAt: number | null;
+  initialCallId: string | null;
+  parentCallId: string | null;
+  isDeskPhone: boolean;
+  /** `active`: audio is being recorded now (enabled, not paused, connected, the customer not on hold). */
+  recording: { enabled: boolean; paused: boolean; active: boolean };
+  startedAt: number;
+  connectedAt: number | null;
+  endedAt: number | null;
+  me: string | null;
+  participantType: string | null;
+  participants: ParticipantView[];
+}
+
+/** An agent's presence: our state, time in state, the Salesforce status it maps to, the enqueued next state. */
+export interface AgentStatus {
+  state: PresenceState;
+  reason: string | null;
+  since: number;
+  salesforceStatusId: string | null;
+  nextState: { state: PresenceState; reason: string | null } | null;
+}
+
+/** The agent's devices and answering settings. */
+export interface AgentConfig {
+  phoneType: 'SOFT_PHONE' | 'DESK_PHONE';
+  deskPhoneNumber: string | null;
+  autoAccept: boolean;
+  secondaryRing: { phoneNumber: string; delaySeconds: number } | null;
+}
+
+export type ContactType = 'Agent' | 'Queue' | 'PhoneBook' | 'Flow';
+
+/** An entry of the phone book (`getPhoneContacts`). */
+export interface PhoneContact {
+  id: string;
+  type: ContactType;
+  name: string;
+  phoneNumber?: string;
+  availability?: 'AVAILABLE' | 'BUSY' | 'OFFLINE';
+  queueWaitTime?: string;
+}
+
+/** A queue's statistics (`getQueueStats`; the simulator's `GET /queues`). */
+export interface QueueStats {
+  queueId: string;
+  name: string;
+  waiting: number;
+  longestWaitSeconds: number;
+  estimatedWaitSeconds: number;
+  availableAgents: number;
+  calls: Array<{ callId: string; from: string; queuedAt: number; waitSeconds: number; callType: string }>;
+}
+
+/** The logged-in user (`login`, `welcome`). */
+export interface PublicUser {
+  id: string;
+  username: string;
+  displayName: string;
+  role: 'agent' | 'supervisor';
+  salesforceUserId: string | null;
+  contactCenterId: string;
+}
 
 const Id = Type.String({ minLength: 1, maxLength: 64 });
 const CallRef = Type.Object({ callId: Id }, { additionalProperties: false });
@@ -184,18 +278,6 @@ export const LoginBody = Type.Object(
 );
 export type LoginBody = Static<typeof LoginBody>;
 
-export interface ErrorBody {
-  code: string;
-  message: string;
-  customErrorLabel?: string;
-}
-
-export type { CallView, ParticipantView } from '../domain/callView.ts';
-export type { AgentStatus } from '../engine/presence.ts';
-export type { AgentConfig } from '../engine/agentConfig.ts';
-export type { PhoneContact } from '../engine/contacts.ts';
-export type { PublicUser } from '../engine/sessions.ts';
-
 /** What each method answers (`response.result`). */
 export interface MethodResults {
   getAgentStatus: AgentStatus;
@@ -221,6 +303,9 @@ export interface MethodResults {
   getAgentConfig: AgentConfig;
   setAgentConfig: AgentConfig;
   getPhoneContacts: { contacts: PhoneContact[]; total: number };
+  getQueueStats: { queues: QueueStats[] };
+  listActiveCalls: { calls: CallView[] };
+  setUserStatus: AgentStatus;
   getSettings: AgentSettings;
   superviseCall: { call: CallView };
   bargeIn: { call: CallView };
@@ -279,8 +364,14 @@ export interface EventData {
   MESSAGE: { message: unknown };
 }
 
+export type AgentEventName = keyof EventData;
+/** The events whose data is `{ call, … }`: the call as the receiving agent sees it, and more. */
+export type CallEventName = {
+  [E in AgentEventName]: EventData[E] extends { call: CallView } ? E : never;
+}[AgentEventName];
+
 export type ServerFrame =
-  | { type: 'welcome'; user: unknown; seq: number; resumed: boolean }
+  | { type: 'welcome'; user: PublicUser; seq: number; resumed: boolean }
   | { type: 'response'; id: string | null; ok: true; result: unknown }
   | { type: 'response'; id: string | null; ok: false; error: ErrorBody }
   | { type: 'event'; seq: number; event: string; data: unknown; at: number }

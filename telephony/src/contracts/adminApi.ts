@@ -1,10 +1,11 @@
 /**
  * The admin API's JSON (docs/admin-api.md) as TypeBox schemas: requests are validated with them (Ajv,
  * through Fastify), answers are typed by them. The Apex classes of force-app/ send and parse the same
- * shapes (SwitchboardAdminApi.cls).
+ * shapes (SwitchboardAdminApi.cls). Imports nothing of the engine or the database (eslint.config.js).
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { SALESFORCE_ID_PATTERN } from './salesforceIds.ts';
+import type { ErrorCode } from './errors.ts';
+import { SALESFORCE_ID_PATTERN } from '../../../shared/salesforceIds.ts';
 
 const closed = { additionalProperties: false } as const;
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -251,3 +252,18 @@ export type IntelligenceService = Static<typeof IntelligenceService>;
 
 export const Ok = Type.Object({ ok: Type.Literal(true) });
 export type Ok = Static<typeof Ok>;
+
+/** The admin API's error codes (of the service's one vocabulary, contracts/errors.ts). */
+export type AdminErrorCode = Extract<
+  ErrorCode,
+  | 'INVALID_PARAMS'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'RATE_LIMITED'
+  | 'UNAVAILABLE'
+  | 'GENERIC_ERROR'
+>;
+
+export type { ErrorDetails } from './errors.ts';

@@ -1,4 +1,4 @@
-/** A small DOM builder for the pages (no framework): `h('button', { class: 'slds-button' }, 'Go')`. */
+/** A small DOM builder for the pages (no framework; shared by the simulator page and the emulator's console): `h('button', { class: 'slds-button' }, 'Go')`. */
 export type Child = Node | string | number | null | undefined | false;
 export type Attrs = Record<string, string | number | boolean | null | undefined | ((ev: Event) => void)>;
 
