@@ -5,7 +5,7 @@
  * STATS_MS) and the softphone's errors, published so that Omni-Channel shows them.
  */
 import { publishError } from 'scv-connector-base';
-import type { CallView } from '../../telephony/src/protocol/agentProtocol.ts';
+import type { CallView } from '../../telephony/src/contracts/agentApi.ts';
 import type { KnownCalls } from './knownCalls.ts';
 import { Ringer } from './ringTone.ts';
 import { backoffDelay } from './serviceClient.ts';
