@@ -4,9 +4,10 @@
  * Goertzel algorithm. Over plain RTP (a phone-network party) or WebRTC (werift: an agent's softphone).
  */
 import dgram from 'node:dgram';
-import { RTCPeerConnection, RTCRtpCodecParameters, type RTCRtpTransceiver } from 'werift';
+import { RTCPeerConnection, type RTCRtpTransceiver } from 'werift';
 import { performance } from 'node:perf_hooks';
 import { decode, encode, FRAME_SAMPLES, SAMPLE_RATE } from '../src/media/g711.ts';
+import { telephonyCodecs } from '../src/media/webrtcLeg.ts';
 import {
   buildRtp,
   DtmfReceiver,
@@ -124,22 +125,7 @@ export class RtpPhone {
   ): Promise<{ phone: RtpPhone; offer: string; answer(sdp: string): Promise<void> }> {
     const phone = new RtpPhone(hz);
     const pc = new RTCPeerConnection({
-      codecs: {
-        audio: [
-          new RTCRtpCodecParameters({
-            mimeType: 'audio/PCMU',
-            clockRate: 8000,
-            channels: 1,
-            payloadType: PT_PCMU,
-          }),
-          new RTCRtpCodecParameters({
-            mimeType: 'audio/telephone-event',
-            clockRate: 8000,
-            channels: 1,
-            payloadType: PT_TELEPHONE_EVENT,
-          }),
-        ],
-      },
+      codecs: telephonyCodecs(),
       iceAdditionalHostAddresses: ['127.0.0.1'],
     });
     const transceiver: RTCRtpTransceiver = pc.addTransceiver('audio', { direction: 'sendrecv' });

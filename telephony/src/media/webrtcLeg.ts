@@ -24,7 +24,8 @@ const DISCONNECTED_GRACE_MS = 5000;
  */
 const SILENT_PEER_MS = 5000;
 
-function codecs() {
+/** The codecs a telephony WebRTC peer offers: G.711 µ-law and RFC 4733 events, both at 8 kHz. */
+export function telephonyCodecs() {
   return {
     audio: [
       new RTCRtpCodecParameters({
@@ -66,7 +67,10 @@ export class WebRtcLeg extends Leg {
     offer: string,
     options: WebRtcOptions,
   ): Promise<{ leg: WebRtcLeg; answerSdp: string }> {
-    const pc = new RTCPeerConnection({ codecs: codecs(), iceAdditionalHostAddresses: options.hostAddresses });
+    const pc = new RTCPeerConnection({
+      codecs: telephonyCodecs(),
+      iceAdditionalHostAddresses: options.hostAddresses,
+    });
     const leg = new WebRtcLeg(id, callbacks, pc);
     try {
       await leg.negotiate(offer);
