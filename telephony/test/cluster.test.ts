@@ -165,7 +165,7 @@ describe.skipIf(!url)('three nodes on one PostgreSQL database', () => {
     const refused = await eventually(
       () =>
         a2.request('getAgentStatus').then(
-          () => false,
+          () => false as const,
           (err: { code: string }) => err,
         ),
       'the injected failure on node B',
