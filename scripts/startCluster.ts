@@ -20,6 +20,8 @@ if (!process.env.SWITCHBOARD_MASTER_KEY)
     'SWITCHBOARD_MASTER_KEY not set: a random one for this run (keys made now will not decrypt later)',
   );
 
+// Recording links signed by one node are checked by another: one secret for all.
+const recordingSecret = process.env.SWITCHBOARD_RECORDING_URL_SECRET ?? randomBytes(32).toString('base64');
 const children: ChildProcess[] = [];
 
 function startNode(i: number): Promise<void> {
@@ -29,6 +31,7 @@ function startNode(i: number): Promise<void> {
       DATABASE_URL: databaseUrl,
       PORT: String(port + i),
       SWITCHBOARD_MASTER_KEY: masterKey,
+      SWITCHBOARD_RECORDING_URL_SECRET: recordingSecret,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

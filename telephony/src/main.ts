@@ -36,6 +36,7 @@ const service = await buildService({
   simulatorToken: config.simulatorToken,
   schedulerPollMs: config.schedulerPollMs,
   salesforce: { masterKey: master.key, ...config.salesforce },
+  ...(config.recordingUrlSecret ? { recordingUrlSecret: config.recordingUrlSecret } : {}),
   admin: { production: !config.development, publicUrl: config.publicUrl },
 });
 
