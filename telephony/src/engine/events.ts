@@ -153,7 +153,8 @@ export class OrderedDelivery {
     try {
       while (this.lastSent < this.target) {
         const rows = await eventsSince(this.db, this.userId, this.lastSent);
-        if (!rows || rows.length === 0) {
+        // Pruned meanwhile, or nothing new to read (never for a committed event): the client resyncs.
+        if (!rows || !rows.some((event) => event.seq > this.lastSent)) {
           this.out.lost();
           return;
         }
