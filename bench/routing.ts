@@ -13,6 +13,12 @@
  * BENCH_TALK_MAX_S (8), BENCH_DRAIN_SECONDS (30), BENCH_LOGIN_CONCURRENCY (16), BENCH_SETTLE_SECONDS (45),
  * BENCH_CPU_PROFILE (a file: CPU profile of the service during the load phase), BENCH_SQL_TOP (n: print
  * the n most frequent SQL statements).
+ *
+ * Several nodes (docs/scaling.md): BENCH_DATABASE_URL (a PostgreSQL database; the bench works in a
+ * schema of its own, dropped at the end) and BENCH_NODES (1): that many service processes, each a
+ * cluster node; agent i logs in and connects to node i mod N, calls are posted to the nodes in turn.
+ * BENCH_CLUSTER=0 runs a single PostgreSQL node without the cluster's coordination (its overhead is
+ * the difference). SQL statements are counted on SQLite only; memory on the first node.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import fs from 'node:fs';
@@ -22,6 +28,7 @@ import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import readline from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import pg from 'pg';
 import WebSocket from 'ws';
 
 // ---------------------------------------------------------------------------------------------------
@@ -49,6 +56,13 @@ const CPU_PROFILE = process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BEN
 const MAX_CALLS = Math.ceil(RATE * SECONDS * 1.5 + 100);
 const AVAILABLE = '0N5xx0000004CSO';
 const PROGRESS_EVERY_MS = 5000;
+const DATABASE_URL = process.env.BENCH_DATABASE_URL || null;
+if (DATABASE_URL && !/^postgres(ql)?:\/\//.test(DATABASE_URL))
+  throw new Error('BENCH_DATABASE_URL must be a postgres:// URL');
+const NODES = Math.round(numberEnv('BENCH_NODES', 1, 1, 8));
+if (NODES > 1 && !DATABASE_URL)
+  throw new Error('BENCH_NODES > 1 needs BENCH_DATABASE_URL (SQLite serves one node)');
+const CLUSTER = DATABASE_URL !== null && (NODES > 1 || process.env.BENCH_CLUSTER !== '0');
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repoRoot = path.resolve(here, '..');
@@ -150,13 +164,13 @@ class ServiceProcess {
     });
   }
 
-  static start(dbPath: string): ServiceProcess {
+  static start(env: Record<string, string>): ServiceProcess {
     const child = spawn(
       process.execPath,
       ['--expose-gc', '--import', 'tsx', path.join(here, 'serviceProcess.ts')],
       {
         cwd: repoRoot,
-        env: { ...process.env, BENCH_DB: dbPath, BENCH_AGENTS: String(AGENTS), NODE_ENV: 'development' },
+        env: { ...process.env, ...env, BENCH_AGENTS: String(AGENTS), NODE_ENV: 'development' },
         stdio: ['pipe', 'pipe', 'inherit'],
       },
     );
@@ -416,6 +430,9 @@ async function postJson<T>(url: string, body: unknown): Promise<{ status: number
 
 const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-'));
 let service: ServiceProcess | undefined;
+/** The other nodes (BENCH_NODES > 1). */
+const others: ServiceProcess[] = [];
+let schema: string | null = null;
 const agents: Agent[] = [];
 let cleanedUp = false;
 
@@ -426,12 +443,20 @@ async function cleanup(): Promise<void> {
   talkTimers.clear();
   for (const a of agents) a.close();
   await service?.stop().catch(() => undefined);
+  await Promise.all(others.map((o) => o.stop().catch(() => undefined)));
+  if (DATABASE_URL && schema) {
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    await client.query(`drop schema if exists ${schema} cascade`);
+    await client.end();
+  }
   fs.rmSync(tmpDir, { recursive: true, force: true });
 }
 
 process.once('exit', () => {
   // Last resort (an uncaught error skipped the async cleanup).
   if (service && service.child.exitCode === null) service.child.kill('SIGKILL');
+  for (const o of others) if (o.child.exitCode === null) o.child.kill('SIGKILL');
   fs.rmSync(tmpDir, { recursive: true, force: true });
 });
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -446,13 +471,37 @@ async function main(): Promise<void> {
     `routing bench: ${AGENTS} agents, Poisson ${RATE} calls/s for ${SECONDS} s, talk ${TALK_MIN_MS / 1000}–${TALK_MAX_MS / 1000} s`,
   );
   const dbPath = path.join(tmpDir, 'bench.db');
-  const svc = ServiceProcess.start(dbPath);
+  const env: Record<string, string> = { BENCH_DB: dbPath };
+  if (DATABASE_URL) {
+    schema = `bench_${Date.now().toString(36)}`;
+    const client = new pg.Client({ connectionString: DATABASE_URL });
+    await client.connect();
+    await client.query(`create schema ${schema}`);
+    await client.end();
+    const url = new URL(DATABASE_URL);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    Object.assign(env, { BENCH_DATABASE_URL: url.toString(), BENCH_CLUSTER: CLUSTER ? '1' : '0' });
+  }
+  const svc = ServiceProcess.start(env);
   service = svc;
   const info = await service.nextLine<ServiceInfo>(120_000, 'start-up');
+  for (let i = 1; i < NODES; i++) others.push(ServiceProcess.start({ ...env, BENCH_JOIN: '1' }));
+  const joined = await Promise.all(
+    others.map((o) => o.nextLine<{ pid: number; port: number }>(120_000, 'start-up')),
+  );
   const pid = info.pid;
-  const baseUrl = `http://127.0.0.1:${info.port}`;
-  const wsUrl = `ws://127.0.0.1:${info.port}/agent/v1/socket`;
-  log(`service pid ${pid} on ${baseUrl}, SQLite ${dbPath}, tenant ${info.apiName} number ${info.number}`);
+  const pids = [pid, ...joined.map((j) => j.pid)];
+  const ports = [info.port, ...joined.map((j) => j.port)];
+  const baseUrls = ports.map((port) => `http://127.0.0.1:${port}`);
+  const wsUrls = ports.map((port) => `ws://127.0.0.1:${port}/agent/v1/socket`);
+  const baseUrl = baseUrls[0] as string;
+  const wsUrl = wsUrls[0] as string;
+  const cpuOfNodes = () => pids.map((p) => cpuMsOf(p));
+  log(
+    `service pid ${pids.join(', ')} on ${baseUrls.join(', ')}, ` +
+      `${DATABASE_URL ? `PostgreSQL schema ${schema}${CLUSTER ? `, ${NODES} cluster node(s)` : ', no cluster'}` : `SQLite ${dbPath}`}, ` +
+      `tenant ${info.apiName} number ${info.number}`,
+  );
 
   // Memory is read three times, each once the idle service has settled: fresh; after the logins
   // (sessions exist, no socket yet); and with every agent connected, Available and idle. RSS per idle
@@ -474,7 +523,7 @@ async function main(): Promise<void> {
   const loginStart = performance.now();
   const tokens: string[] = [];
   await pool(info.usernames, LOGIN_CONCURRENCY, async (username, i) => {
-    const res = await postJson<{ token: string }>(`${baseUrl}/agent/v1/login`, {
+    const res = await postJson<{ token: string }>(`${baseUrls[i % NODES]}/agent/v1/login`, {
       orgId: info.orgId,
       contactCenter: info.apiName,
       username,
@@ -500,7 +549,7 @@ async function main(): Promise<void> {
   // Connect every agent (its own WebSocket, hello with its token), then set it Available.
   const connectStart = performance.now();
   await pool(info.usernames, LOGIN_CONCURRENCY, async (username, i) => {
-    const agent = await Agent.connect(wsUrl, username, tokens[i] as string);
+    const agent = await Agent.connect(wsUrls[i % NODES] as string, username, tokens[i] as string);
     agents.push(agent);
     await agent.request('setAgentStatus', { statusId: AVAILABLE });
     if ((i + 1) % 200 === 0 || i + 1 === AGENTS) log(`  ${i + 1}/${AGENTS} agents connected and Available`);
@@ -524,6 +573,7 @@ async function main(): Promise<void> {
   const lagP99Ms = () => round(Math.max(0, lag.percentile(99) / 1e6 - 1), 2);
   lag.enable();
   const cpuStartMs = cpuMsOf(pid);
+  const nodesCpuStartMs = cpuOfNodes();
   const machineStart = machineCpuMs();
   const generatorStart = process.cpuUsage();
   const sqlStart = (await service.command<{ statements: number }>('sql')).statements;
@@ -557,7 +607,7 @@ async function main(): Promise<void> {
     const from = `+1415555${String(1000 + (n % 9000)).padStart(4, '0')}`;
     counters.attempted++;
     const sentAt = performance.now();
-    const p = postJson<{ callId: string }>(`${baseUrl}/sim/v1/calls`, { from, to: info.number })
+    const p = postJson<{ callId: string }>(`${baseUrls[n % NODES]}/sim/v1/calls`, { from, to: info.number })
       .then((res) => {
         if (res.status !== 201) {
           counters.refused++;
@@ -603,7 +653,8 @@ async function main(): Promise<void> {
     await sleep(250);
     if (performance.now() - lastProgress >= PROGRESS_EVERY_MS) progress('draining');
   }
-  const cpuLoadMs = cpuMsOf(pid) - cpuStartMs;
+  const nodesCpuMs = cpuOfNodes().map((ms, i) => ms - (nodesCpuStartMs[i] as number));
+  const cpuLoadMs = nodesCpuMs.reduce((a, b) => a + b, 0);
   const machineEnd = machineCpuMs();
   const generatorUsage = process.cpuUsage(generatorStart);
   const sqlStatements = (await service.command<{ statements: number }>('sql')).statements - sqlStart;
@@ -654,7 +705,12 @@ async function main(): Promise<void> {
   log(
     `CPU during load + drain (100% = one core, ${Math.round(cores)} cores): service ${Math.round(serviceCpuPercent)}%, ` +
       `load generator ${Math.round(generatorCpuPercent)}%, other processes on the machine ${Math.round(otherCpuPercent)}%; ` +
-      `service ${round(cpuLoadMs / Math.max(1, posted.size), 2)} ms CPU and ${round(sqlStatements / Math.max(1, posted.size))} SQL statements per call`,
+      `service ${round(cpuLoadMs / Math.max(1, posted.size), 2)} ms CPU` +
+      (DATABASE_URL ? '' : ` and ${round(sqlStatements / Math.max(1, posted.size))} SQL statements`) +
+      ` per call` +
+      (NODES > 1
+        ? ` (per node: ${nodesCpuMs.map((ms) => round(ms / Math.max(1, posted.size), 2)).join(', ')} ms)`
+        : ''),
   );
   log(`call states on the service: ${JSON.stringify(Object.fromEntries(states))}`);
   log(
@@ -696,7 +752,11 @@ async function main(): Promise<void> {
     serviceRssPeakMB: round(Math.max(peakRssKB, memory.rssKB) / 1024),
     serviceCpuPercent: Math.round(serviceCpuPercent),
     serviceCpuMsPerCall: round(cpuLoadMs / Math.max(1, posted.size), 2),
-    sqlStatementsPerCall: round(sqlStatements / Math.max(1, posted.size)),
+    sqlStatementsPerCall: DATABASE_URL ? null : round(sqlStatements / Math.max(1, posted.size)),
+    database: DATABASE_URL ? 'postgres' : 'sqlite',
+    nodes: NODES,
+    cluster: CLUSTER,
+    serviceCpuMsPerCallByNode: nodesCpuMs.map((ms) => round(ms / Math.max(1, posted.size), 2)),
     generatorCpuPercent: Math.round(generatorCpuPercent),
     otherProcessesCpuPercent: Math.round(otherCpuPercent),
     loginSeconds: round(loginSeconds),

@@ -22,10 +22,12 @@ import { DEMO_PRESENCE_STATUSES } from '../telephony/src/devData.ts';
 import { setPresenceStatuses } from '../telephony/src/engine/agentPresence.ts';
 import { hashPassword } from '../telephony/src/engine/sessions.ts';
 import * as tenants from '../telephony/src/engine/tenants.ts';
+import { PgCluster } from '../telephony/src/cluster/pgCluster.ts';
 import { buildService } from '../telephony/src/server.ts';
 
-const dbPath = process.env.BENCH_DB;
-if (!dbPath) throw new Error('BENCH_DB (the SQLite file) is required');
+const dbPath = process.env.BENCH_DB ?? '';
+if (!dbPath && !process.env.BENCH_DATABASE_URL)
+  throw new Error('BENCH_DB (the SQLite file) or BENCH_DATABASE_URL is required');
 const agentCount = Number(process.env.BENCH_AGENTS ?? 1000);
 const password = 'bench password';
 
@@ -49,9 +51,17 @@ for (const method of ['all', 'get', 'run', 'iterate']) {
   };
 }
 
-const { db } = openDatabase({ sqlitePath: dbPath });
+// BENCH_DATABASE_URL: PostgreSQL instead of the SQLite file; BENCH_CLUSTER=1 makes this process a
+// cluster node (docs/scaling.md); BENCH_JOIN=1 joins the tenant the first node created.
+const databaseUrl = process.env.BENCH_DATABASE_URL || undefined;
+const clustered = process.env.BENCH_CLUSTER === '1';
+const joining = process.env.BENCH_JOIN === '1';
+const { db } = openDatabase({ databaseUrl, sqlitePath: dbPath });
+const cluster =
+  clustered && databaseUrl ? new PgCluster(databaseUrl, (line) => console.error(line)) : undefined;
 const service = await buildService({
   db,
+  ...(cluster ? { cluster } : {}),
   startScheduler: true,
   schedulerPollMs: Number(process.env.SCHEDULER_POLL_MS ?? 200),
   simulatorToken: null,
@@ -62,39 +72,43 @@ if (!address || typeof address === 'string') throw new Error('no address');
 
 // The tenant: one org, one contact center, the agents (one precomputed scrypt hash), one queue with
 // every agent, one dialed number routed to that queue, and the demo's Salesforce presence statuses.
-const passwordHash = await hashPassword(password);
-const orgId = `00D${randomBytes(6).toString('hex').toUpperCase()}AAA`.slice(0, 18);
-await tenants.createOrg(db, { id: orgId, name: 'Bench org' });
-const apiName = 'BenchCC';
-const ccId = await tenants.createContactCenter(db, {
-  orgId,
-  apiName,
-  displayName: 'Bench contact center',
-  scrtUrl: 'https://scrt.test',
-  settings: {},
-});
-const queueId = await tenants.createQueue(db, { contactCenterId: ccId, name: 'Support', priority: 1 });
-const usernames: string[] = [];
-await db.transaction().execute(async (trx) => {
-  for (let i = 0; i < agentCount; i++) {
-    const username = `agent${i + 1}`;
-    const id = await tenants.createUser(trx, {
-      contactCenterId: ccId,
-      username,
-      displayName: `Agent ${i + 1}`,
-      password: '',
-      passwordHash,
-    });
-    await tenants.addQueueMember(trx, { queueId, memberType: 'user', memberId: id });
-    usernames.push(username);
-  }
-});
-const number = await tenants.addPhoneNumber(db, {
-  contactCenterId: ccId,
-  number: '+14155550100',
-  target: { type: 'queue', id: queueId },
-});
-await service.engine.command(ccId, (tx) => setPresenceStatuses(tx, DEMO_PRESENCE_STATUSES));
+async function createTenant() {
+  const passwordHash = await hashPassword(password);
+  const orgId = `00D${randomBytes(6).toString('hex').toUpperCase()}AAA`.slice(0, 18);
+  await tenants.createOrg(db, { id: orgId, name: 'Bench org' });
+  const apiName = 'BenchCC';
+  const ccId = await tenants.createContactCenter(db, {
+    orgId,
+    apiName,
+    displayName: 'Bench contact center',
+    scrtUrl: 'https://scrt.test',
+    settings: {},
+  });
+  const queueId = await tenants.createQueue(db, { contactCenterId: ccId, name: 'Support', priority: 1 });
+  const usernames: string[] = [];
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < agentCount; i++) {
+      const username = `agent${i + 1}`;
+      const id = await tenants.createUser(trx, {
+        contactCenterId: ccId,
+        username,
+        displayName: `Agent ${i + 1}`,
+        password: '',
+        passwordHash,
+      });
+      await tenants.addQueueMember(trx, { queueId, memberType: 'user', memberId: id });
+      usernames.push(username);
+    }
+  });
+  const number = await tenants.addPhoneNumber(db, {
+    contactCenterId: ccId,
+    number: '+14155550100',
+    target: { type: 'queue', id: queueId },
+  });
+  await service.engine.command(ccId, (tx) => setPresenceStatuses(tx, DEMO_PRESENCE_STATUSES));
+  return { orgId, apiName, ccId, queueId, number, usernames, password };
+}
+const tenant = joining ? null : await createTenant();
 
 let stopping = false;
 async function stop(): Promise<void> {
@@ -178,17 +192,4 @@ lines.on('line', (line) => {
 // The parent went away: do not outlive it.
 lines.on('close', () => void stop());
 
-process.stdout.write(
-  `${JSON.stringify({
-    ready: true,
-    pid: process.pid,
-    port: address.port,
-    orgId,
-    apiName,
-    ccId,
-    queueId,
-    number,
-    usernames,
-    password,
-  })}\n`,
-);
+process.stdout.write(`${JSON.stringify({ ready: true, pid: process.pid, port: address.port, ...tenant })}\n`);

@@ -15,6 +15,8 @@ export interface Config {
   masterKey: string | undefined;
   /** `SWITCHBOARD_PUBLIC_URL`: where the service is reached from outside (signed recording URLs). */
   publicUrl: string | undefined;
+  /** `SWITCHBOARD_RECORDING_URL_SECRET`: signs recording links; the same on every node (docs/scaling.md). */
+  recordingUrlSecret: string | undefined;
   salesforce: {
     providerName: string;
     createTimeoutMs: number;
@@ -44,6 +46,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR ?? 'data'),
     masterKey: env.SWITCHBOARD_MASTER_KEY || undefined,
     publicUrl: env.SWITCHBOARD_PUBLIC_URL || undefined,
+    recordingUrlSecret: env.SWITCHBOARD_RECORDING_URL_SECRET || undefined,
     salesforce: {
       providerName: env.TELEPHONY_PROVIDER_NAME ?? 'switchboard',
       createTimeoutMs: Number(env.SALESFORCE_CREATE_TIMEOUT_MS ?? 2000),

@@ -1,6 +1,8 @@
 /** `npm start`: the contact center service on its embedded database (or DATABASE_URL), with the simulator. */
 import { loadConfig } from './config.ts';
+import { PgCluster } from './cluster/pgCluster.ts';
 import { openDatabase } from './db/database.ts';
+import { lockSqliteNode, NodeLockError } from './db/nodeLock.ts';
 import { createDemoTenant, hasAnyTenant } from './devData.ts';
 import { loadMasterKey } from './salesforce/masterKey.ts';
 import { buildService } from './server.ts';
@@ -15,12 +17,26 @@ const { db, engine: dbEngine } = openDatabase({
   databaseUrl: config.databaseUrl,
   sqlitePath: config.sqlitePath,
 });
+// SQLite: one node per file. PostgreSQL: every node joins the others on the same database.
+let releaseLock = (): void => undefined;
+if (dbEngine === 'sqlite' && config.sqlitePath !== ':memory:') {
+  try {
+    releaseLock = lockSqliteNode(config.sqlitePath);
+  } catch (err) {
+    if (!(err instanceof NodeLockError)) throw err;
+    console.error(err.message);
+    process.exit(1);
+  }
+}
+const cluster = dbEngine === 'postgres' && config.databaseUrl ? new PgCluster(config.databaseUrl) : undefined;
 const service = await buildService({
   db,
+  ...(cluster ? { cluster } : {}),
   sessionTtlMs: config.sessionTtlMs,
   simulatorToken: config.simulatorToken,
   schedulerPollMs: config.schedulerPollMs,
   salesforce: { masterKey: master.key, ...config.salesforce },
+  ...(config.recordingUrlSecret ? { recordingUrlSecret: config.recordingUrlSecret } : {}),
   admin: { production: !config.development, publicUrl: config.publicUrl },
   media: { dataDir: config.dataDir, publicUrl: config.publicUrl },
 });
@@ -42,7 +58,7 @@ if (config.development && !(await hasAnyTenant(db))) {
 
 await service.app.listen({ host: config.host, port: config.port });
 console.log(
-  `Switchboard telephony service on http://${config.host}:${config.port} (${dbEngine === 'sqlite' ? config.sqlitePath : 'PostgreSQL'})`,
+  `Switchboard telephony service on http://${config.host}:${config.port} (${dbEngine === 'sqlite' ? config.sqlitePath : `PostgreSQL, cluster node ${cluster?.nodeId ?? ''}`})`,
 );
 console.log(`  Salesforce sync: master key from ${master.origin}; outbox metrics at /metrics`);
 console.log(
@@ -56,6 +72,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     void service
       .close()
       .then(() => db.destroy())
+      .then(() => releaseLock())
       .then(() => process.exit(0));
   });
 }

@@ -10,6 +10,7 @@ import { registerSimulatorControlRoutes } from './api/simulatorControlRoutes.ts'
 import { registerSimulatorPage } from './api/simulatorPage.ts';
 import { registerSimulatorRoutes } from './api/simulatorRoutes.ts';
 import { createConnectorContext, type ConnectorContext } from './api/connectorContext.ts';
+import { lockContactCenter, type PgCluster } from './cluster/pgCluster.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
 import { Engine, systemClock, type Clock } from './engine/engine.ts';
@@ -39,6 +40,8 @@ export interface ServiceOptions {
   admin?: AdminApiOptions;
   /** The embedded media plane (docs/media.md); off when absent (media requests get 503). */
   media?: MediaOptions;
+  /** One node of several on the same PostgreSQL database (docs/scaling.md); one node alone when absent. */
+  cluster?: PgCluster;
 }
 
 export interface Service {
@@ -60,8 +63,14 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   const clock = options.clock ?? systemClock;
   // The composition root: the engine gets its ports; the subscribers of its domain events are wired here.
   const recorder = new SalesforceRecorder();
-  const engine = new Engine(options.db, { clock, ports: { crm: recorder } });
+  const cluster = options.cluster;
+  const engine = new Engine(options.db, {
+    clock,
+    ports: { crm: recorder },
+    ...(cluster ? { lock: lockContactCenter } : {}),
+  });
   engine.events.subscribeInTransaction(recorder.record);
+  if (cluster) engine.events.subscribeInTransaction(cluster.announce);
   const streams = new EventHub();
   engine.events.subscribe((batch) => streams.deliver(batch));
   const connector = createConnectorContext(options.recordingUrlSecret);
@@ -87,7 +96,12 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   registerAgentHttp(app, engine, sessions);
   registerAgentSocket(app, { engine, connector, failures, streams }, sessions);
   registerSimulatorRoutes(app, engine, connector, failures, { token: options.simulatorToken ?? null });
-  const salesforce = options.salesforce ? new SalesforceSync(engine, options.salesforce) : null;
+  const salesforce = options.salesforce
+    ? new SalesforceSync(engine, {
+        ...options.salesforce,
+        ...(cluster ? { nodeId: cluster.nodeId } : {}),
+      })
+    : null;
   const media = options.media ? startMediaPlane(engine, options.media) : null;
   if (media) {
     engine.events.subscribe((batch) => media.plane.onDomainEvents(batch));
@@ -110,6 +124,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   });
   registerSimulatorPage(app);
   await app.ready();
+  await cluster?.start({ db: options.db, streams, failures, vault: salesforce?.vault ?? null });
   if (options.startScheduler ?? true) scheduler.start();
   if (salesforce) {
     recorder.bindSender(salesforce);
@@ -131,6 +146,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
       await salesforce?.stop();
       await scheduler.stop();
       await app.close();
+      await cluster?.stop();
     },
   };
 }

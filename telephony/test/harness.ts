@@ -67,10 +67,14 @@ export function testDatabase(): DatabaseHandle {
   };
 }
 
-export interface Running {
-  service: Service;
+/** Where a service is reached: one node, or a load balancer in front of several (cluster.test.ts). */
+export interface Endpoint {
   baseUrl: string;
   wsUrl: string;
+}
+
+export interface Running extends Endpoint {
+  service: Service;
   stop(): Promise<void>;
 }
 
@@ -241,7 +245,7 @@ export function credentials(tenant: Tenant, username: string) {
 
 /** POST /agent/v1/login with `body` (sent as it is when a string); the status and the parsed reply. */
 export async function postLogin<T = { error?: { code: string; message: string } }>(
-  run: Running,
+  run: Endpoint,
   body: unknown,
   contentType = 'application/json',
 ): Promise<{ status: number; body: T }> {
@@ -301,13 +305,18 @@ export class AgentClient {
     });
   }
 
-  static async login(run: Running, tenant: Tenant, username: string, lastSeq?: number): Promise<AgentClient> {
+  static async login(
+    run: Endpoint,
+    tenant: Tenant,
+    username: string,
+    lastSeq?: number,
+  ): Promise<AgentClient> {
     const res = await postLogin<{ token: string }>(run, credentials(tenant, username));
     if (res.status !== 200) throw new Error(`login failed: ${res.status} ${JSON.stringify(res.body)}`);
     return AgentClient.connect(run, res.body.token, lastSeq);
   }
 
-  static async connect(run: Running, token: string, lastSeq?: number): Promise<AgentClient> {
+  static async connect(run: Endpoint, token: string, lastSeq?: number): Promise<AgentClient> {
     const socket = new WebSocket(run.wsUrl);
     await new Promise<void>((resolve, reject) => {
       socket.once('open', () => resolve());
@@ -407,7 +416,7 @@ export class AgentClient {
 
 /** The simulator API. */
 export class Sim {
-  constructor(private readonly run: Running) {}
+  constructor(private readonly run: Endpoint) {}
 
   async post<T = Record<string, unknown>>(
     p: string,

@@ -7,7 +7,7 @@ import type { WebSocket } from 'ws';
 import { TypeCompiler } from '@sinclair/typebox/compiler';
 import { ConnectorError } from '../domain/errors.ts';
 import { Hello, RequestFrame, type ServerFrame } from '../contracts/agentApi.ts';
-import { eventsSince, type AgentEvent, type EventHub } from '../engine/events.ts';
+import { eventsSince, OrderedDelivery, type AgentEvent, type EventHub } from '../engine/events.ts';
 import { publicUser, type SessionEndReason, type Sessions } from '../engine/sessions.ts';
 import { runMethod, type AgentApiDeps } from './agentMethods.ts';
 import { errorBody } from './errors.ts';
@@ -21,6 +21,8 @@ const requestCheck = TypeCompiler.Compile(RequestFrame);
 
 export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_TAKEN_OVER = 4409;
+/** The socket's stream had a gap it could not fill (pruned): reconnect and resume. */
+export const CLOSE_RESYNC = 1012;
 
 export function registerAgentSocket(
   app: FastifyInstance,
@@ -117,14 +119,12 @@ export function registerAgentSocket(
       // Live events are held back until the replay is out, then sent once each, in order.
       let lastSent = frame.lastSeq ?? 0;
       let buffer: AgentEvent[] | null = [];
+      let live: OrderedDelivery | null = null;
       cleanup.push(
         streams.subscribe(user.id, {
           send: (event) => {
-            if (buffer) buffer.push(event);
-            else if (event.seq > lastSent) {
-              lastSent = event.seq;
-              send(socket, event);
-            }
+            if (live) live.offer(event);
+            else buffer?.push(event);
           },
         }),
       );
@@ -142,12 +142,18 @@ export function registerAgentSocket(
         resumed: replay !== null,
       });
       if (!replay) lastSent = seqRow.event_seq;
-      for (const event of [...(replay ?? []), ...buffer]) {
+      for (const event of replay ?? []) {
         if (event.seq > lastSent) {
           lastSent = event.seq;
           send(socket, event);
         }
       }
+      live = new OrderedDelivery(engine.db, user.id, lastSent, {
+        send: (event) => send(socket, event),
+        // The missing range was pruned or unreadable: the client reconnects and is told resumed: false.
+        lost: () => socket.close(CLOSE_RESYNC, 'events lost; reconnect'),
+      });
+      for (const event of buffer) live.offer(event);
       buffer = null;
       // Armed once the welcome is out, so that a session about to expire still gets its welcome first.
       if (socket.readyState === socket.OPEN) armExpiry(Math.max(0, auth.expiresAt - engine.clock.now()));

@@ -302,6 +302,9 @@ export interface SalesforceOutboxTable {
   /** Transcripts sent together in one bulk request keep that batch on a retry. */
   batch_key: string | null;
   created_at: number;
+  /** The node sending the row (docs/scaling.md), until `claimed_until`; null when nobody is. */
+  claimed_by: string | null;
+  claimed_until: number | null;
 }
 
 /** An OAuth client of an account (an org) for the admin API; the secret is stored as its SHA-256. */

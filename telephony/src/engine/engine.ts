@@ -106,6 +106,12 @@ export class Tx {
 export interface EngineOptions {
   clock?: Clock;
   ports?: Partial<EnginePorts>;
+  /**
+   * Serializes a contact center's commands across processes: called first in each command's
+   * transaction (several nodes on PostgreSQL take an advisory transaction lock, docs/scaling.md).
+   * Within one process the engine queues a contact center's commands itself.
+   */
+  lock?: (trx: Trx, ccId: string) => Promise<void>;
 }
 
 export class Engine {
@@ -114,12 +120,14 @@ export class Engine {
   readonly events = new DomainEvents();
   readonly clock: Clock;
   private readonly ports: EnginePorts;
+  private readonly lock: ((trx: Trx, ccId: string) => Promise<void>) | undefined;
   private readonly tails = new Map<string, Promise<unknown>>();
 
   constructor(db: Db, options: EngineOptions = {}) {
     this.db = db;
     this.clock = options.clock ?? systemClock;
     this.ports = { crm: options.ports?.crm ?? noCrm };
+    this.lock = options.lock;
   }
 
   /** Runs `fn` under the contact center's lock in a transaction; delivers its events after commit. */
@@ -140,6 +148,7 @@ export class Engine {
   private async runInTransaction<T>(ccId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
     let tx: Tx | undefined;
     const result = await this.db.transaction().execute(async (trx) => {
+      if (this.lock) await this.lock(trx, ccId);
       tx = new Tx(trx, ccId, this.clock.now(), this.ports, this.events);
       return fn(tx);
     });

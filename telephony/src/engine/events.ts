@@ -48,6 +48,20 @@ export class EventHub {
     }
   }
 
+  /** Pushes one event to the user's open sockets (an event another node committed, docs/scaling.md). */
+  deliverTo(userId: string, event: AgentEvent): void {
+    for (const sink of this.sinks.get(userId) ?? []) sink.send(event);
+  }
+
+  has(userId: string): boolean {
+    return this.sinks.has(userId);
+  }
+
+  /** The users with an open socket on this node. */
+  users(): string[] {
+    return [...this.sinks.keys()];
+  }
+
   connectedUsers(): number {
     return this.sinks.size;
   }
@@ -104,4 +118,57 @@ export async function pruneEvents(db: Db, now: number): Promise<number> {
     removed += Number(extra.numDeletedRows);
   }
   return removed;
+}
+
+/**
+ * One socket's live stream: each event sent once, in sequence order, none skipped. In a cluster
+ * (docs/scaling.md) an event can arrive before earlier ones that another node committed (their
+ * notice is still on its way): the gap is filled by reading the missing rows from `agent_events`.
+ * On one node events arrive in order and no row is read.
+ */
+export class OrderedDelivery {
+  private target = 0;
+  private filling = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly userId: string,
+    private lastSent: number,
+    private readonly out: { send(event: AgentEvent): void; lost(): void },
+  ) {}
+
+  offer(event: AgentEvent): void {
+    if (event.seq <= this.lastSent) return;
+    if (event.seq === this.lastSent + 1 && !this.filling) {
+      this.lastSent = event.seq;
+      this.out.send(event);
+      return;
+    }
+    this.target = Math.max(this.target, event.seq);
+    if (!this.filling) void this.fill();
+  }
+
+  private async fill(): Promise<void> {
+    this.filling = true;
+    try {
+      while (this.lastSent < this.target) {
+        const rows = await eventsSince(this.db, this.userId, this.lastSent);
+        // Pruned meanwhile, or nothing new to read (never for a committed event): the client resyncs.
+        if (!rows || !rows.some((event) => event.seq > this.lastSent)) {
+          this.out.lost();
+          return;
+        }
+        for (const event of rows) {
+          if (event.seq > this.lastSent) {
+            this.lastSent = event.seq;
+            this.out.send(event);
+          }
+        }
+      }
+    } catch {
+      this.out.lost();
+    } finally {
+      this.filling = false;
+    }
+  }
 }

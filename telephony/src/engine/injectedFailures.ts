@@ -54,10 +54,12 @@ export async function takeInjectedFailure(
 /**
  * Whether a contact center may have injected failures, known without a query once asked: the
  * table is read once per contact center, then kept true by `injected` and forgotten (asked again)
- * after a failure was taken. Failures are injected through this node's simulator API (one node).
+ * after a failure was taken. A failure injected through another node's simulator API is announced
+ * by the cluster (`forget`, docs/scaling.md).
  */
 export class InjectedFailureGate {
   private readonly known = new Map<string, boolean>();
+  private readonly listeners: Array<(ccId: string) => void> = [];
 
   constructor(private readonly db: Db) {}
 
@@ -77,6 +79,17 @@ export class InjectedFailureGate {
 
   injected(ccId: string): void {
     this.known.set(ccId, true);
+    for (const listener of this.listeners) listener(ccId);
+  }
+
+  /** Told when a failure is injected through this node (the cluster tells the other nodes). */
+  onInjected(listener: (ccId: string) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Another node injected a failure: the table is asked again. */
+  forget(ccId: string): void {
+    this.known.delete(ccId);
   }
 
   taken(ccId: string): void {

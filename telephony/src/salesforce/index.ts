@@ -2,6 +2,7 @@
  * The Salesforce sync of the service (docs/salesforce-sync.md): keys, tokens, the API client, the
  * outbox worker, and the inbound path's create-then-route. Started by `buildService` when configured.
  */
+import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { routeRecordedInboundCall, type Engine, type RoutingTarget } from '../engine/index.ts';
 import { KeyVault, type ExportedKey } from './keyVault.ts';
@@ -29,6 +30,8 @@ export interface SalesforceOptions {
   /** false in tests that drive the outbox themselves with `worker.runDue()`. */
   startWorker?: boolean;
   log?: (line: string) => void;
+  /** This node's name on the outbox rows it claims (docs/scaling.md); random per process when absent. */
+  nodeId?: string;
 }
 
 /** Retries of a failed inbound create before the call is routed anyway (developer guide ch. 5). */
@@ -70,6 +73,9 @@ export class SalesforceSync implements OutboxSender {
       concurrency: 8,
       bulkTranscripts: options.bulkTranscripts ?? true,
       log: this.log,
+      nodeId: options.nodeId ?? randomUUID(),
+      // A claim outlives a slice of requests that all time out; then another node may take the rows.
+      claimLeaseMs: 3 * (options.requestTimeoutMs ?? 10_000),
     });
   }
 

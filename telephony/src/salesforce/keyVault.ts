@@ -53,6 +53,7 @@ export class KeyVault {
   /** Decrypted signing keys by contact center: decrypted once, never read again per request. */
   private readonly signing = new Map<string, Promise<{ keyId: string; privateKey: KeyObject }>>();
   private readonly changeListeners: Array<(ccId: string) => void> = [];
+  private readonly remoteListeners: Array<(ccId: string) => void> = [];
 
   constructor(
     private readonly db: Db,
@@ -62,9 +63,13 @@ export class KeyVault {
     if (masterKey.length !== 32) throw new Error('the master key must be 32 bytes');
   }
 
-  /** Called when a contact center's signing key changes (the token cache drops its tokens). */
-  onChange(listener: (ccId: string) => void): void {
+  /**
+   * Called when a contact center's signing key changes (the token cache drops its tokens); with
+   * `remoteToo: false` only for a change made on this node (the cluster announces those).
+   */
+  onChange(listener: (ccId: string) => void, options: { remoteToo: boolean } = { remoteToo: true }): void {
     this.changeListeners.push(listener);
+    if (options.remoteToo) this.remoteListeners.push(listener);
   }
 
   private encrypt(ccId: string, keyId: string, pkcs8: Buffer): string {
@@ -171,6 +176,15 @@ export class KeyVault {
     this.signing.delete(ccId);
     for (const listener of this.changeListeners) listener(ccId);
     return exported({ ...pending, status: 'active', activated_at: now });
+  }
+
+  /**
+   * Another node changed the contact center's keys (docs/scaling.md): the decrypted signing key is
+   * dropped (read again on next use) and the token cache is told, without announcing it again.
+   */
+  forget(ccId: string): void {
+    this.signing.delete(ccId);
+    for (const listener of this.remoteListeners) listener(ccId);
   }
 
   /** The active and pending keys (public parts only), oldest first. */

@@ -46,6 +46,8 @@ export async function enqueue(tx: Tx, e: NewEntry): Promise<string> {
       last_error: null,
       batch_key: null,
       created_at: tx.now,
+      claimed_by: null,
+      claimed_until: null,
     })
     .execute();
   return id;
@@ -58,6 +60,7 @@ export function dueHeads(db: Db, now: number, limit: number): Promise<Salesforce
     .selectAll()
     .where('o.state', '=', 'pending')
     .where('o.next_attempt_at', '<=', now)
+    .where((eb) => eb.or([eb('o.claimed_until', 'is', null), eb('o.claimed_until', '<=', now)]))
     .where(({ not, exists, selectFrom }) =>
       not(
         exists(
@@ -88,6 +91,42 @@ export function conversationFrom(db: Db, conversationKey: string, seq: number, l
     .execute();
 }
 
+/**
+ * Claims rows for this node until `until` (several nodes share the outbox, docs/scaling.md): all of
+ * them or none. A row another node holds (its claim not yet expired) is not taken; a dead node's
+ * claim expires and the row is taken over.
+ */
+export async function claim(
+  db: Db,
+  ids: string[],
+  node: string,
+  now: number,
+  until: number,
+): Promise<boolean> {
+  if (ids.length === 0) return true;
+  const taken = await db
+    .updateTable('salesforce_outbox')
+    .set({ claimed_by: node, claimed_until: until })
+    .where('id', 'in', ids)
+    .where('state', '=', 'pending')
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
+    .executeTakeFirst();
+  if (Number(taken.numUpdatedRows) === ids.length) return true;
+  await release(db, ids, node);
+  return false;
+}
+
+/** Gives back this node's claim on rows it did not send. */
+export async function release(db: Db, ids: string[], node: string): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('salesforce_outbox')
+    .set({ claimed_by: null, claimed_until: null })
+    .where('id', 'in', ids)
+    .where('claimed_by', '=', node)
+    .execute();
+}
+
 export async function complete(db: Db, ids: string[]): Promise<void> {
   if (ids.length > 0) await db.deleteFrom('salesforce_outbox').where('id', 'in', ids).execute();
 }
@@ -114,7 +153,13 @@ export async function retryLater(
     const attempts = row.attempts + 1;
     await db
       .updateTable('salesforce_outbox')
-      .set({ attempts, next_attempt_at: now + backoff(attempts), last_error: error.slice(0, 1000) })
+      .set({
+        attempts,
+        next_attempt_at: now + backoff(attempts),
+        last_error: error.slice(0, 1000),
+        claimed_by: null,
+        claimed_until: null,
+      })
       .where('id', '=', id)
       .execute();
   }
@@ -125,7 +170,13 @@ export async function giveUp(db: Db, ids: string[], error: string): Promise<void
   if (ids.length === 0) return;
   await db
     .updateTable('salesforce_outbox')
-    .set((eb) => ({ state: 'failed', attempts: eb('attempts', '+', 1), last_error: error.slice(0, 1000) }))
+    .set((eb) => ({
+      state: 'failed',
+      attempts: eb('attempts', '+', 1),
+      last_error: error.slice(0, 1000),
+      claimed_by: null,
+      claimed_until: null,
+    }))
     .where('id', 'in', ids)
     .execute();
 }

@@ -8,11 +8,13 @@ import { routeFlowResult, type Engine, type FlowRoute } from '../engine/index.ts
 import {
   backlog,
   backoffMs,
+  claim,
   complete,
   conversationFrom,
   dueHeads,
   enqueue,
   giveUp,
+  release,
   retryLater,
   type Op,
 } from './outbox.ts';
@@ -29,6 +31,10 @@ export interface WorkerOptions {
   /** Send pending transcripts of up to 5 calls × 5 utterances in one bulk request. */
   bulkTranscripts: boolean;
   log: (line: string) => void;
+  /** This node's name on the rows it claims (several nodes share the outbox, docs/scaling.md). */
+  nodeId: string;
+  /** How long a claim holds (service clock): past it, a dead node's rows are taken over. */
+  claimLeaseMs: number;
 }
 
 const BULK_CALLS = 5;
@@ -103,14 +109,36 @@ export class OutboxWorker {
       const targets = await this.targets([...new Set(jobs.map((j) => j.ccId))]);
       let progress = 0;
       for (let i = 0; i < jobs.length; i += this.options.concurrency) {
-        const slice = jobs.slice(i, i + this.options.concurrency);
-        const results = await Promise.all(slice.map((job) => this.run(job, targets.get(job.ccId))));
+        const slice = await this.claimed(jobs.slice(i, i + this.options.concurrency));
+        const results = await Promise.all(
+          slice.map((job) =>
+            this.run(job, targets.get(job.ccId)).finally(() =>
+              release(
+                this.engine.db,
+                job.rows.map((r) => r.id),
+                this.options.nodeId,
+              ),
+            ),
+          ),
+        );
         progress += results.reduce((a, b) => a + b, 0);
       }
       delivered += progress;
       if (progress === 0) break;
     }
     return delivered;
+  }
+
+  /** The jobs whose rows this node could claim (another node may be sending the others). */
+  private async claimed(jobs: Job[]): Promise<Job[]> {
+    const now = this.engine.clock.now();
+    const mine: Job[] = [];
+    for (const job of jobs) {
+      const ids = job.rows.map((r) => r.id);
+      if (await claim(this.engine.db, ids, this.options.nodeId, now, now + this.options.claimLeaseMs))
+        mine.push(job);
+    }
+    return mine;
   }
 
   private async jobsFor(heads: SalesforceOutboxTable[]): Promise<Job[]> {
