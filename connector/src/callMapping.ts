@@ -134,7 +134,7 @@ function supervisorBargedIn(view: CallView): boolean {
 export function phoneCallOf(view: CallView, ctx: MappingContext, hangup?: HangupInfo): PhoneCall {
   const other = counterpart(view);
   const phoneNumber = numberOf(view, other);
-  return new PhoneCall({
+  const call = new PhoneCall({
     callId: view.callId,
     callType: ctx.dialedCallbacks.has(view.callId) ? 'DialedCallback' : view.callType,
     contact: contactOf(view, other, phoneNumber),
@@ -149,6 +149,9 @@ export function phoneCallOf(view: CallView, ctx: MappingContext, hangup?: Hangup
     }),
     ...(hangup ?? {}),
   });
+  // The guide's HANGUP has closeCallOnError true or false; PhoneCall keeps the field only when true.
+  if (typeof hangup?.closeCallOnError === 'boolean') call.closeCallOnError = hangup.closeCallOnError;
+  return call;
 }
 
 function legAttributes(view: CallView, party: ParticipantView | undefined): PhoneCallAttributes {

@@ -100,7 +100,8 @@ export function destinationOf(contact: Contact): Destination {
     }
     default: {
       const number = (contact.phoneNumber ?? '').trim();
-      if (!number) throw new ServiceError('INVALID_PHONE_NUMBER', 'no phone number to dial');
+      if (!number)
+        throw new ServiceError('INVALID_PHONE_NUMBER', 'INVALID_PHONE_NUMBER: no phone number to dial');
       const prefix = number.startsWith('+') ? '' : (contact.prefix ?? '');
       return { type: 'phoneNumber', phoneNumber: `${prefix}${number}` };
     }
@@ -273,14 +274,24 @@ export class SwitchboardTelephony extends TelephonyConnector {
   }
 
   override async dial(contact: Contact, options?: DialOptions): Promise<CallResult> {
-    const destination = destinationOf(contact);
-    const { result } = await this.rt.request(
-      'dial',
-      { destination },
-      { callId: null, events: ['CALL_STARTED'] },
-    );
+    const { result } = await this.dialRequest(contact);
     if (options?.isCallback) this.rt.mapping.dialedCallbacks.add(result.call.callId);
     return new CallResult({ call: phoneCallOf(result.call, this.rt.mapping) });
+  }
+
+  /**
+   * When the number itself is invalid, DIAL's specific error is INVALID_DESTINATION (the base library
+   * turns any other type into CAN_NOT_START_THE_CALL); the message keeps the service's code.
+   */
+  private async dialRequest(contact: Contact): Promise<Answer<'dial'>> {
+    try {
+      const destination = destinationOf(contact);
+      return await this.rt.request('dial', { destination }, { callId: null, events: ['CALL_STARTED'] });
+    } catch (err) {
+      if (err instanceof ServiceError && err.type === 'INVALID_PHONE_NUMBER')
+        throw new ServiceError('INVALID_DESTINATION', err.message);
+      throw err;
+    }
   }
 
   override async sendDigits(digits: string): Promise<void> {

@@ -93,6 +93,8 @@ describe('an inbound call', () => {
       reason: 'error',
       agentStatus: 'DeclinedByAgent',
       state: 'ended',
+      // The guide: closeCallOnError is true or false; set explicitly (the base library drops a false one).
+      closeCallOnError: false,
     });
     // The call goes back to the queue and rings the next agent.
     await other.waitFor('CALL_STARTED', (p) => p.callId === callId, fromOther);
@@ -111,7 +113,8 @@ describe('an inbound call', () => {
     expect(hangup.payload).toEqual([
       expect.objectContaining({ callId, reason: 'error', agentStatus: 'MissedCallAgent', state: 'ended' }),
     ]);
-    expect(hangup.payload[0].closeCallOnError).toBeUndefined();
+    // The guide: closeCallOnError is true or false; set explicitly (the base library drops a false one).
+    expect(hangup.payload[0].closeCallOnError).toBe(false);
     const status = await host.waitFor('SET_AGENT_STATUS', undefined, from);
     expect(status.payload).toEqual({ statusId: STATUS.away });
   });
@@ -246,7 +249,7 @@ describe('DIAL', () => {
     expect(host.types(from)).toEqual(['CALL_STARTED', 'CALL_CONNECTED']);
   });
 
-  it('an invalid phone number: CALL_FAILED, then the error; no call is created', async () => {
+  it('an invalid phone number: CALL_FAILED, then INVALID_DESTINATION; no call is created', async () => {
     const host = await ctx.agent(0);
     await ctx.available(host);
     const from = host.mark();
@@ -254,7 +257,7 @@ describe('DIAL', () => {
     await host.waitFor('ERROR', undefined, from);
     expect(host.dispatched().filter((d) => d.index >= from)).toEqual([
       expect.objectContaining({ type: 'CALL_FAILED' }),
-      expect.objectContaining({ type: 'ERROR', payload: { message: 'CAN_NOT_START_THE_CALL' } }),
+      expect.objectContaining({ type: 'ERROR', payload: { message: 'INVALID_DESTINATION' } }),
     ]);
     // Salesforce's log of the error keeps the service's error code.
     const errorLog = () => host.messages.find((m) => m.type === 'LOG' && m.payload?.isError === true);
