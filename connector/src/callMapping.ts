@@ -1,6 +1,7 @@
 /**
  * The service's CallView (the call as this agent sees it) → the base library's result classes.
- * One PhoneCall per call for the agent's own line (`callId` = the service's call id), and one
+ * One PhoneCall per call for the agent's own line (`callId` = the vendor call key of the agent's
+ * VoiceCall: the call's id, or a transfer leg's own key), and one
  * `AddParticipant` PhoneCall per party the agent added (`connectionId` = that participant's id),
  * which is how Salesforce tells the legs of a call apart (docs/connector.md, "Calls and legs").
  */
@@ -135,7 +136,7 @@ export function phoneCallOf(view: CallView, ctx: MappingContext, hangup?: Hangup
   const other = counterpart(view);
   const phoneNumber = numberOf(view, other);
   const call = new PhoneCall({
-    callId: view.callId,
+    callId: view.vendorCallKey,
     callType: ctx.dialedCallbacks.has(view.callId) ? 'DialedCallback' : view.callType,
     contact: contactOf(view, other, phoneNumber),
     state: hangup ? 'ended' : lineState(view),
@@ -143,7 +144,8 @@ export function phoneCallOf(view: CallView, ctx: MappingContext, hangup?: Hangup
     callInfo: callInfoOf(view, ctx, other),
     callAttributes: new PhoneCallAttributes({
       participantType: view.participantType ?? undefined,
-      parentId: view.parentCallId ?? undefined,
+      // A transfer's VoiceCall is parented to the call's own VoiceCall.
+      parentId: view.parentCallId ?? (view.vendorCallKey !== view.callId ? view.callId : undefined),
       isOnHold: other?.onHold ?? false,
       hasSupervisorBargedIn: supervisorBargedIn(view),
     }),
@@ -158,7 +160,7 @@ function legAttributes(view: CallView, party: ParticipantView | undefined): Phon
   return Object.assign(
     new PhoneCallAttributes({
       participantType: party?.type ?? 'Third_Party',
-      parentId: view.callId,
+      parentId: view.vendorCallKey,
       isOnHold: party?.onHold ?? false,
       isConsultCall: party?.isConsult ?? false,
     }),
@@ -170,7 +172,7 @@ function legAttributes(view: CallView, party: ParticipantView | undefined): Phon
 export function participantCallOf(view: CallView, party: ParticipantView, ctx: MappingContext): PhoneCall {
   const phoneNumber = party.phoneNumber ?? undefined;
   return new PhoneCall({
-    callId: view.callId,
+    callId: view.vendorCallKey,
     connectionId: party.id,
     callType: 'AddParticipant',
     contact: contactOf(view, party, phoneNumber),
@@ -198,7 +200,7 @@ export function participantResultOf(
     callInfo: callInfoOf(view, ctx, party),
     callAttributes: legAttributes(view, party),
     phoneNumber,
-    callId: view.callId,
+    callId: view.vendorCallKey,
     contact: contactOf(view, party, party?.phoneNumber ?? undefined),
     connectionId: participantId,
   });
@@ -217,7 +219,7 @@ export function removedPartyCallOf(
   // party among the active calls; without one, the departure is reported as a plain removal.
   const transferGoesOn = phoneCallsOf(view, ctx).some((c) => c.callType === 'AddParticipant');
   return new PhoneCall({
-    callId: view.callId,
+    callId: view.vendorCallKey,
     connectionId: participantId,
     callType: customer ? (transferGoesOn ? view.callType : 'Consult') : 'AddParticipant',
     state: 'ended',
@@ -225,7 +227,7 @@ export function removedPartyCallOf(
     phoneNumber: party?.phoneNumber ?? undefined,
     callAttributes: new PhoneCallAttributes({
       participantType: party?.type ?? 'Third_Party',
-      parentId: view.callId,
+      parentId: view.vendorCallKey,
     }),
   });
 }
@@ -241,7 +243,7 @@ export function holdToggleResultOf(view: CallView, ctx: MappingContext, merged =
 
 export function supervisedCallInfoOf(view: CallView, supervisorName: string | null): SupervisedCallInfo {
   return new SupervisedCallInfo({
-    callId: view.callId,
+    callId: view.vendorCallKey,
     callType: view.callType,
     from: view.from,
     to: view.to,

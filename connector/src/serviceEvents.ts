@@ -46,7 +46,8 @@ export class EventPublisher {
   private chain: Promise<void> = Promise.resolve();
   private held: ServiceEvent[] | null = null;
   private holdTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly statsCalls = new Set<string>();
+  /** Calls with audio stats sent: service call id → the vendor call key they were sent under. */
+  private readonly statsCalls = new Map<string, string>();
   private afterReport: ServiceEvent[] = [];
 
   constructor(
@@ -128,8 +129,10 @@ export class EventPublisher {
   /** The call ended for the agent: the audio stats collected for it are complete (MOS). */
   async callEnded(callId: string): Promise<void> {
     this.calls.forget(callId);
-    if (!this.statsCalls.delete(callId)) return;
-    await this.send('UPDATE_AUDIO_STATS', new AudioStats({ callId, isAudioStatsCompleted: true }));
+    const key = this.statsCalls.get(callId);
+    if (key === undefined) return;
+    this.statsCalls.delete(callId);
+    await this.send('UPDATE_AUDIO_STATS', new AudioStats({ callId: key, isAudioStatsCompleted: true }));
   }
 
   private enqueue(event: ServiceEvent): void {
@@ -194,16 +197,19 @@ export class EventPublisher {
         if (statusId) await this.send('SET_AGENT_STATUS', new AgentStatusInfo({ statusId }));
         return;
       }
-      case 'AFTER_CALL_WORK_STARTED':
-        return this.send(e.event, { callId: (e.data as EventData['AFTER_CALL_WORK_STARTED']).callId });
+      case 'AFTER_CALL_WORK_STARTED': {
+        const d = e.data as EventData['AFTER_CALL_WORK_STARTED'];
+        this.calls.remember(d.vendorCallKey, d.callId);
+        return this.send(e.event, { callId: d.vendorCallKey });
+      }
       case 'WRAP_UP_ENDED':
         return this.send(e.event, {
-          callId: (e.data as EventData['WRAP_UP_ENDED']).callId,
+          callId: (e.data as EventData['WRAP_UP_ENDED']).vendorCallKey,
           callStatus: 'ended',
         });
       case 'UPDATE_AUDIO_STATS': {
         const d = e.data as EventData['UPDATE_AUDIO_STATS'];
-        this.statsCalls.add(d.callId);
+        this.statsCalls.set(d.callId, d.vendorCallKey);
         const stats = (d.stats as StatsSample[]).map(
           (s) =>
             new AudioStatsElement({
@@ -211,7 +217,7 @@ export class EventPublisher {
               outputChannelStats: statsInfo(s.outputChannelStats),
             }),
         );
-        return this.send('UPDATE_AUDIO_STATS', new AudioStats({ callId: d.callId, stats }));
+        return this.send('UPDATE_AUDIO_STATS', new AudioStats({ callId: d.vendorCallKey, stats }));
       }
       case 'SUPERVISOR_CALL_STARTED':
       case 'SUPERVISOR_CALL_CONNECTED':

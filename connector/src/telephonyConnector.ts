@@ -145,8 +145,9 @@ export class SwitchboardTelephony extends TelephonyConnector {
     this.rt.mapping.deskPhone = config.phoneType === 'DESK_PHONE';
   }
 
+  /** The service's call id of the call Salesforce names (by its vendor call key), else the current call. */
   private callIdOf(call?: CallRef): string {
-    const callId = call?.callId ?? this.rt.calls.current()?.callId;
+    const callId = call?.callId ? this.rt.calls.serviceCallId(call.callId) : this.rt.calls.current()?.callId;
     if (!callId) throw new ServiceError('INVALID_PARAMS', 'no call');
     return callId;
   }
@@ -452,7 +453,7 @@ export class SwitchboardTelephony extends TelephonyConnector {
   }
 
   override async supervisorBargeIn(call: CallRef): Promise<SuperviseCallResult> {
-    const callId = call?.callId ?? this.supervisedCallId ?? this.callIdOf();
+    const callId = call?.callId ? this.callIdOf(call) : (this.supervisedCallId ?? this.callIdOf());
     const { result } = await this.rt.request(
       'bargeIn',
       { callId },
@@ -463,7 +464,7 @@ export class SwitchboardTelephony extends TelephonyConnector {
 
   /** Also called without a call by the base library, when a supervisor accepts a call of their own. */
   override async supervisorDisconnect(call?: CallRef): Promise<SupervisorHangupResult> {
-    const callId = call?.callId ?? this.supervisedCallId;
+    const callId = call?.callId ? this.callIdOf(call) : this.supervisedCallId;
     if (!callId) throw new ServiceError('CAN_NOT_DISCONNECT_SUPERVISOR', 'not supervising a call');
     const echo: EchoSpec = { callId, events: ['SUPERVISOR_HANGUP'] };
     const { result } = await this.rt.request('supervisorDisconnect', { callId }, echo);

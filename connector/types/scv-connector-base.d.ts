@@ -244,6 +244,7 @@ export class PhoneCall {
   callType?: string;
   state?: string;
   callAttributes?: PhoneCallAttributes;
+  closeCallOnError?: boolean;
 }
 
 export class AgentStatusInfo {
