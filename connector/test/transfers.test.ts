@@ -188,7 +188,7 @@ describe('adding a participant (warm)', () => {
   it('a queue: the waiting leg rings its member; PARTICIPANT_CONNECTED when they accept', async () => {
     const a = await ctx.agent(0);
     const b = await ctx.agent(1);
-    const { callId, call } = await connectedCall(a);
+    const { call } = await connectedCall(a);
     await ctx.available(b);
     const fromA = a.mark();
     const added = await a.request(
@@ -345,6 +345,36 @@ describe('blind transfer', () => {
     expect(offered.payload).toMatchObject({ callId: legKey, callType: 'Transfer' });
     const accepted = await b.request('ACCEPT_CALL', { call: offered.payload }, 'CALL_CONNECTED');
     expect(accepted.payload).toMatchObject({ callId: legKey });
+  });
+
+  it("to a queue: the recipient's callInfo names the queue the transfer waited in, not the call's first queue", async () => {
+    const billing = await tenants.createQueue(ctx.dbh.db, {
+      contactCenterId: ctx.tenant.ccId,
+      name: 'Billing',
+    });
+    await tenants.addQueueMember(ctx.dbh.db, {
+      queueId: billing,
+      memberType: 'user',
+      memberId: ctx.tenant.agents[1]!.id,
+    });
+    const a = await ctx.agent(0);
+    const b = await ctx.agent(1);
+    const { callId, call } = await connectedCall(a);
+    expect(call.callInfo).toMatchObject({ queueId: ctx.tenant.queueId, queueName: 'Support' });
+    await ctx.available(b);
+    const fromA = a.mark();
+    const fromB = b.mark();
+    a.send('ADD_PARTICIPANT', { contact: { type: 'Queue', id: billing }, call, isBlindTransfer: true });
+    const legKey = (await a.waitFor('PARTICIPANT_ADDED', undefined, fromA)).payload.connectionId as string;
+    const offered = await b.waitFor('CALL_STARTED', undefined, fromB);
+    expect(offered.payload).toMatchObject({
+      callId: legKey,
+      callType: 'Transfer',
+      callInfo: { queueId: billing, queueName: 'Billing' },
+      callAttributes: { parentId: callId },
+    });
+    const accepted = await b.request('ACCEPT_CALL', { call: offered.payload }, 'CALL_CONNECTED');
+    expect(accepted.payload.callInfo).toMatchObject({ queueId: billing, queueName: 'Billing' });
   });
 });
 
