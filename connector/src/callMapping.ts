@@ -54,17 +54,25 @@ export function counterpart(view: CallView): ParticipantView | undefined {
   return candidates.find((p) => p.state !== 'ended') ?? candidates[0];
 }
 
+/** Whether another agent added this agent to the call (a transfer or consult they received). */
+function wasAdded(view: CallView): boolean {
+  return view.callType === 'AddParticipant' || view.callType === 'Transfer';
+}
+
+/**
+ * Whether a party is one of this agent's connections: their counterpart, a third party, or another
+ * agent this agent added. The agent who added this agent never is (she has no connection for them).
+ */
+export function isConnection(view: CallView, party: ParticipantView): boolean {
+  if (party.id === view.me || party.role === 'supervisor') return false;
+  if (party.id === counterpart(view)?.id) return true;
+  return party.role === 'third_party' || (party.role === 'agent' && !wasAdded(view));
+}
+
 /** The parties on the call besides the agent and their counterpart: the ones this agent added. */
 export function addedParties(view: CallView): ParticipantView[] {
   const main = counterpart(view);
-  const iWasAdded = view.callType === 'AddParticipant' || view.callType === 'Transfer';
-  return view.participants.filter(
-    (p) =>
-      p.id !== view.me &&
-      p.id !== main?.id &&
-      p.state !== 'ended' &&
-      (p.role === 'third_party' || (p.role === 'agent' && !iWasAdded)),
-  );
+  return view.participants.filter((p) => p.id !== main?.id && p.state !== 'ended' && isConnection(view, p));
 }
 
 /** Whether the call goes on for this agent (the service's rule: two parties talk, or one talks and one is coming). */

@@ -20,6 +20,7 @@ import type { CallView, EventData } from '../../telephony/src/contracts/agentApi
 import {
   callContinues,
   holdToggleResultOf,
+  isConnection,
   participantResultOf,
   phoneCallOf,
   removedPartyCallOf,
@@ -169,10 +170,11 @@ export class EventPublisher {
       }
       case 'PARTICIPANT_REMOVED': {
         const d = e.data as EventData['PARTICIPANT_REMOVED'];
-        // When the call ends with this departure, HANGUP follows and says it all. A supervisor is no
-        // connection of the agent's call (CALL_BARGED_IN announced them): their leaving is not one either.
+        // When the call ends with this departure, HANGUP follows and says it all. Only a connection of
+        // this agent's is removed: not a supervisor (CALL_BARGED_IN announced them), not the agent who
+        // added this agent to the call (Salesforce was never told of them as a participant).
         const gone = d.call.participants.find((p) => p.id === d.participantId);
-        if (!callContinues(d.call) || gone?.role === 'supervisor') return;
+        if (!callContinues(d.call) || !gone || !isConnection(d.call, gone)) return;
         const call = removedPartyCallOf(d.call, d.participantId, d.reason ?? 'ended', ctx);
         return this.send('PARTICIPANT_REMOVED', new CallResult({ call }));
       }

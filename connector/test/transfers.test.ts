@@ -292,6 +292,40 @@ describe("the other agent on a call sees the first agent's actions as events", (
   });
 });
 
+describe('a conference the first agent leaves', () => {
+  it('the second agent is not told of the departure of a connection she never had; the call goes on', async () => {
+    const a = await ctx.agent(0);
+    const b = await ctx.agent(1);
+    const { callId, call } = await connectedCall(a);
+    await ctx.available(b);
+    const fromA = a.mark();
+    const invited = await a.request(
+      'ADD_PARTICIPANT',
+      { contact: { type: 'Agent', id: ctx.tenant.agents[1]!.id }, call, isBlindTransfer: false },
+      'PARTICIPANT_ADDED',
+    );
+    const legKey = invited.payload.connectionId as string;
+    const offered = await b.waitFor('CALL_STARTED', (p) => p.callId === legKey);
+    await b.request('ACCEPT_CALL', { call: offered.payload }, 'CALL_CONNECTED');
+    await a.waitFor('PARTICIPANT_CONNECTED', undefined, fromA);
+    await a.request('CONFERENCE', { calls: [call] }, 'HOLD_TOGGLE', (p) => p.isCallMerged);
+    await settle();
+    const fromB = b.mark();
+    await a.request('END_CALL', { call }, 'HANGUP');
+    await settle();
+    // B's connections are B's line (the customer) and the parties B added: A was never one of them.
+    expect(b.types(fromB)).not.toContain('PARTICIPANT_REMOVED');
+    expect(b.types(fromB)).not.toContain('HANGUP');
+    expect(await parties(callId)).toEqual(
+      expect.arrayContaining([
+        ['initial_caller', 'connected', null],
+        ['agent', 'ended', ctx.tenant.agents[0]!.id],
+        ['agent', 'connected', ctx.tenant.agents[1]!.id],
+      ]),
+    );
+  });
+});
+
 describe('blind transfer', () => {
   it('to an agent: PARTICIPANT_ADDED, HANGUP, then after-call work; the agent gets CALL_STARTED (Transfer)', async () => {
     const a = await ctx.agent(0);
