@@ -102,6 +102,39 @@ describe('an inbound call', () => {
     expect(await presenceOf(ctx.dbh.db, ctx.tenant.agents[0]!.id)).toBe('available');
   });
 
+  it('DECLINE_CALL with nobody else free: HANGUP, the call waits; it rings her again after one ring timeout', async () => {
+    const host = await ctx.agent(0);
+    await ctx.available(host);
+    const from = host.mark();
+    const callId = await ctx.sim.call(CALLER, ctx.tenant.number);
+    const started = await host.waitFor('CALL_STARTED', undefined, from);
+    const hangup = await host.request('DECLINE_CALL', { call: started.payload }, 'HANGUP');
+    expect(hangup.payload).toMatchObject({ callId, agentStatus: 'DeclinedByAgent', closeCallOnError: false });
+    await settle();
+    // Salesforce hears of the decline, in causal order, and is not handed the call she just declined.
+    expect(host.types(from)).toEqual(['CALL_STARTED', 'HANGUP']);
+    expect((await detail(callId)).state).toBe('queued');
+    expect(await presenceOf(ctx.dbh.db, ctx.tenant.agents[0]!.id)).toBe('available');
+
+    // Another agent who becomes free meanwhile gets it at once.
+    const other = await ctx.agent(1);
+    const fromOther = other.mark();
+    await ctx.available(other);
+    const offered = await other.waitFor('CALL_STARTED', (p) => p.callId === callId, fromOther);
+    await other.request('DECLINE_CALL', { call: offered.payload }, 'HANGUP');
+    await other.request(
+      'SET_AGENT_STATUS',
+      { agentStatus: 'Away', statusInfo: { statusId: STATUS.away, statusName: 'Away' } },
+      'SET_AGENT_STATUS_RESULT',
+    );
+
+    // After one ring timeout since her decline, the call comes back to her (no missed call, no Busy).
+    const back = host.mark();
+    await ctx.advance(20_000);
+    await host.waitFor('CALL_STARTED', (p) => p.callId === callId, back);
+    expect(host.types(back)).toEqual(['CALL_STARTED']);
+  });
+
   it('a missed offer: HANGUP with MissedCallAgent, then SET_AGENT_STATUS to the busy status', async () => {
     const host = await ctx.agent(0);
     await ctx.available(host);

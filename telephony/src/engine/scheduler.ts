@@ -11,6 +11,7 @@ import {
   JOB_BREAK_END,
   JOB_BREAK_START,
   JOB_CALLBACK_DUE,
+  JOB_DECLINE_REST,
   JOB_FLOW_TIMEOUT,
   JOB_OFFER_TIMEOUT,
   JOB_ROUTE_RECORDED,
@@ -70,6 +71,7 @@ async function runJob(tx: Tx, job: JobTable): Promise<void> {
       return;
     }
     case JOB_CALLBACK_DUE:
+    case JOB_DECLINE_REST:
     case JOB_FLOW_TIMEOUT:
       await routeWaiting(tx);
       return;
