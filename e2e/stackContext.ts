@@ -39,7 +39,7 @@ export function useStack(): E2e {
       outboxPollMs: 100,
     });
     e2e.browser = await launchChromium({
-      [e2e.stack.workspace.hostName]: `127.0.0.1:${e2e.stack.workspace.port}`,
+      hostMap: { [e2e.stack.workspace.hostName]: `127.0.0.1:${e2e.stack.workspace.port}` },
     });
   });
   afterAll(async () => {

@@ -21,12 +21,7 @@ const stack = await startStack({
 });
 
 const BROWSERS = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'];
-const browserFlags = [
-  `--host-resolver-rules=${stack.workspace.resolverRule}`,
-  '--ignore-certificate-errors',
-  // lets the connector frame keep its session across a page refresh (docs/emulator.md)
-  '--disable-features=TrackingProtection3pcd',
-];
+const browserFlags = [`--host-resolver-rules=${stack.workspace.resolverRule}`, '--ignore-certificate-errors'];
 
 function findBrowser(): string | null {
   if (process.env.BROWSER_PATH) return process.env.BROWSER_PATH;
