@@ -135,7 +135,7 @@ describe('an inbound call', () => {
     expect(host.types(back)).toEqual(['CALL_STARTED']);
   });
 
-  it('a missed offer: HANGUP with MissedCallAgent, then SET_AGENT_STATUS to the busy status', async () => {
+  it("a missed offer: HANGUP with MissedCallAgent; the org's Update Status on Push Time-Out sets the status, not the service", async () => {
     const host = await ctx.agent(0);
     await ctx.available(host);
     const from = host.mark();
@@ -148,8 +148,17 @@ describe('an inbound call', () => {
     ]);
     // The guide: closeCallOnError is true or false; set explicitly (the base library drops a false one).
     expect(hangup.payload[0].closeCallOnError).toBe(false);
-    const status = await host.waitFor('SET_AGENT_STATUS', undefined, from);
-    expect(status.payload).toEqual({ statusId: STATUS.away });
+    await settle();
+    // No status pushed over the org's setting; the call is not handed straight back to her.
+    expect(host.types(from)).toEqual(['CALL_STARTED', 'HANGUP']);
+    expect(await presenceOf(ctx.dbh.db, ctx.tenant.agents[0]!.id)).toBe('available');
+    // Omni-Channel applies "Update Status on Push Time-Out" (here Away): the service follows it.
+    await host.request(
+      'SET_AGENT_STATUS',
+      { agentStatus: 'Away', statusInfo: { statusId: STATUS.away, statusName: 'Away' } },
+      'SET_AGENT_STATUS_RESULT',
+    );
+    expect(await presenceOf(ctx.dbh.db, ctx.tenant.agents[0]!.id)).toBe('busy');
   });
 
   it('the caller abandons while it rings: HANGUP with FailedConnectCustomer and closeCallOnError', async () => {

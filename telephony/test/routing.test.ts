@@ -120,13 +120,9 @@ describe('routing (ACD)', () => {
       agentStatus: 'MissedCallAgent',
       closeCallOnError: false,
     });
-    const pushed = await a.waitFor('SET_AGENT_STATUS');
-    expect(pushed.data.status).toMatchObject({
-      state: 'busy',
-      reason: 'Missed call',
-      salesforceStatusId: expect.any(String),
-    });
     expect((await b.waitFor('CALL_STARTED')).data.call?.callId).toBe(callId);
+    // No status pushed: the org's "Update Status on Push Time-Out" sets it in Omni-Channel.
+    expect(a.events.map((e) => e.event)).not.toContain('SET_AGENT_STATUS');
     await expect(a.request('acceptCall', { callId })).rejects.toMatchObject({
       code: 'CAN_NOT_ACCEPT_THE_CALL',
     });

@@ -1,9 +1,9 @@
 /** The kinds of timer rows (`jobs.kind`) the engine schedules; `scheduler.ts` runs them when due. */
 
-/** An offer rings too long: withdrawn, the agent goes busy "Missed call" (routing.ts). */
+/** An offer rings too long: withdrawn, HANGUP MissedCallAgent (routing.ts, `missOffer`). */
 export const JOB_OFFER_TIMEOUT = 'offer_timeout';
 /**
- * An agent who declined a waiting leg may be offered it again (routing.ts): `ref_id` the leg,
+ * An agent who declined or missed a waiting leg may be offered it again (routing.ts): `ref_id` the leg,
  * `payload.userId` the agent; until it is due, routing passes her over for that leg.
  */
 export const JOB_DECLINE_REST = 'decline_rest';

@@ -7,14 +7,14 @@
  *   else queued and routed.
  * - `routeWaiting`: offers every waiting leg it can (the ACD), ranked by the pure functions below.
  * - `offerDirect`: rings one agent (agent-to-agent call, transfer to an agent).
- * - `declineOffer` / `failOffer`: an offer that did not connect goes back to its queue.
+ * - `declineOffer` / `missOffer` / `failOffer`: an offer that did not connect goes back to its queue.
  * - `routeRecordedCall`: an inbound call whose CRM record now exists is routed.
  * - `routeFlowResult`: a flow's answer (an agent or a queue) for a leg waiting for it.
  *
  * Ranking: waiting legs by queue priority (higher first), then longest waiting; each offered to the
  * eligible member (direct, or through a group) with the best member priority (1 = first), then the
- * longest idle; one offer per agent; agents who declined or missed this call are tried last, and an
- * agent who declined it is passed over for one ring timeout after her decline.
+ * longest idle; one offer per agent; agents who declined or missed this call are tried last, and
+ * passed over for it for one ring timeout after they declined or missed it.
  */
 import { sql } from 'kysely';
 import type { ParticipantTable, UserTable } from '../db/schema.ts';
@@ -152,7 +152,7 @@ export async function routeWaiting(tx: Tx): Promise<number> {
 
 const waiting = (leg: ParticipantTable): WaitingLeg => ({ priority: leg.priority, queuedAt: leg.queued_at });
 
-/** The agents who declined the leg less than a ring timeout ago (`JOB_DECLINE_REST` not yet due). */
+/** The agents who declined or missed the leg less than a ring timeout ago (`JOB_DECLINE_REST` not yet due). */
 async function resting(tx: Tx, legId: string): Promise<string[]> {
   const rows = await tx.db
     .selectFrom('jobs')
@@ -277,8 +277,7 @@ async function withdrawOffer(tx: Tx, leg: ParticipantTable): Promise<Participant
 
 /**
  * The ringing agent declines: the offer fails (see `failOffer`) and waiting legs are routed again.
- * She is not offered the same leg again for one ring timeout: meanwhile the leg waits for another
- * agent; then it may come back to her (`JOB_DECLINE_REST` routes again when it is due).
+ * She is not offered the same leg again for one ring timeout (`passOver`).
  */
 export async function declineOffer(tx: Tx, leg: ParticipantTable): Promise<void> {
   const userId = leg.user_id as string;
@@ -290,11 +289,32 @@ export async function declineOffer(tx: Tx, leg: ParticipantTable): Promise<void>
     userId,
   });
   await failOffer(tx, leg, 'DeclinedByAgent');
-  if (leg.queue_id) {
-    const rest = (await settings(tx)).ringTimeoutSeconds * 1000;
-    await tx.schedule(JOB_DECLINE_REST, leg.id, tx.now + rest, { userId });
-  }
+  await passOver(tx, leg, userId);
   await routeWaiting(tx);
+}
+
+/**
+ * The offer rang out (ring timeout): HANGUP `MissedCallAgent`, the agent is passed over for that leg
+ * for one ring timeout, waiting legs are routed again. Her presence is not changed here: the org's
+ * "Update Status on Push Time-Out" decides it in Omni-Channel, and the status it sets comes back
+ * through `setAgentStatus` (docs/service-design.md, "After a missed call").
+ */
+export async function missOffer(tx: Tx, leg: ParticipantTable): Promise<void> {
+  const userId = leg.user_id as string;
+  await failOffer(tx, leg, 'MissedCallAgent');
+  await passOver(tx, leg, userId);
+  await routeWaiting(tx);
+}
+
+/**
+ * An agent who declined or missed a waiting leg is not offered it again for one ring timeout:
+ * meanwhile it goes to any other agent; then it may come back to her (`JOB_DECLINE_REST` routes
+ * again when it is due).
+ */
+async function passOver(tx: Tx, leg: ParticipantTable, userId: string): Promise<void> {
+  if (!leg.queue_id) return;
+  const rest = (await settings(tx)).ringTimeoutSeconds * 1000;
+  await tx.schedule(JOB_DECLINE_REST, leg.id, tx.now + rest, { userId });
 }
 
 /**
