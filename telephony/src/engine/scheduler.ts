@@ -19,7 +19,7 @@ import {
   JOB_WRAP_UP,
 } from './jobKinds.ts';
 import type { RoutingTarget } from './ports.ts';
-import { loadUser, setNextState, setPresence, type NextState } from './presence.ts';
+import { loadUser, setNextState, type NextState } from './presence.ts';
 import { missOffer, routeRecordedCall, routeWaiting } from './routing.ts';
 
 /** The leg if it still rings with the offer the job was set for (a later offer has its own job). */
