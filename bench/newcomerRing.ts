@@ -8,8 +8,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_FLAGS } from '../e2e/browser.ts';
+import { launchChromium } from '../e2e/browser.ts';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-newcomer-'));
 const started = Date.now();
@@ -30,10 +29,8 @@ const password = /agent\s+ada\s+password (\S+)/.exec(out)?.[1] ?? '';
 const rule = /--host-resolver-rules=(MAP \S+ \S+)/.exec(out)?.[1] ?? '';
 const simulatorUrl = /Voice Call Simulator\s+(\S+)/.exec(out)?.[1] ?? '';
 const consoleUrl = /Service console\s+(\S+)/.exec(out)?.[1] ?? '';
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: [...CHROMIUM_FLAGS, `--host-resolver-rules=${rule}`, '--ignore-certificate-errors'],
+const browser = await launchChromium({
+  args: [`--host-resolver-rules=${rule}`, '--ignore-certificate-errors'],
 });
 try {
   const page = await (await browser.newContext()).newPage();

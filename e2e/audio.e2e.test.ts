@@ -27,11 +27,11 @@ describe('real audio between the softphone and the simulator’s caller', () => 
   let callerBrowser: Browser;
   let supervisorBrowser: Browser;
   beforeAll(async () => {
-    callerBrowser = await launchChromium({}, audioFlags(toneWav(dir, CALLER_HZ)));
-    supervisorBrowser = await launchChromium(
-      { [e2e.stack.workspace.hostName]: `127.0.0.1:${e2e.stack.workspace.port}` },
-      audioFlags(toneWav(dir, SUPERVISOR_HZ)),
-    );
+    callerBrowser = await launchChromium({ args: audioFlags(toneWav(dir, CALLER_HZ)) });
+    supervisorBrowser = await launchChromium({
+      hostMap: { [e2e.stack.workspace.hostName]: `127.0.0.1:${e2e.stack.workspace.port}` },
+      args: audioFlags(toneWav(dir, SUPERVISOR_HZ)),
+    });
   });
   afterAll(async () => {
     await callerBrowser?.close();

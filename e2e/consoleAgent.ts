@@ -16,11 +16,19 @@ export class ConsoleAgent {
     readonly agent: DemoAgent,
   ) {}
 
-  /** Opens the console for `username` and logs in to the telephony system in its frame. */
-  static async open(browser: Browser, stack: Stack, username: string): Promise<ConsoleAgent> {
+  /**
+   * Opens the console for `username` and logs in to the telephony system in its frame; in a context of
+   * its own, or in `context` (e.g. the browser's default one, which has the profile's settings).
+   */
+  static async open(
+    browser: Browser,
+    stack: Stack,
+    username: string,
+    context?: BrowserContext,
+  ): Promise<ConsoleAgent> {
     const agent = stack.agents.find((a) => a.username === username);
     if (!agent) throw new Error(`no demo agent ${username}`);
-    const context = await browser.newContext({
+    context ??= await browser.newContext({
       viewport: { width: 1280, height: 900 },
       acceptDownloads: true,
     });

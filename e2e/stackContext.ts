@@ -43,10 +43,10 @@ export function useStack(options: { chromiumArgs?: () => string[]; media?: boole
       outboxPollMs: 100,
       media: options.media ?? true,
     });
-    e2e.browser = await launchChromium(
-      { [e2e.stack.workspace.hostName]: `127.0.0.1:${e2e.stack.workspace.port}` },
-      options.chromiumArgs?.(),
-    );
+    e2e.browser = await launchChromium({
+      hostMap: { [e2e.stack.workspace.hostName]: `127.0.0.1:${e2e.stack.workspace.port}` },
+      ...(options.chromiumArgs ? { args: options.chromiumArgs() } : {}),
+    });
   });
   afterAll(async () => {
     await e2e.browser?.close();

@@ -24,8 +24,6 @@ const BROWSERS = ['chromium', 'chromium-browser', 'google-chrome', 'google-chrom
 const browserFlags = [
   `--host-resolver-rules=${stack.workspace.resolverRule}`,
   '--ignore-certificate-errors',
-  // lets the connector frame keep its session across a page refresh (docs/emulator.md)
-  '--disable-features=TrackingProtection3pcd',
   // the softphone and the simulator's phone reach the service's media plane on 127.0.0.1
   '--allow-loopback-in-peer-connection',
 ];

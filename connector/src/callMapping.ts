@@ -1,6 +1,7 @@
 /**
  * The service's CallView (the call as this agent sees it) → the base library's result classes.
- * One PhoneCall per call for the agent's own line (`callId` = the service's call id), and one
+ * One PhoneCall per call for the agent's own line (`callId` = the vendor call key of the agent's
+ * VoiceCall: the call's id, or a transfer leg's own key), and one
  * `AddParticipant` PhoneCall per party the agent added (`connectionId` = that participant's id),
  * which is how Salesforce tells the legs of a call apart (docs/connector.md, "Calls and legs").
  */
@@ -53,17 +54,25 @@ export function counterpart(view: CallView): ParticipantView | undefined {
   return candidates.find((p) => p.state !== 'ended') ?? candidates[0];
 }
 
+/** Whether another agent added this agent to the call (a transfer or consult they received). */
+function wasAdded(view: CallView): boolean {
+  return view.callType === 'AddParticipant' || view.callType === 'Transfer';
+}
+
+/**
+ * Whether a party is one of this agent's connections: their counterpart, a third party, or another
+ * agent this agent added. The agent who added this agent never is (she has no connection for them).
+ */
+export function isConnection(view: CallView, party: ParticipantView): boolean {
+  if (party.id === view.me || party.role === 'supervisor') return false;
+  if (party.id === counterpart(view)?.id) return true;
+  return party.role === 'third_party' || (party.role === 'agent' && !wasAdded(view));
+}
+
 /** The parties on the call besides the agent and their counterpart: the ones this agent added. */
 export function addedParties(view: CallView): ParticipantView[] {
   const main = counterpart(view);
-  const iWasAdded = view.callType === 'AddParticipant' || view.callType === 'Transfer';
-  return view.participants.filter(
-    (p) =>
-      p.id !== view.me &&
-      p.id !== main?.id &&
-      p.state !== 'ended' &&
-      (p.role === 'third_party' || (p.role === 'agent' && !iWasAdded)),
-  );
+  return view.participants.filter((p) => p.id !== main?.id && p.state !== 'ended' && isConnection(view, p));
 }
 
 /** Whether the call goes on for this agent (the service's rule: two parties talk, or one talks and one is coming). */
@@ -134,8 +143,8 @@ function supervisorBargedIn(view: CallView): boolean {
 export function phoneCallOf(view: CallView, ctx: MappingContext, hangup?: HangupInfo): PhoneCall {
   const other = counterpart(view);
   const phoneNumber = numberOf(view, other);
-  return new PhoneCall({
-    callId: view.callId,
+  const call = new PhoneCall({
+    callId: view.vendorCallKey,
     callType: ctx.dialedCallbacks.has(view.callId) ? 'DialedCallback' : view.callType,
     contact: contactOf(view, other, phoneNumber),
     state: hangup ? 'ended' : lineState(view),
@@ -143,19 +152,23 @@ export function phoneCallOf(view: CallView, ctx: MappingContext, hangup?: Hangup
     callInfo: callInfoOf(view, ctx, other),
     callAttributes: new PhoneCallAttributes({
       participantType: view.participantType ?? undefined,
-      parentId: view.parentCallId ?? undefined,
+      // A transfer's VoiceCall is parented to the call's own VoiceCall.
+      parentId: view.parentCallId ?? (view.vendorCallKey !== view.callId ? view.callId : undefined),
       isOnHold: other?.onHold ?? false,
       hasSupervisorBargedIn: supervisorBargedIn(view),
     }),
     ...(hangup ?? {}),
   });
+  // The guide's HANGUP has closeCallOnError true or false; PhoneCall keeps the field only when true.
+  if (typeof hangup?.closeCallOnError === 'boolean') call.closeCallOnError = hangup.closeCallOnError;
+  return call;
 }
 
 function legAttributes(view: CallView, party: ParticipantView | undefined): PhoneCallAttributes {
   return Object.assign(
     new PhoneCallAttributes({
       participantType: party?.type ?? 'Third_Party',
-      parentId: view.callId,
+      parentId: view.vendorCallKey,
       isOnHold: party?.onHold ?? false,
       isConsultCall: party?.isConsult ?? false,
     }),
@@ -167,7 +180,7 @@ function legAttributes(view: CallView, party: ParticipantView | undefined): Phon
 export function participantCallOf(view: CallView, party: ParticipantView, ctx: MappingContext): PhoneCall {
   const phoneNumber = party.phoneNumber ?? undefined;
   return new PhoneCall({
-    callId: view.callId,
+    callId: view.vendorCallKey,
     connectionId: party.id,
     callType: 'AddParticipant',
     contact: contactOf(view, party, phoneNumber),
@@ -195,7 +208,7 @@ export function participantResultOf(
     callInfo: callInfoOf(view, ctx, party),
     callAttributes: legAttributes(view, party),
     phoneNumber,
-    callId: view.callId,
+    callId: view.vendorCallKey,
     contact: contactOf(view, party, party?.phoneNumber ?? undefined),
     connectionId: participantId,
   });
@@ -214,7 +227,7 @@ export function removedPartyCallOf(
   // party among the active calls; without one, the departure is reported as a plain removal.
   const transferGoesOn = phoneCallsOf(view, ctx).some((c) => c.callType === 'AddParticipant');
   return new PhoneCall({
-    callId: view.callId,
+    callId: view.vendorCallKey,
     connectionId: participantId,
     callType: customer ? (transferGoesOn ? view.callType : 'Consult') : 'AddParticipant',
     state: 'ended',
@@ -222,7 +235,7 @@ export function removedPartyCallOf(
     phoneNumber: party?.phoneNumber ?? undefined,
     callAttributes: new PhoneCallAttributes({
       participantType: party?.type ?? 'Third_Party',
-      parentId: view.callId,
+      parentId: view.vendorCallKey,
     }),
   });
 }
@@ -238,7 +251,7 @@ export function holdToggleResultOf(view: CallView, ctx: MappingContext, merged =
 
 export function supervisedCallInfoOf(view: CallView, supervisorName: string | null): SupervisedCallInfo {
   return new SupervisedCallInfo({
-    callId: view.callId,
+    callId: view.vendorCallKey,
     callType: view.callType,
     from: view.from,
     to: view.to,

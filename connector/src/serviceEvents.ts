@@ -20,6 +20,7 @@ import type { CallView, EventData } from '../../telephony/src/contracts/agentApi
 import {
   callContinues,
   holdToggleResultOf,
+  isConnection,
   participantResultOf,
   phoneCallOf,
   removedPartyCallOf,
@@ -47,7 +48,8 @@ export class EventPublisher {
   private chain: Promise<void> = Promise.resolve();
   private held: ServiceEvent[] | null = null;
   private holdTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly statsCalls = new Set<string>();
+  /** Calls with audio stats sent: service call id → the vendor call key they were sent under. */
+  private readonly statsCalls = new Map<string, string>();
   private afterReport: ServiceEvent[] = [];
 
   constructor(
@@ -129,23 +131,26 @@ export class EventPublisher {
   /** The call ended for the agent: the audio stats collected for it are complete (MOS). */
   async callEnded(callId: string): Promise<void> {
     this.calls.forget(callId);
-    if (!this.statsCalls.delete(callId)) return;
-    await this.send('UPDATE_AUDIO_STATS', new AudioStats({ callId, isAudioStatsCompleted: true }));
+    const key = this.statsCalls.get(callId);
+    if (key === undefined) return;
+    this.statsCalls.delete(callId);
+    await this.send('UPDATE_AUDIO_STATS', new AudioStats({ callId: key, isAudioStatsCompleted: true }));
   }
 
   /** The softphone's measured stats of a call the agent is on, in order with the call's events. */
   audioStats(callId: string, input: StreamStats, output: StreamStats): void {
     this.chain = this.chain
       .then(async () => {
-        if (this.held || !this.calls.get(callId)) return;
-        this.statsCalls.add(callId);
+        const view = this.calls.get(callId);
+        if (this.held || !view) return;
+        this.statsCalls.set(callId, view.vendorCallKey);
         const stats = [
           new AudioStatsElement({
             inputChannelStats: new StatsInfo(input),
             outputChannelStats: new StatsInfo(output),
           }),
         ];
-        await this.send('UPDATE_AUDIO_STATS', new AudioStats({ callId, stats }));
+        await this.send('UPDATE_AUDIO_STATS', new AudioStats({ callId: view.vendorCallKey, stats }));
       })
       .catch((err: unknown) => this.log.add('ERROR', 'could not publish audio stats', String(err)));
   }
@@ -184,10 +189,11 @@ export class EventPublisher {
       }
       case 'PARTICIPANT_REMOVED': {
         const d = e.data as EventData['PARTICIPANT_REMOVED'];
-        // When the call ends with this departure, HANGUP follows and says it all. A supervisor is no
-        // connection of the agent's call (CALL_BARGED_IN announced them): their leaving is not one either.
+        // When the call ends with this departure, HANGUP follows and says it all. Only a connection of
+        // this agent's is removed: not a supervisor (CALL_BARGED_IN announced them), not the agent who
+        // added this agent to the call (Salesforce was never told of them as a participant).
         const gone = d.call.participants.find((p) => p.id === d.participantId);
-        if (!callContinues(d.call) || gone?.role === 'supervisor') return;
+        if (!callContinues(d.call) || !gone || !isConnection(d.call, gone)) return;
         const call = removedPartyCallOf(d.call, d.participantId, d.reason ?? 'ended', ctx);
         return this.send('PARTICIPANT_REMOVED', new CallResult({ call }));
       }
@@ -212,16 +218,19 @@ export class EventPublisher {
         if (statusId) await this.send('SET_AGENT_STATUS', new AgentStatusInfo({ statusId }));
         return;
       }
-      case 'AFTER_CALL_WORK_STARTED':
-        return this.send(e.event, { callId: (e.data as EventData['AFTER_CALL_WORK_STARTED']).callId });
+      case 'AFTER_CALL_WORK_STARTED': {
+        const d = e.data as EventData['AFTER_CALL_WORK_STARTED'];
+        this.calls.remember(d.vendorCallKey, d.callId);
+        return this.send(e.event, { callId: d.vendorCallKey });
+      }
       case 'WRAP_UP_ENDED':
         return this.send(e.event, {
-          callId: (e.data as EventData['WRAP_UP_ENDED']).callId,
+          callId: (e.data as EventData['WRAP_UP_ENDED']).vendorCallKey,
           callStatus: 'ended',
         });
       case 'UPDATE_AUDIO_STATS': {
         const d = e.data as EventData['UPDATE_AUDIO_STATS'];
-        this.statsCalls.add(d.callId);
+        this.statsCalls.set(d.callId, d.vendorCallKey);
         const stats = (d.stats as StatsSample[]).map(
           (s) =>
             new AudioStatsElement({
@@ -229,7 +238,7 @@ export class EventPublisher {
               outputChannelStats: statsInfo(s.outputChannelStats),
             }),
         );
-        return this.send('UPDATE_AUDIO_STATS', new AudioStats({ callId: d.callId, stats }));
+        return this.send('UPDATE_AUDIO_STATS', new AudioStats({ callId: d.vendorCallKey, stats }));
       }
       case 'SUPERVISOR_CALL_STARTED':
       case 'SUPERVISOR_CALL_CONNECTED':

@@ -105,7 +105,8 @@ export function destinationOf(contact: Contact): Destination {
     }
     default: {
       const number = (contact.phoneNumber ?? '').trim();
-      if (!number) throw new ServiceError('INVALID_PHONE_NUMBER', 'no phone number to dial');
+      if (!number)
+        throw new ServiceError('INVALID_PHONE_NUMBER', 'INVALID_PHONE_NUMBER: no phone number to dial');
       const prefix = number.startsWith('+') ? '' : (contact.prefix ?? '');
       return { type: 'phoneNumber', phoneNumber: `${prefix}${number}` };
     }
@@ -150,8 +151,9 @@ export class SwitchboardTelephony extends TelephonyConnector {
     this.rt.softphone?.sync();
   }
 
+  /** The service's call id of the call Salesforce names (by its vendor call key), else the current call. */
   private callIdOf(call?: CallRef): string {
-    const callId = call?.callId ?? this.rt.calls.current()?.callId;
+    const callId = call?.callId ? this.rt.calls.serviceCallId(call.callId) : this.rt.calls.current()?.callId;
     if (!callId) throw new ServiceError('INVALID_PARAMS', 'no call');
     return callId;
   }
@@ -280,14 +282,24 @@ export class SwitchboardTelephony extends TelephonyConnector {
   }
 
   override async dial(contact: Contact, options?: DialOptions): Promise<CallResult> {
-    const destination = destinationOf(contact);
-    const { result } = await this.rt.request(
-      'dial',
-      { destination },
-      { callId: null, events: ['CALL_STARTED'] },
-    );
+    const { result } = await this.dialRequest(contact);
     if (options?.isCallback) this.rt.mapping.dialedCallbacks.add(result.call.callId);
     return new CallResult({ call: phoneCallOf(result.call, this.rt.mapping) });
+  }
+
+  /**
+   * When the number itself is invalid, DIAL's specific error is INVALID_DESTINATION (the base library
+   * turns any other type into CAN_NOT_START_THE_CALL); the message keeps the service's code.
+   */
+  private async dialRequest(contact: Contact): Promise<Answer<'dial'>> {
+    try {
+      const destination = destinationOf(contact);
+      return await this.rt.request('dial', { destination }, { callId: null, events: ['CALL_STARTED'] });
+    } catch (err) {
+      if (err instanceof ServiceError && err.type === 'INVALID_PHONE_NUMBER')
+        throw new ServiceError('INVALID_DESTINATION', err.message);
+      throw err;
+    }
   }
 
   override async sendDigits(digits: string): Promise<void> {
@@ -481,7 +493,7 @@ export class SwitchboardTelephony extends TelephonyConnector {
   }
 
   override async supervisorBargeIn(call: CallRef): Promise<SuperviseCallResult> {
-    const callId = call?.callId ?? this.supervisedCallId ?? this.callIdOf();
+    const callId = call?.callId ? this.callIdOf(call) : (this.supervisedCallId ?? this.callIdOf());
     const { result } = await this.rt.request(
       'bargeIn',
       { callId },
@@ -492,7 +504,7 @@ export class SwitchboardTelephony extends TelephonyConnector {
 
   /** Also called without a call by the base library, when a supervisor accepts a call of their own. */
   override async supervisorDisconnect(call?: CallRef): Promise<SupervisorHangupResult> {
-    const callId = call?.callId ?? this.supervisedCallId;
+    const callId = call?.callId ? this.callIdOf(call) : this.supervisedCallId;
     if (!callId) throw new ServiceError('CAN_NOT_DISCONNECT_SUPERVISOR', 'not supervising a call');
     const echo: EchoSpec = { callId, events: ['SUPERVISOR_HANGUP'] };
     const { result } = await this.rt.request('supervisorDisconnect', { callId }, echo);

@@ -93,6 +93,8 @@ describe('an inbound call', () => {
       reason: 'error',
       agentStatus: 'DeclinedByAgent',
       state: 'ended',
+      // The guide: closeCallOnError is true or false; set explicitly (the base library drops a false one).
+      closeCallOnError: false,
     });
     // The call goes back to the queue and rings the next agent.
     await other.waitFor('CALL_STARTED', (p) => p.callId === callId, fromOther);
@@ -100,7 +102,40 @@ describe('an inbound call', () => {
     expect(await presenceOf(ctx.dbh.db, ctx.tenant.agents[0]!.id)).toBe('available');
   });
 
-  it('a missed offer: HANGUP with MissedCallAgent, then SET_AGENT_STATUS to the busy status', async () => {
+  it('DECLINE_CALL with nobody else free: HANGUP, the call waits; it rings her again after one ring timeout', async () => {
+    const host = await ctx.agent(0);
+    await ctx.available(host);
+    const from = host.mark();
+    const callId = await ctx.sim.call(CALLER, ctx.tenant.number);
+    const started = await host.waitFor('CALL_STARTED', undefined, from);
+    const hangup = await host.request('DECLINE_CALL', { call: started.payload }, 'HANGUP');
+    expect(hangup.payload).toMatchObject({ callId, agentStatus: 'DeclinedByAgent', closeCallOnError: false });
+    await settle();
+    // Salesforce hears of the decline, in causal order, and is not handed the call she just declined.
+    expect(host.types(from)).toEqual(['CALL_STARTED', 'HANGUP']);
+    expect((await detail(callId)).state).toBe('queued');
+    expect(await presenceOf(ctx.dbh.db, ctx.tenant.agents[0]!.id)).toBe('available');
+
+    // Another agent who becomes free meanwhile gets it at once.
+    const other = await ctx.agent(1);
+    const fromOther = other.mark();
+    await ctx.available(other);
+    const offered = await other.waitFor('CALL_STARTED', (p) => p.callId === callId, fromOther);
+    await other.request('DECLINE_CALL', { call: offered.payload }, 'HANGUP');
+    await other.request(
+      'SET_AGENT_STATUS',
+      { agentStatus: 'Away', statusInfo: { statusId: STATUS.away, statusName: 'Away' } },
+      'SET_AGENT_STATUS_RESULT',
+    );
+
+    // After one ring timeout since her decline, the call comes back to her (no missed call, no Busy).
+    const back = host.mark();
+    await ctx.advance(20_000);
+    await host.waitFor('CALL_STARTED', (p) => p.callId === callId, back);
+    expect(host.types(back)).toEqual(['CALL_STARTED']);
+  });
+
+  it("a missed offer: HANGUP with MissedCallAgent; the org's Update Status on Push Time-Out sets the status, not the service", async () => {
     const host = await ctx.agent(0);
     await ctx.available(host);
     const from = host.mark();
@@ -111,9 +146,19 @@ describe('an inbound call', () => {
     expect(hangup.payload).toEqual([
       expect.objectContaining({ callId, reason: 'error', agentStatus: 'MissedCallAgent', state: 'ended' }),
     ]);
-    expect(hangup.payload[0].closeCallOnError).toBeUndefined();
-    const status = await host.waitFor('SET_AGENT_STATUS', undefined, from);
-    expect(status.payload).toEqual({ statusId: STATUS.away });
+    // The guide: closeCallOnError is true or false; set explicitly (the base library drops a false one).
+    expect(hangup.payload[0].closeCallOnError).toBe(false);
+    await settle();
+    // No status pushed over the org's setting; the call is not handed straight back to her.
+    expect(host.types(from)).toEqual(['CALL_STARTED', 'HANGUP']);
+    expect(await presenceOf(ctx.dbh.db, ctx.tenant.agents[0]!.id)).toBe('available');
+    // Omni-Channel applies "Update Status on Push Time-Out" (here Away): the service follows it.
+    await host.request(
+      'SET_AGENT_STATUS',
+      { agentStatus: 'Away', statusInfo: { statusId: STATUS.away, statusName: 'Away' } },
+      'SET_AGENT_STATUS_RESULT',
+    );
+    expect(await presenceOf(ctx.dbh.db, ctx.tenant.agents[0]!.id)).toBe('busy');
   });
 
   it('the caller abandons while it rings: HANGUP with FailedConnectCustomer and closeCallOnError', async () => {
@@ -246,7 +291,7 @@ describe('DIAL', () => {
     expect(host.types(from)).toEqual(['CALL_STARTED', 'CALL_CONNECTED']);
   });
 
-  it('an invalid phone number: CALL_FAILED, then the error; no call is created', async () => {
+  it('an invalid phone number: CALL_FAILED, then INVALID_DESTINATION; no call is created', async () => {
     const host = await ctx.agent(0);
     await ctx.available(host);
     const from = host.mark();
@@ -254,7 +299,7 @@ describe('DIAL', () => {
     await host.waitFor('ERROR', undefined, from);
     expect(host.dispatched().filter((d) => d.index >= from)).toEqual([
       expect.objectContaining({ type: 'CALL_FAILED' }),
-      expect.objectContaining({ type: 'ERROR', payload: { message: 'CAN_NOT_START_THE_CALL' } }),
+      expect.objectContaining({ type: 'ERROR', payload: { message: 'INVALID_DESTINATION' } }),
     ]);
     // Salesforce's log of the error keeps the service's error code.
     const errorLog = () => host.messages.find((m) => m.type === 'LOG' && m.payload?.isError === true);

@@ -145,14 +145,24 @@ describe('adding a participant (warm)', () => {
     await ctx.available(b);
     const fromA = a.mark();
     const fromB = b.mark();
-    await a.request(
+    const added = await a.request(
       'ADD_PARTICIPANT',
       { contact: { type: 'Agent', id: ctx.tenant.agents[1]!.id }, call, isBlindTransfer: false },
       'PARTICIPANT_ADDED',
     );
+    // B's work item is the transfer's own VoiceCall: the key the Salesforce sync creates it with is
+    // the transfer leg's id (A's connection for B), parented to the call's VoiceCall.
+    const legKey = added.payload.connectionId as string;
+    expect(legKey).not.toBe(callId);
     const offered = await b.waitFor('CALL_STARTED', undefined, fromB);
-    expect(offered.payload).toMatchObject({ callId, callType: 'AddParticipant', state: 'ringing' });
-    await b.request('ACCEPT_CALL', { call: offered.payload }, 'CALL_CONNECTED');
+    expect(offered.payload).toMatchObject({
+      callId: legKey,
+      callType: 'AddParticipant',
+      state: 'ringing',
+      callAttributes: { parentId: callId },
+    });
+    const accepted = await b.request('ACCEPT_CALL', { call: offered.payload }, 'CALL_CONNECTED');
+    expect(accepted.payload).toMatchObject({ callId: legKey });
     const joined = await a.waitFor('PARTICIPANT_CONNECTED', undefined, fromA);
     expect(joined.payload).toMatchObject({ callId, callAttributes: { participantType: 'Agent' } });
 
@@ -160,22 +170,36 @@ describe('adding a participant (warm)', () => {
     const merged = await a.request('CONFERENCE', { calls: [call] }, 'HOLD_TOGGLE');
     expect(merged.payload.isCallMerged).toBe(true);
     const seen = await b.waitFor('HOLD_TOGGLE', (p) => p.isCallMerged === true, fromB);
-    expect(seen.payload.calls[0]).toMatchObject({ callId });
+    expect(seen.payload.calls[0]).toMatchObject({ callId: legKey });
+
+    // B's requests name B's VoiceCall; the connector maps the key back to the service's call.
+    await b.request('MUTE', { call: accepted.payload }, 'MUTE_TOGGLE');
+    expect((await detail(callId)).participants.find((p) => p.id === legKey)).toMatchObject({
+      state: 'connected',
+    });
+    const ended = await b.request('END_CALL', { call: accepted.payload }, 'HANGUP');
+    expect(ended.payload).toEqual([expect.objectContaining({ callId: legKey, state: 'ended' })]);
+    const acw = await b.waitFor('AFTER_CALL_WORK_STARTED', undefined, ended.index);
+    expect(acw.payload).toEqual({ callId: legKey });
+    const wrapped = await b.request('WRAP_UP_CALL', { call: { callId: legKey } }, 'WRAP_UP_ENDED');
+    expect(wrapped.payload).toEqual({ callId: legKey, callStatus: 'ended' });
   });
 
   it('a queue: the waiting leg rings its member; PARTICIPANT_CONNECTED when they accept', async () => {
     const a = await ctx.agent(0);
     const b = await ctx.agent(1);
-    const { callId, call } = await connectedCall(a);
+    const { call } = await connectedCall(a);
     await ctx.available(b);
     const fromA = a.mark();
-    await a.request(
+    const added = await a.request(
       'ADD_PARTICIPANT',
       { contact: { type: 'Queue', id: ctx.tenant.queueId }, call, isBlindTransfer: false },
       'PARTICIPANT_ADDED',
     );
-    const offered = await b.waitFor('CALL_STARTED', (p) => p.callId === callId);
-    await b.request('ACCEPT_CALL', { call: offered.payload }, 'CALL_CONNECTED');
+    const legKey = added.payload.connectionId as string;
+    const offered = await b.waitFor('CALL_STARTED', (p) => p.callId === legKey);
+    const accepted = await b.request('ACCEPT_CALL', { call: offered.payload }, 'CALL_CONNECTED');
+    expect(accepted.payload).toMatchObject({ callId: legKey });
     await a.waitFor('PARTICIPANT_CONNECTED', undefined, fromA);
   });
 
@@ -219,12 +243,14 @@ describe("the other agent on a call sees the first agent's actions as events", (
     const { callId, call } = await connectedCall(a);
     await ctx.available(b);
     const fromA = a.mark();
-    await a.request(
+    const invited = await a.request(
       'ADD_PARTICIPANT',
       { contact: { type: 'Agent', id: ctx.tenant.agents[1]!.id }, call, isBlindTransfer: false },
       'PARTICIPANT_ADDED',
     );
-    const offered = await b.waitFor('CALL_STARTED', (p) => p.callId === callId);
+    // B's connections are on B's VoiceCall (the transfer leg's key).
+    const legKey = invited.payload.connectionId as string;
+    const offered = await b.waitFor('CALL_STARTED', (p) => p.callId === legKey);
     await b.request('ACCEPT_CALL', { call: offered.payload }, 'CALL_CONNECTED');
     await a.waitFor('PARTICIPANT_CONNECTED', undefined, fromA);
 
@@ -238,7 +264,7 @@ describe("the other agent on a call sees the first agent's actions as events", (
         .at(-1)?.payload,
     ).toMatchObject({
       isCustomerOnHold: false,
-      calls: [expect.objectContaining({ callId, callType: 'AddParticipant' })],
+      calls: [expect.objectContaining({ callId: legKey, callType: 'AddParticipant' })],
     });
 
     fromB = b.mark();
@@ -256,9 +282,47 @@ describe("the other agent on a call sees the first agent's actions as events", (
     );
     const participantId = added.payload.connectionId as string;
     const seen = await b.waitFor('PARTICIPANT_ADDED', undefined, fromB);
-    expect(seen.payload).toMatchObject({ callId, connectionId: participantId, phoneNumber: THIRD_PARTY });
+    expect(seen.payload).toMatchObject({
+      callId: legKey,
+      connectionId: participantId,
+      phoneNumber: THIRD_PARTY,
+    });
     await ctx.sim.post(`/calls/${callId}/participants/${participantId}/answer`);
     await b.waitFor('PARTICIPANT_CONNECTED', (p) => p.connectionId === participantId, fromB);
+  });
+});
+
+describe('a conference the first agent leaves', () => {
+  it('the second agent is not told of the departure of a connection she never had; the call goes on', async () => {
+    const a = await ctx.agent(0);
+    const b = await ctx.agent(1);
+    const { callId, call } = await connectedCall(a);
+    await ctx.available(b);
+    const fromA = a.mark();
+    const invited = await a.request(
+      'ADD_PARTICIPANT',
+      { contact: { type: 'Agent', id: ctx.tenant.agents[1]!.id }, call, isBlindTransfer: false },
+      'PARTICIPANT_ADDED',
+    );
+    const legKey = invited.payload.connectionId as string;
+    const offered = await b.waitFor('CALL_STARTED', (p) => p.callId === legKey);
+    await b.request('ACCEPT_CALL', { call: offered.payload }, 'CALL_CONNECTED');
+    await a.waitFor('PARTICIPANT_CONNECTED', undefined, fromA);
+    await a.request('CONFERENCE', { calls: [call] }, 'HOLD_TOGGLE', (p) => p.isCallMerged);
+    await settle();
+    const fromB = b.mark();
+    await a.request('END_CALL', { call }, 'HANGUP');
+    await settle();
+    // B's connections are B's line (the customer) and the parties B added: A was never one of them.
+    expect(b.types(fromB)).not.toContain('PARTICIPANT_REMOVED');
+    expect(b.types(fromB)).not.toContain('HANGUP');
+    expect(await parties(callId)).toEqual(
+      expect.arrayContaining([
+        ['initial_caller', 'connected', null],
+        ['agent', 'ended', ctx.tenant.agents[0]!.id],
+        ['agent', 'connected', ctx.tenant.agents[1]!.id],
+      ]),
+    );
   });
 });
 
@@ -277,9 +341,12 @@ describe('blind transfer', () => {
     });
     await a.waitFor('AFTER_CALL_WORK_STARTED', undefined, fromA);
     expect(a.types(fromA)).toEqual(['PARTICIPANT_ADDED', 'HANGUP', 'AFTER_CALL_WORK_STARTED']);
+    const legKey = (await a.waitFor('PARTICIPANT_ADDED', undefined, fromA)).payload.connectionId as string;
+    expect(legKey).not.toBe(callId);
     const offered = await b.waitFor('CALL_STARTED', undefined, fromB);
-    expect(offered.payload).toMatchObject({ callId, callType: 'Transfer', phoneNumber: CALLER });
-    await b.request('ACCEPT_CALL', { call: offered.payload }, 'CALL_CONNECTED');
+    expect(offered.payload).toMatchObject({ callId: legKey, callType: 'Transfer', phoneNumber: CALLER });
+    const accepted = await b.request('ACCEPT_CALL', { call: offered.payload }, 'CALL_CONNECTED');
+    expect(accepted.payload).toMatchObject({ callId: legKey });
     const [first, second] = [ctx.tenant.agents[0]!.id, ctx.tenant.agents[1]!.id].sort();
     const state = (id: string | undefined) => (id === ctx.tenant.agents[0]!.id ? 'ended' : 'connected');
     expect(await parties(callId)).toEqual([
@@ -299,14 +366,49 @@ describe('blind transfer', () => {
     const b = await ctx.agent(1);
     const { callId, call } = await connectedCall(a);
     await ctx.available(b);
+    const fromA = a.mark();
     const fromB = b.mark();
     await a.request(
       'ADD_PARTICIPANT',
       { contact: { type: 'Flow', id: 'Route_To_Support' }, call, isBlindTransfer: true },
       'HANGUP',
     );
+    const legKey = (await a.waitFor('PARTICIPANT_ADDED', undefined, fromA)).payload.connectionId as string;
+    expect(legKey).not.toBe(callId);
     const offered = await b.waitFor('CALL_STARTED', undefined, fromB);
-    expect(offered.payload).toMatchObject({ callId, callType: 'Transfer' });
+    expect(offered.payload).toMatchObject({ callId: legKey, callType: 'Transfer' });
+    const accepted = await b.request('ACCEPT_CALL', { call: offered.payload }, 'CALL_CONNECTED');
+    expect(accepted.payload).toMatchObject({ callId: legKey });
+  });
+
+  it("to a queue: the recipient's callInfo names the queue the transfer waited in, not the call's first queue", async () => {
+    const billing = await tenants.createQueue(ctx.dbh.db, {
+      contactCenterId: ctx.tenant.ccId,
+      name: 'Billing',
+    });
+    await tenants.addQueueMember(ctx.dbh.db, {
+      queueId: billing,
+      memberType: 'user',
+      memberId: ctx.tenant.agents[1]!.id,
+    });
+    const a = await ctx.agent(0);
+    const b = await ctx.agent(1);
+    const { callId, call } = await connectedCall(a);
+    expect(call.callInfo).toMatchObject({ queueId: ctx.tenant.queueId, queueName: 'Support' });
+    await ctx.available(b);
+    const fromA = a.mark();
+    const fromB = b.mark();
+    a.send('ADD_PARTICIPANT', { contact: { type: 'Queue', id: billing }, call, isBlindTransfer: true });
+    const legKey = (await a.waitFor('PARTICIPANT_ADDED', undefined, fromA)).payload.connectionId as string;
+    const offered = await b.waitFor('CALL_STARTED', undefined, fromB);
+    expect(offered.payload).toMatchObject({
+      callId: legKey,
+      callType: 'Transfer',
+      callInfo: { queueId: billing, queueName: 'Billing' },
+      callAttributes: { parentId: callId },
+    });
+    const accepted = await b.request('ACCEPT_CALL', { call: offered.payload }, 'CALL_CONNECTED');
+    expect(accepted.payload.callInfo).toMatchObject({ queueId: billing, queueName: 'Billing' });
   });
 });
 

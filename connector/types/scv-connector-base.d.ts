@@ -245,6 +245,7 @@ export class PhoneCall {
   callType?: string;
   state?: string;
   callAttributes?: PhoneCallAttributes;
+  closeCallOnError?: boolean;
 }
 
 export class AgentStatusInfo {

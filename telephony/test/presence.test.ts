@@ -509,12 +509,7 @@ describe('changes made on our side are pushed to Salesforce (SET_AGENT_STATUS)',
 });
 
 describe('missed and declined offers', () => {
-  it('a missed call (ring timeout): HANGUP MissedCallAgent, the agent busy "Missed call", pushed', async () => {
-    const r = await rule(ctx.tenant.ccId, 'missed', {
-      subscriber: [],
-      publisher: [{ state: 'busy', reason: 'Missed call', statusId: STATUS.away }],
-    });
-    await tenants.assignPresenceRule(ctx.dbh.db, r, { type: 'contactCenter', id: ctx.tenant.ccId });
+  it("a missed call (ring timeout): HANGUP MissedCallAgent; no status pushed (the org's Update Status on Push Time-Out decides)", async () => {
     const ada = await ctx.agent(0);
     await setStatus(ada, STATUS.available);
     const callId = await ctx.sim.call('+14155550001', ctx.tenant.number);
@@ -532,20 +527,14 @@ describe('missed and declined offers', () => {
       closeCallOnError: false,
     });
     expect(hangup.data.call?.callId).toBe(callId);
-    const pushed = await ada.waitFor('SET_AGENT_STATUS');
-    expect(pushed.data.status).toEqual({
-      state: 'busy',
-      reason: 'Missed call',
-      since: ctx.clock.now(),
-      salesforceStatusId: STATUS.away,
-      nextState: null,
-    });
-    expect(ada.events.indexOf(hangup)).toBeLessThan(ada.events.indexOf(pushed));
-    expect(await status(ada)).toMatchObject({ state: 'busy', reason: 'Missed call' });
+    await flush(ada);
+    expect(named(ada, 'SET_AGENT_STATUS')).toHaveLength(0);
+    expect(await status(ada)).toMatchObject({ state: 'available' });
 
-    // The call waits again; the agent gets it when available again.
+    // The call waits again, passed over for her for one ring timeout; then it comes back to her.
     expect((await ctx.sim.get<{ state: string }>(`/calls/${callId}`)).body.state).toBe('queued');
-    await setStatus(ada, STATUS.available);
+    expect(named(ada, 'CALL_STARTED')).toHaveLength(1);
+    await ctx.advance(20_000);
     await ada.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId, ada.events.indexOf(hangup));
   });
 
@@ -560,7 +549,7 @@ describe('missed and declined offers', () => {
     await ctx.advance(20_000);
     await ada.waitFor('HANGUP');
     await grace.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
-    expect(await status(ada)).toMatchObject({ state: 'busy', reason: 'Missed call' });
+    expect(await status(ada)).toMatchObject({ state: 'available' });
   });
 
   it('a declined call: HANGUP DeclinedByAgent, the agent stays available and gets the next call', async () => {

@@ -163,7 +163,7 @@ describe('a restart', () => {
       agentStatus: 'MissedCallAgent',
       closeCallOnError: false,
     });
-    expect(await b1.request('getAgentStatus')).toMatchObject({ state: 'busy', reason: 'Missed call' });
+    expect(await b1.request('getAgentStatus')).toMatchObject({ state: 'available' });
     const next = await b3.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callC);
     expect(next.data.call?.state).toBe('ringing');
     await b3.request('acceptCall', { callId: callC });

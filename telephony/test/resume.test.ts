@@ -100,7 +100,7 @@ describe('reconnecting with lastSeq', () => {
     const holds = second.events.filter((e) => e.event === 'HOLD_TOGGLE');
     expect(holds.map((e) => e.data.onHold)).toEqual([true, false]);
     expect(second.events.find((e) => e.event === 'HANGUP')?.data.reason).toBe('ended');
-    expect(second.events.at(-1)?.data).toEqual({ callId });
+    expect(second.events.at(-1)?.data).toEqual({ callId, vendorCallKey: callId });
 
     // Live again: the next event follows without a gap, and nothing is sent twice.
     await second.request('wrapUp', { callId });

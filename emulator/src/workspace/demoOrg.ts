@@ -24,6 +24,8 @@ export const DEMO_WORKSPACE: Omit<WorkspaceOptions, 'connectorUrl'> = {
     },
   ],
   presenceStatuses: GUIDE_PRESENCE_STATUSES,
+  /** The demo org's Presence Configuration: Busy after a missed call ("Update Status on Push Time-Out"). */
+  statusOnPushTimeout: GUIDE_PRESENCE_STATUSES.find((s) => s.statusName === 'Busy')?.statusId ?? null,
   /** The org's custom labels the demo's custom errors name (the managed package's, once it is in this checkout). */
   labels: { Switchboard_Error_TrunkDown: 'The phone line is down. Try again in a minute.' },
 };

@@ -41,6 +41,13 @@ export interface WorkspaceOptions {
   presenceStatuses?: PresenceStatus[];
   /** How long Omni-Channel shows an offer ringing (the routing configuration's push timeout). */
   ringTimeoutSeconds?: number;
+  /**
+   * The Presence Configuration's "Update Status on Push Time-Out" and "Update Status on Decline"
+   * (status ids; none by default): what Omni-Channel sets the agent to after a missed or failed offer,
+   * and after a declined one (developer guide, "Handling Missed Calls and Call Errors").
+   */
+  statusOnPushTimeout?: string | null;
+  statusOnDecline?: string | null;
   /** Extra custom labels (name → value), besides the package's. */
   labels?: Record<string, string>;
   /** The telephony-API emulator's origin: the VoiceCall records come from its control API. */
@@ -140,6 +147,8 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
       ),
       presenceStatuses: statuses,
       ringTimeoutSeconds: options.ringTimeoutSeconds ?? 30,
+      statusOnPushTimeout: options.statusOnPushTimeout ?? null,
+      statusOnDecline: options.statusOnDecline ?? null,
       labels: { ...loadPackageLabels(PACKAGE_LABELS), ...(options.labels ?? {}) },
       hasVoiceCallRecords: Boolean(options.telephonyApiUrl),
     };

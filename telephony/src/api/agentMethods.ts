@@ -8,6 +8,7 @@ import { takeInjectedFailure, type InjectedFailureGate } from '../engine/injecte
 import { setAgentStatus, setPresenceStatuses, setUserStatusAsSupervisor } from '../engine/agentPresence.ts';
 import { settings } from '../engine/settings.ts';
 import * as calls from '../engine/calls.ts';
+import { callIdOfVendorKey } from '../engine/callState.ts';
 import { phoneContacts, queueStats } from '../engine/contacts.ts';
 import type { Engine, Tx } from '../engine/engine.ts';
 import { signedRecordingLink } from '../engine/recordingLinks.ts';
@@ -90,7 +91,7 @@ const handlers: { [M in Method]: Handler<M> } = {
     };
   },
   listActiveCalls: async (tx, u) => ({ calls: await supervisor.listActiveCalls(tx, u) }),
-  superviseCall: (tx, u, p) => supervisor.superviseCall(tx, u, p.callId),
+  superviseCall: async (tx, u, p) => supervisor.superviseCall(tx, u, await callIdOfVendorKey(tx, p.callId)),
   bargeIn: (tx, u, p) => supervisor.bargeIn(tx, u, p.callId),
   supervisorDisconnect: (tx, u, p) => supervisor.supervisorDisconnect(tx, u, p.callId),
   setUserStatus: (tx, u, p) => setUserStatusAsSupervisor(tx, u, p),
@@ -98,8 +99,8 @@ const handlers: { [M in Method]: Handler<M> } = {
     connector.inbox.record(u, p.message, tx.now);
     return { ok: true };
   },
-  getSignedRecordingUrl: (tx, _u, p, connector) =>
-    signedRecordingLink(tx, connector.recordingSecret, p.callId),
+  getSignedRecordingUrl: async (tx, _u, p, connector) =>
+    signedRecordingLink(tx, connector.recordingSecret, await callIdOfVendorKey(tx, p.callId)),
 };
 
 export interface Caller {

@@ -30,6 +30,11 @@ export interface ParticipantView {
 /** A call as one agent sees it (`me` is that agent's participant id). */
 export interface CallView {
   callId: string;
+  /**
+   * The vendor call key of the viewer's VoiceCall: the leg's id for an agent leg another agent added
+   * (a transfer or consult: the Salesforce sync creates its own VoiceCall under that key), else `callId`.
+   */
+  vendorCallKey: string;
   callType: string;
   origin: string | null;
   state: string;
@@ -352,10 +357,10 @@ export interface EventData {
   PARTICIPANTS_SWAPPED: { call: CallView; heldParticipantId: string; resumedParticipantId: string };
   PARTICIPANTS_CONFERENCED: { call: CallView };
   SET_AGENT_STATUS: { status: AgentStatus };
-  AFTER_CALL_WORK_STARTED: { callId: string };
-  WRAP_UP_ENDED: { callId: string };
+  AFTER_CALL_WORK_STARTED: { callId: string; vendorCallKey: string };
+  WRAP_UP_ENDED: { callId: string; vendorCallKey: string };
   AGENT_CONFIG_UPDATED: { config: AgentConfig };
-  UPDATE_AUDIO_STATS: { callId: string; stats: Array<Record<string, unknown>> };
+  UPDATE_AUDIO_STATS: { callId: string; vendorCallKey: string; stats: Array<Record<string, unknown>> };
   SUPERVISOR_CALL_STARTED: { call: CallView };
   SUPERVISOR_CALL_CONNECTED: { call: CallView };
   SUPERVISOR_BARGED_IN: { call: CallView };

@@ -40,6 +40,15 @@ export function legOf(participants: ParticipantTable[], userId: string): Partici
 }
 
 /**
+ * The vendor call key of a leg's VoiceCall: an agent leg added by another agent (transfer, consult, to
+ * an agent, a queue or a flow) has its own VoiceCall, created by the Salesforce sync with the leg's id
+ * (`salesforce/lifecycle.ts`, `ParticipantInvited`); every other leg is on the call's own VoiceCall.
+ */
+export function vendorCallKeyOf(call: CallTable, leg: ParticipantTable | undefined): string {
+  return leg?.role === 'agent' && leg.added_by ? leg.id : call.id;
+}
+
+/**
  * The call's recording state. `active`: recording runs now — the call is connected, recording is on
  * and not paused, and the customer is not on hold.
  */
@@ -56,13 +65,19 @@ export function recordingState(call: CallTable, participants: ParticipantTable[]
   };
 }
 
+/**
+ * `queueNames`: the names of the call's queues by id. The queue of a leg another agent added (a
+ * transfer to a queue) is the queue that leg waited in; any other leg's is the call's.
+ */
 export function buildCallView(
   call: CallTable,
   participants: ParticipantTable[],
   viewerId: string | null,
-  queueName: string | null,
+  queueNames: ReadonlyMap<string, string>,
 ): CallView {
   const me = viewerId ? legOf(participants, viewerId) : undefined;
+  const queueId = me?.role === 'agent' && me.added_by ? me.queue_id : call.queue_id;
+  const queueName = queueId ? queueNames.get(queueId) : undefined;
   const legState = me && (me.role === 'agent' || me.role === 'initial_caller') ? me.state : undefined;
   const state =
     call.state === 'ended' || (me && me.state === 'ended')
@@ -75,6 +90,7 @@ export function buildCallView(
   const visible = participants.filter((p) => p.role !== 'agent' || p.state !== 'queued' || p.id === me?.id);
   return {
     callId: call.id,
+    vendorCallKey: vendorCallKeyOf(call, me),
     callType: me?.view_type ?? CALL_TYPE_BY_KIND[call.kind],
     origin: call.origin,
     state,
@@ -82,7 +98,7 @@ export function buildCallView(
     to: call.to_number,
     callerName: call.caller_name,
     attributes: JSON.parse(call.attributes_json) as Record<string, unknown>,
-    queue: call.queue_id && queueName ? { id: call.queue_id, name: queueName } : null,
+    queue: queueId && queueName ? { id: queueId, name: queueName } : null,
     queuedAt: me?.queued_at ?? null,
     offerExpiresAt: me?.state === 'ringing' ? me.offer_expires_at : null,
     initialCallId: call.initial_call_id,

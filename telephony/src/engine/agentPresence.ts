@@ -1,6 +1,7 @@
 /**
  * Presence changes: from Salesforce (`setAgentStatus`, subscriber mapping), and from our side
- * (a supervisor, a scheduled break, a missed call), which are pushed back as SET_AGENT_STATUS.
+ * (a supervisor, a scheduled break), which are pushed back as SET_AGENT_STATUS. After a missed call
+ * the org's "Update Status on Push Time-Out" sets the status in Omni-Channel, not the service.
  */
 import type { UserTable } from '../db/schema.ts';
 import { refuse } from '../domain/errors.ts';

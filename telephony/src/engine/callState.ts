@@ -6,7 +6,7 @@
  */
 import type { CallState, CallTable, ParticipantTable, UserTable } from '../db/schema.ts';
 import type { CallEventName, EventData } from '../contracts/agentApi.ts';
-import { buildCallView, legOf, type CallView } from '../domain/callView.ts';
+import { buildCallView, legOf, vendorCallKeyOf, type CallView } from '../domain/callView.ts';
 import { ConnectorError, type ErrorCode } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import type { Tx } from './engine.ts';
@@ -108,15 +108,49 @@ export async function loadParticipants(tx: Tx, callId: string): Promise<Particip
     .execute();
 }
 
-async function queueName(tx: Tx, queueId: string | null): Promise<string | null> {
-  if (!queueId) return null;
-  const q = await tx.db.selectFrom('queues').select('name').where('id', '=', queueId).executeTakeFirst();
-  return q?.name ?? null;
+/** The names of the call's queues (the call's and its legs'), by id. */
+async function queueNames(
+  tx: Tx,
+  call: CallTable,
+  participants: ParticipantTable[],
+): Promise<Map<string, string>> {
+  const ids = [call.queue_id, ...participants.map((p) => p.queue_id)].filter((id) => id !== null);
+  if (ids.length === 0) return new Map();
+  const rows = await tx.db
+    .selectFrom('queues')
+    .select(['id', 'name'])
+    .where('id', 'in', [...new Set(ids)])
+    .execute();
+  return new Map(rows.map((q) => [q.id, q.name]));
 }
 
 export async function viewFor(tx: Tx, callId: string, userId: string | null): Promise<CallView> {
   const call = await loadCall(tx, callId);
-  return buildCallView(call, await loadParticipants(tx, callId), userId, await queueName(tx, call.queue_id));
+  const participants = await loadParticipants(tx, callId);
+  return buildCallView(call, participants, userId, await queueNames(tx, call, participants));
+}
+
+/**
+ * The call a vendor call key names (Salesforce hands back a VoiceCall's key: a supervisor picks a
+ * transfer's VoiceCall, a recording link is asked for one): a call's own id, or the id of a leg with
+ * its own VoiceCall (`vendorCallKeyOf`); anything else as it is (the command refuses it).
+ */
+export async function callIdOfVendorKey(tx: Tx, vendorCallKey: string): Promise<string> {
+  const leg = await tx.db
+    .selectFrom('participants')
+    .select('call_id')
+    .where('id', '=', vendorCallKey)
+    .where('contact_center_id', '=', tx.ccId)
+    .where('role', '=', 'agent')
+    .where('added_by', 'is not', null)
+    .executeTakeFirst();
+  return leg?.call_id ?? vendorCallKey;
+}
+
+/** The vendor call key of the user's VoiceCall of the call (`CallView.vendorCallKey`). */
+export async function vendorCallKeyFor(tx: Tx, callId: string, userId: string): Promise<string> {
+  const call = await loadCall(tx, callId);
+  return vendorCallKeyOf(call, legOf(await loadParticipants(tx, callId), userId));
 }
 
 /** Users with a live leg (connected, held, dialing) in the call, supervisors included. */
@@ -149,9 +183,9 @@ export async function notify<E extends CallEventName>(
 ): Promise<void> {
   const call = await loadCall(tx, callId);
   const participants = await loadParticipants(tx, callId);
-  const qName = await queueName(tx, call.queue_id);
+  const names = await queueNames(tx, call, participants);
   for (const userId of users) {
-    const view = buildCallView(call, participants, userId, qName);
+    const view = buildCallView(call, participants, userId, names);
     await tx.emit(userId, event, { call: view, ...extra?.(view) } as EventData[E]);
   }
 }
@@ -338,7 +372,8 @@ export async function leaveCall(tx: Tx, userId: string, callId: string): Promise
     active_call_id: null,
     wrap_up_call_id: callId,
   });
-  await tx.emit(userId, 'AFTER_CALL_WORK_STARTED', { callId });
+  const vendorCallKey = await vendorCallKeyFor(tx, callId, userId);
+  await tx.emit(userId, 'AFTER_CALL_WORK_STARTED', { callId, vendorCallKey });
   const wrapUp = (await settings(tx)).wrapUpSeconds;
   if (wrapUp > 0) await tx.schedule(JOB_WRAP_UP, userId, tx.now + wrapUp * 1000, { callId });
 }
@@ -348,7 +383,11 @@ export async function endWrapUp(tx: Tx, user: UserTable): Promise<UserTable> {
   const callId = user.wrap_up_call_id;
   const next = user.next_state_json ? (JSON.parse(user.next_state_json) as NextState) : null;
   await tx.cancelJobs(user.id, [JOB_WRAP_UP]);
-  if (callId) await tx.emit(user.id, 'WRAP_UP_ENDED', { callId });
+  if (callId)
+    await tx.emit(user.id, 'WRAP_UP_ENDED', {
+      callId,
+      vendorCallKey: await vendorCallKeyFor(tx, callId, user.id),
+    });
   return setPresence(tx, user, next?.state ?? 'available', next?.reason ?? null, next?.push ?? false, {
     wrap_up_call_id: null,
     next_state_json: null,

@@ -1,7 +1,12 @@
 /** The kinds of timer rows (`jobs.kind`) the engine schedules; `scheduler.ts` runs them when due. */
 
-/** An offer rings too long: withdrawn, the agent goes busy "Missed call" (routing.ts). */
+/** An offer rings too long: withdrawn, HANGUP MissedCallAgent (routing.ts, `missOffer`). */
 export const JOB_OFFER_TIMEOUT = 'offer_timeout';
+/**
+ * An agent who declined or missed a waiting leg may be offered it again (routing.ts): `ref_id` the leg,
+ * `payload.userId` the agent; until it is due, routing passes her over for that leg.
+ */
+export const JOB_DECLINE_REST = 'decline_rest';
 /** The offered agent's secondary device starts ringing (routing.ts). */
 export const JOB_SECONDARY_RING = 'secondary_ring';
 /** A queued callback becomes routable (network.ts). */

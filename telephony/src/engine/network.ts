@@ -19,6 +19,7 @@ import {
   settle,
   insertCall,
   setCallState,
+  vendorCallKeyFor,
 } from './callState.ts';
 import { agentLeaves, setHold, setMuted } from './calls.ts';
 import type { DeskPhoneAction } from '../contracts/simulatorApi.ts';
@@ -372,7 +373,12 @@ export async function pushAudioStats(
 ): Promise<void> {
   await callOf(tx, callId);
   const users = liveUsers(await loadParticipants(tx, callId));
-  for (const u of users) await tx.emit(u, 'UPDATE_AUDIO_STATS', { callId, stats });
+  for (const u of users)
+    await tx.emit(u, 'UPDATE_AUDIO_STATS', {
+      callId,
+      vendorCallKey: await vendorCallKeyFor(tx, callId, u),
+      stats,
+    });
 }
 
 export type { DeskPhoneAction } from '../contracts/simulatorApi.ts';

@@ -23,8 +23,6 @@ export interface NextState {
   push: boolean;
 }
 
-export const MISSED_CALL_REASON = 'Missed call';
-
 export async function loadUser(tx: Tx, userId: string): Promise<UserTable> {
   const user = await tx.db
     .selectFrom('users')

@@ -7,13 +7,14 @@
  *   else queued and routed.
  * - `routeWaiting`: offers every waiting leg it can (the ACD), ranked by the pure functions below.
  * - `offerDirect`: rings one agent (agent-to-agent call, transfer to an agent).
- * - `declineOffer` / `failOffer`: an offer that did not connect goes back to its queue.
+ * - `declineOffer` / `missOffer` / `failOffer`: an offer that did not connect goes back to its queue.
  * - `routeRecordedCall`: an inbound call whose CRM record now exists is routed.
  * - `routeFlowResult`: a flow's answer (an agent or a queue) for a leg waiting for it.
  *
  * Ranking: waiting legs by queue priority (higher first), then longest waiting; each offered to the
  * eligible member (direct, or through a group) with the best member priority (1 = first), then the
- * longest idle; one offer per agent; agents who declined or missed this call are tried last.
+ * longest idle; one offer per agent; agents who declined or missed this call are tried last, and
+ * passed over for it for one ring timeout after they declined or missed it.
  */
 import { sql } from 'kysely';
 import type { ParticipantTable, UserTable } from '../db/schema.ts';
@@ -31,7 +32,13 @@ import {
   hangupFailed,
 } from './callState.ts';
 import type { Tx } from './engine.ts';
-import { JOB_FLOW_TIMEOUT, JOB_OFFER_TIMEOUT, JOB_ROUTE_RECORDED, JOB_SECONDARY_RING } from './jobKinds.ts';
+import {
+  JOB_DECLINE_REST,
+  JOB_FLOW_TIMEOUT,
+  JOB_OFFER_TIMEOUT,
+  JOB_ROUTE_RECORDED,
+  JOB_SECONDARY_RING,
+} from './jobKinds.ts';
 import type { RoutingTarget } from './ports.ts';
 import { loadUser, setNextState, setPresence, type NextState } from './presence.ts';
 import { queueMemberIds } from './queueMembers.ts';
@@ -133,7 +140,8 @@ export async function routeWaiting(tx: Tx): Promise<number> {
   for (const leg of legs) {
     if (!leg.queue_id) continue;
     const declined = new Set(JSON.parse(leg.declined_by_json) as string[]);
-    const chosen = rankCandidates(await availableMemberships(tx, leg.queue_id), declined, taken)[0];
+    const passedOver = declined.size > 0 ? new Set([...taken, ...(await resting(tx, leg.id))]) : taken;
+    const chosen = rankCandidates(await availableMemberships(tx, leg.queue_id), declined, passedOver)[0];
     if (!chosen) continue;
     taken.add(chosen);
     await offer(tx, leg, await loadUser(tx, chosen));
@@ -143,6 +151,18 @@ export async function routeWaiting(tx: Tx): Promise<number> {
 }
 
 const waiting = (leg: ParticipantTable): WaitingLeg => ({ priority: leg.priority, queuedAt: leg.queued_at });
+
+/** The agents who declined or missed the leg less than a ring timeout ago (`JOB_DECLINE_REST` not yet due). */
+async function resting(tx: Tx, legId: string): Promise<string[]> {
+  const rows = await tx.db
+    .selectFrom('jobs')
+    .select('payload_json')
+    .where('ref_id', '=', legId)
+    .where('kind', '=', JOB_DECLINE_REST)
+    .where('due_at', '>', tx.now)
+    .execute();
+  return rows.map((r) => (JSON.parse(r.payload_json ?? '{}') as { userId: string }).userId);
+}
 
 /** Rings one agent directly (agent-to-agent call, transfer to an agent). */
 export function offerDirect(tx: Tx, leg: ParticipantTable, user: UserTable): Promise<void> {
@@ -255,17 +275,46 @@ async function withdrawOffer(tx: Tx, leg: ParticipantTable): Promise<Participant
   return back;
 }
 
-/** The ringing agent declines: the offer fails (see `failOffer`) and waiting legs are routed again. */
+/**
+ * The ringing agent declines: the offer fails (see `failOffer`) and waiting legs are routed again.
+ * She is not offered the same leg again for one ring timeout (`passOver`).
+ */
 export async function declineOffer(tx: Tx, leg: ParticipantTable): Promise<void> {
+  const userId = leg.user_id as string;
   await tx.publish({
     type: 'OfferDeclined',
     contactCenterId: tx.ccId,
     callId: leg.call_id,
     participantId: leg.id,
-    userId: leg.user_id as string,
+    userId,
   });
   await failOffer(tx, leg, 'DeclinedByAgent');
+  await passOver(tx, leg, userId);
   await routeWaiting(tx);
+}
+
+/**
+ * The offer rang out (ring timeout): HANGUP `MissedCallAgent`, the agent is passed over for that leg
+ * for one ring timeout, waiting legs are routed again. Her presence is not changed here: the org's
+ * "Update Status on Push Time-Out" decides it in Omni-Channel, and the status it sets comes back
+ * through `setAgentStatus` (docs/service-design.md, "After a missed call").
+ */
+export async function missOffer(tx: Tx, leg: ParticipantTable): Promise<void> {
+  const userId = leg.user_id as string;
+  await failOffer(tx, leg, 'MissedCallAgent');
+  await passOver(tx, leg, userId);
+  await routeWaiting(tx);
+}
+
+/**
+ * An agent who declined or missed a waiting leg is not offered it again for one ring timeout:
+ * meanwhile it goes to any other agent; then it may come back to her (`JOB_DECLINE_REST` routes
+ * again when it is due).
+ */
+async function passOver(tx: Tx, leg: ParticipantTable, userId: string): Promise<void> {
+  if (!leg.queue_id) return;
+  const rest = (await settings(tx)).ringTimeoutSeconds * 1000;
+  await tx.schedule(JOB_DECLINE_REST, leg.id, tx.now + rest, { userId });
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   JOB_BREAK_END,
   JOB_BREAK_START,
   JOB_CALLBACK_DUE,
+  JOB_DECLINE_REST,
   JOB_FLOW_TIMEOUT,
   JOB_OFFER_TIMEOUT,
   JOB_ROUTE_RECORDED,
@@ -18,8 +19,8 @@ import {
   JOB_WRAP_UP,
 } from './jobKinds.ts';
 import type { RoutingTarget } from './ports.ts';
-import { loadUser, MISSED_CALL_REASON, setNextState, setPresence, type NextState } from './presence.ts';
-import { failOffer, routeRecordedCall, routeWaiting } from './routing.ts';
+import { loadUser, setNextState, type NextState } from './presence.ts';
+import { missOffer, routeRecordedCall, routeWaiting } from './routing.ts';
 
 /** The leg if it still rings with the offer the job was set for (a later offer has its own job). */
 async function stillRinging(
@@ -37,11 +38,7 @@ async function runJob(tx: Tx, job: JobTable): Promise<void> {
     case JOB_OFFER_TIMEOUT: {
       const leg = await stillRinging(tx, job.ref_id, payload.offeredAt);
       if (!leg?.user_id) return;
-      const userId = leg.user_id;
-      await failOffer(tx, leg, 'MissedCallAgent');
-      const user = await loadUser(tx, userId);
-      if (user.presence_state === 'available') await setPresence(tx, user, 'busy', MISSED_CALL_REASON, true);
-      await routeWaiting(tx);
+      await missOffer(tx, leg);
       return;
     }
     case JOB_SECONDARY_RING: {
@@ -70,6 +67,7 @@ async function runJob(tx: Tx, job: JobTable): Promise<void> {
       return;
     }
     case JOB_CALLBACK_DUE:
+    case JOB_DECLINE_REST:
     case JOB_FLOW_TIMEOUT:
       await routeWaiting(tx);
       return;

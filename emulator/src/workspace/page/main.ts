@@ -18,7 +18,7 @@ import {
   table,
 } from '../../../../shared/dom.ts';
 import { ConnectorHost } from './connectorHost.ts';
-import { applyEvent, OmniState, type AudioSample, type PhoneCall } from './omniState.ts';
+import { applyEvent, callsOf, OmniState, type AudioSample, type PhoneCall } from './omniState.ts';
 import { field as recordField, loadVoiceCalls, recordOf, type VoiceCallRecord } from './records.ts';
 
 interface PresenceStatus {
@@ -36,6 +36,8 @@ interface ConsoleConfig {
   connectorConfig: Record<string, unknown>;
   presenceStatuses: PresenceStatus[];
   ringTimeoutSeconds: number;
+  statusOnPushTimeout: string | null;
+  statusOnDecline: string | null;
   labels: Record<string, string>;
   hasVoiceCallRecords: boolean;
 }
@@ -92,6 +94,20 @@ function setPresence(statusId: string): void {
   if (!enqueue) {
     state.setStatus(statusId);
     if (s.hasChannels) send('AGENT_AVAILABLE', { isAvailable: true });
+  }
+}
+
+/**
+ * The guide ("Handling Missed Calls and Call Errors"): Omni-Channel sets the status of "Update Status
+ * on Decline" when the agent declines a call, and that of "Update Status on Push Time-Out" "when the
+ * call is missed or if there's any error that isn't due to call declined" (a HANGUP with reason error).
+ */
+function applyPresenceConfiguration(payload: unknown): void {
+  for (const c of callsOf(payload)) {
+    if (c.reason !== 'error' || !c.agentStatus) continue;
+    const statusId =
+      c.agentStatus === 'DeclinedByAgent' ? config.statusOnDecline : config.statusOnPushTimeout;
+    if (statusId && statusId !== state.statusId) setPresence(statusId);
   }
 }
 
@@ -880,6 +896,7 @@ async function start(): Promise<void> {
     config.connectorUrl,
     (type, payload) => {
       applyEvent(state, type, payload, errorText);
+      if (type === 'HANGUP') applyPresenceConfiguration(payload);
       render();
     },
     (ready) => {
