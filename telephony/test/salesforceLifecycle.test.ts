@@ -175,7 +175,7 @@ describe('calls other than inbound', () => {
     expect(paths).toEqual([`PATCH /telephony/v1/voiceCalls/${call.callId}`]);
   });
 
-  it('a queued callback: the initial call closes as CALLBACK_REQUESTED, the callback is updated when done', async () => {
+  it('a queued callback: the initial call closes as CALLBACK (the Update page), the callback is updated when done', async () => {
     const ada = await ctx.agent(0);
     await ada.request('setAgentStatus', { statusId: '0N5xx0000004D3U' });
     const initial = await ctx.sim.call('+14155550125', ctx.tenant.number);
@@ -183,7 +183,7 @@ describe('calls other than inbound', () => {
     const cb = await ctx.sim.post<{ callId: string }>(`/calls/${initial}/callback`, {});
     const callbackId = cb.body.callId;
     const first = await ctx.record(initial, (r) => r.fields.isActiveCall === false);
-    expect(first.fields.disconnectReason).toEqual({ value: 'CALLBACK_REQUESTED', isError: false });
+    expect(first.fields.disconnectReason).toEqual({ value: 'CALLBACK', isError: false });
 
     await ada.goAvailable();
     await ada.waitFor('QUEUED_CALL_STARTED', (e) => e.data.call?.callId === callbackId);

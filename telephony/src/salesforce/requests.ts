@@ -115,9 +115,12 @@ export function createTransfer(
   return body;
 }
 
-/** `disconnectReason`: our end reason; an error when nobody answered. */
+/**
+ * `disconnectReason`: our end reason in upper case; an error when nobody answered. A queued callback's
+ * first call says `CALLBACK`, the value the Update page names (otherwise Salesforce may count it abandoned).
+ */
 export function disconnectReason(reason: string | null): { value: string; isError: boolean } {
-  const value = (reason ?? 'ended').toUpperCase();
+  const value = reason === 'callback_requested' ? 'CALLBACK' : (reason ?? 'ended').toUpperCase();
   return { value, isError: reason === 'not_answered' };
 }
 
