@@ -110,7 +110,11 @@ export function registerApiRoutes(app: FastifyInstance, state: EmulatorState): v
       });
       api.post('/voiceCalls/messages', {
         schema: { body: BulkTranscriptsBody },
-        handler: handler((cc, req) => voiceCalls.addTranscriptsInBulk(cc, req.body as BulkTranscriptsBody)),
+        handler: handler((cc, req) =>
+          voiceCalls.addTranscriptsInBulk(cc, req.body as BulkTranscriptsBody, () =>
+            state.faults.takeExhausted(),
+          ),
+        ),
       });
       api.patch<{ Params: Params }>('/voiceCalls/:id', {
         schema: { body: UpdateVoiceCallBody },
@@ -118,9 +122,15 @@ export function registerApiRoutes(app: FastifyInstance, state: EmulatorState): v
       });
       api.post<{ Params: Params }>('/voiceCalls/:id/messages', {
         schema: { body: TranscriptMessage },
-        handler: handler((cc, req) =>
-          voiceCalls.addTranscripts(cc, req.params.id, [req.body as TranscriptMessage]),
-        ),
+        handler: handler((cc, req) => {
+          const limited = state.faults.takeExhausted();
+          if (limited !== null)
+            throw new ApiError(
+              limited,
+              errorBody('RESOURCE_EXHAUSTED', 'the transcription rate limit was reached'),
+            );
+          return voiceCalls.addTranscripts(cc, req.params.id, [req.body as TranscriptMessage]);
+        }),
       });
       api.patch<{ Params: Params }>('/voiceCalls/:id/omniFlow', {
         schema: { body: OmniFlowBody },

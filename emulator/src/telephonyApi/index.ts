@@ -24,6 +24,8 @@ export interface TelephonyApiEmulator {
   setFlowRules(rules: FlowRule[]): void;
   /** The next `count` API requests answer `status` (default 503). */
   failNext(count: number, status?: number): void;
+  /** The next `count` transcript entries (bulk entries or single transcripts) answer 429 RESOURCE_EXHAUSTED. */
+  exhaustTranscripts(count: number, status?: number): void;
   /** Every API request is answered after `ms`. */
   setLatency(ms: number): void;
   /** Every API request answers 503 for `seconds`, measured on the `now` clock. */
@@ -53,6 +55,7 @@ export async function startTelephonyApiEmulator(
     registerContactCenter: (cc) => state.contactCenters.register(cc),
     setFlowRules: (rules) => state.setFlowRules(rules),
     failNext: (count, status) => state.faults.failNext(count, status),
+    exhaustTranscripts: (count, status) => state.faults.exhaustTranscripts(count, status),
     setLatency: (ms) => state.faults.setLatency(ms),
     goDown: (seconds) => state.faults.goDown(seconds),
     voiceCalls: () => state.voiceCalls.all(),

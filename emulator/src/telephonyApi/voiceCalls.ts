@@ -35,6 +35,17 @@ function unauthorized(): ApiError {
   return ApiError.of(401, 'INVALID_AUTH', 'the token does not authorize this contact center');
 }
 
+function exhausted(vendorCallKey: string, status: number) {
+  return {
+    vendorCallKey,
+    status,
+    message: 'RESOURCE_EXHAUSTED: the transcription rate limit was reached, retry later',
+  };
+}
+
+/** A `callAttributes` key that is a VoiceCall field: the record type or a custom field (`…__c`). */
+const isVoiceCallField = (key: string): boolean => key === 'RecordTypeId' || /^[A-Za-z]\w*__c$/.test(key);
+
 function parseAttributes(
   value: string | Record<string, unknown> | undefined,
 ): Record<string, unknown> | undefined {
@@ -95,7 +106,11 @@ export class VoiceCallStore {
       parent.nextCallId = record.voiceCallId;
     }
     this.records.push(record);
-    return { status: 201, body: { voiceCallId: record.voiceCallId, errors: [] } };
+    // [Create]: the record is created; attributes that are not VoiceCall fields come back as `errors`.
+    const errors = Object.keys(callAttributes ?? {})
+      .filter((key) => !isVoiceCallField(key))
+      .map((key) => `${key}: no such field on VoiceCall`);
+    return { status: 201, body: { voiceCallId: record.voiceCallId, errors } };
   }
 
   update(cc: ContactCenter, callId: string, body: UpdateVoiceCallBody): ApiResult {
@@ -175,8 +190,18 @@ export class VoiceCallStore {
     return { status: 202, body: { result: 'Accepted' } };
   }
 
-  addTranscriptsInBulk(cc: ContactCenter, body: BulkTranscriptsBody): ApiResult {
+  /**
+   * [Bulk]: 202 when every entry is accepted, else 207 listing the entries not accepted (an entry over
+   * the rate limit: 429 `RESOURCE_EXHAUSTED`, as Salesforce's own Amazon Connect integration reads it).
+   */
+  addTranscriptsInBulk(
+    cc: ContactCenter,
+    body: BulkTranscriptsBody,
+    overLimit: () => number | null,
+  ): ApiResult {
     const results = body.entries.map((entry) => {
+      const limited = overLimit();
+      if (limited !== null) return exhausted(entry.vendorCallKey, limited);
       try {
         this.addTranscripts(cc, entry.vendorCallKey, entry.messages);
         return {
@@ -190,8 +215,9 @@ export class VoiceCallStore {
         return { vendorCallKey: entry.vendorCallKey, status: err.status, message };
       }
     });
-    if (results.every((r) => r.status === 202)) return { status: 202, body: { result: 'Accepted' } };
-    return { status: 207, body: { errorResponse: { errorResponseEntries: results } } };
+    const rejected = results.filter((r) => r.status !== 202);
+    if (rejected.length === 0) return { status: 202, body: { result: 'Accepted' } };
+    return { status: 207, body: { errorResponse: { errorResponseEntries: rejected } } };
   }
 
   executeOmniFlow(

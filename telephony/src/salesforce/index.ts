@@ -202,6 +202,12 @@ export class SalesforceSync implements OutboxSender {
     for (const r of rows)
       lines.push(`switchboard_salesforce_outbox_failed{contact_center="${r.contactCenterId}"} ${r.failed}`);
     lines.push(
+      '# HELP switchboard_salesforce_create_field_errors_total Field errors in VoiceCall create answers (attributes that are not VoiceCall fields).',
+      '# TYPE switchboard_salesforce_create_field_errors_total counter',
+    );
+    for (const [cc, n] of [...this.worker.createFieldErrors].sort())
+      lines.push(`switchboard_salesforce_create_field_errors_total{contact_center="${cc}"} ${n}`);
+    lines.push(
       '# HELP switchboard_salesforce_api_requests_total Telephony API requests sent, by HTTP status.',
       '# TYPE switchboard_salesforce_api_requests_total counter',
     );

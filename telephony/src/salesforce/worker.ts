@@ -4,6 +4,7 @@
  * exponential backoff on the service clock, and a log line when the backlog grows or drains.
  */
 import type { SalesforceOutboxTable } from '../db/schema.ts';
+import { newId } from '../domain/ids.ts';
 import { routeFlowResult, type Engine, type FlowRoute } from '../engine/index.ts';
 import {
   backlog,
@@ -46,6 +47,10 @@ export class OutboxWorker {
   private running: Promise<number> | undefined;
   private again = false;
   private loggedBacklog = 0;
+  /** Requests refused for good since the backlog was last reported (the drained line says so). */
+  private refused = 0;
+  /** Field errors in create answers, per contact center (for /metrics). */
+  readonly createFieldErrors = new Map<string, number>();
   /** The delay before the next attempt of a request that failed `attempts` times. */
   readonly backoff: (attempts: number) => number;
 
@@ -157,7 +162,8 @@ export class OutboxWorker {
           jobs.push({ ccId, rows, bulk: false });
           continue;
         }
-        const batchKey = `BT${rows[0]!.id}`;
+        // A new key per batch: a retry of part of an earlier batch is another request.
+        const batchKey = newId('BT');
         const ids = rows.map((r) => r.id);
         await this.engine.db
           .updateTable('salesforce_outbox')
@@ -230,18 +236,20 @@ export class OutboxWorker {
       idempotencyKey: job.rows[0]!.batch_key as string,
     });
     if (!outcome.ok) {
-      await this.failed(ids, outcome);
+      await this.failed(job.rows, outcome);
       return 0;
     }
     if (outcome.status !== 207) {
       await complete(this.engine.db, ids);
       return ids.length;
     }
-    const results = (outcome.body as BulkPartial | null)?.errorResponse?.errorResponseEntries ?? [];
+    // A 207 lists the entries it did not accept; an entry it does not list was accepted (no duplicate).
+    const listed = (outcome.body as BulkPartial | null)?.errorResponse?.errorResponseEntries ?? [];
     let delivered = 0;
     for (const [key] of entries) {
       const rows = job.rows.filter((r) => r.vendor_call_key === key).map((r) => r.id);
-      const status = Number(results.find((e) => e.vendorCallKey === key)?.status ?? 500);
+      const entry = listed.find((e) => e.vendorCallKey === key);
+      const status = Number(entry?.status ?? 202);
       if (status >= 200 && status < 300) {
         await complete(this.engine.db, rows);
         delivered += rows.length;
@@ -253,29 +261,40 @@ export class OutboxWorker {
         .set({ batch_key: null })
         .where('id', 'in', rows)
         .execute();
-      const error = `bulk transcripts for ${key}: ${status} ${results.find((e) => e.vendorCallKey === key)?.message ?? ''}`;
-      await this.failed(rows, { ok: false, status, retryable: isRetryable(status), error });
+      const message = String(entry?.message ?? '');
+      const error = `bulk transcripts for ${key}: ${status} ${message}`;
+      const retryable = isRetryable(status) || /RESOURCE_EXHAUSTED/i.test(message);
+      await this.failed(
+        rows.map((id) => job.rows.find((r) => r.id === id)!),
+        { ok: false, status, retryable, error },
+      );
     }
     return delivered;
   }
 
-  private async failed(ids: string[], outcome: Extract<ApiOutcome, { ok: false }>): Promise<void> {
+  private async failed(
+    rows: SalesforceOutboxTable[],
+    outcome: Extract<ApiOutcome, { ok: false }>,
+  ): Promise<void> {
+    const ids = rows.map((r) => r.id);
     if (outcome.retryable) {
       await retryLater(this.engine.db, ids, this.engine.clock.now(), outcome.error, this.backoff);
       return;
     }
     await giveUp(this.engine.db, ids, outcome.error);
+    this.refused += ids.length;
     this.options.log(`salesforce outbox: request refused for good, kept as failed: ${outcome.error}`);
   }
 
   /** Applies one request's answer: delivered (with its effects), retried later, or given up. */
   async settle(row: SalesforceOutboxTable, outcome: ApiOutcome): Promise<number> {
     if (!outcome.ok) {
-      await this.failed([row.id], outcome);
+      await this.failed([row], outcome);
       if (!outcome.retryable && row.route_leg_id) await this.routeFromFlow(row, null);
       return 0;
     }
     const body = (outcome.body ?? {}) as Record<string, unknown>;
+    if (row.op === 'create') this.fieldErrors(row, body.errors);
     if (row.op === 'create' && typeof body.voiceCallId === 'string') {
       await this.engine.db
         .updateTable('salesforce_voice_calls')
@@ -294,6 +313,20 @@ export class OutboxWorker {
       await this.routeFromFlow(row, route);
     }
     return 1;
+  }
+
+  /**
+   * A create answered with field `errors` (IVR attributes that are not VoiceCall fields): the record
+   * exists without them. Logged and counted (`switchboard_salesforce_create_field_errors_total`).
+   */
+  private fieldErrors(row: SalesforceOutboxTable, errors: unknown): void {
+    const list = Array.isArray(errors) ? errors : typeof errors === 'string' && errors ? [errors] : [];
+    if (list.length === 0) return;
+    const cc = row.contact_center_id;
+    this.createFieldErrors.set(cc, (this.createFieldErrors.get(cc) ?? 0) + list.length);
+    this.options.log(
+      `salesforce: VoiceCall create for ${row.vendor_call_key} answered with ${list.length} field error(s): ${JSON.stringify(list).slice(0, 500)}`,
+    );
   }
 
   /** Routes the leg the flow was for; a late answer's pending routing is cleared instead. */
@@ -338,9 +371,14 @@ export class OutboxWorker {
       );
       this.loggedBacklog = pending;
     } else if (pending === 0 && this.loggedBacklog > 0) {
-      this.options.log('salesforce outbox: drained, every waiting request was delivered');
+      this.options.log(
+        this.refused === 0
+          ? 'salesforce outbox: drained, every waiting request was delivered'
+          : `salesforce outbox: drained; ${this.refused} request(s) were refused for good and kept as failed (switchboard_salesforce_outbox_failed)`,
+      );
       this.loggedBacklog = 0;
     }
+    if (this.loggedBacklog === 0) this.refused = 0;
   }
 }
 
