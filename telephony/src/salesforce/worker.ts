@@ -51,6 +51,8 @@ export class OutboxWorker {
   private refused = 0;
   /** Field errors in create answers, per contact center (for /metrics). */
   readonly createFieldErrors = new Map<string, number>();
+  /** Rows being sent outside the worker (the inbound create): not sent again meanwhile. */
+  private readonly claimed = new Set<string>();
   /** The delay before the next attempt of a request that failed `attempts` times. */
   readonly backoff: (attempts: number) => number;
 
@@ -72,6 +74,17 @@ export class OutboxWorker {
     clearInterval(this.timer);
     this.timer = undefined;
     await this.running?.catch(() => undefined);
+  }
+
+  /** Takes a row out of the worker's hands while it is sent elsewhere; false if it is already claimed. */
+  claim(id: string): boolean {
+    if (this.claimed.has(id)) return false;
+    this.claimed.add(id);
+    return true;
+  }
+
+  release(id: string): void {
+    this.claimed.delete(id);
   }
 
   kick(): void {
@@ -102,7 +115,9 @@ export class OutboxWorker {
   private async drain(): Promise<number> {
     let delivered = 0;
     for (let round = 0; round < 100; round++) {
-      const heads = await dueHeads(this.engine.db, this.engine.clock.now(), 200);
+      const heads = (await dueHeads(this.engine.db, this.engine.clock.now(), 200)).filter(
+        (h) => !this.claimed.has(h.id),
+      );
       if (heads.length === 0) break;
       const jobs = await this.jobsFor(heads);
       const targets = await this.targets([...new Set(jobs.map((j) => j.ccId))]);
