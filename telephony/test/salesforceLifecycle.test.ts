@@ -100,9 +100,9 @@ describe('an inbound call in Salesforce', () => {
     await ctx.run.service.salesforce!.worker.runDue();
     expect(creates()).toHaveLength(4);
     await ada.request('acceptCall', { callId });
-    ctx.clock.advance(10_000);
+    // The outbox retries after its backoff (8 s after 4 failures) while the call goes on.
+    await ctx.advance(10_000);
     await ada.request('endCall', { callId });
-    // The outbox retries after its backoff (8 s after 4 failures), the create first, then the update.
     await ctx.advance(1_000);
     const record = await ctx.record(callId, (r) => r.fields.isActiveCall === false);
     expect(record.fields.initiationMethod).toBe('Inbound');

@@ -27,6 +27,8 @@ export interface SalesforceOptions {
   outboxPollMs?: number;
   outboxBackoffMs?: number;
   outboxBackoffCapMs?: number;
+  /** While requests wait after failures, one is sent this often (service clock) to find recovery. */
+  outboxProbeMs?: number;
   bulkTranscripts?: boolean;
   tokenTtlSeconds?: number;
   /** false in tests that drive the outbox themselves with `worker.runDue()`. */
@@ -71,6 +73,7 @@ export class SalesforceSync implements OutboxSender {
       backoffBaseMs: options.outboxBackoffMs ?? 1000,
       backoffCapMs: options.outboxBackoffCapMs ?? 60_000,
       concurrency: 8,
+      probeMs: options.outboxProbeMs ?? 2000,
       bulkTranscripts: options.bulkTranscripts ?? true,
       log: this.log,
     });
@@ -187,6 +190,7 @@ export class SalesforceSync implements OutboxSender {
         if (outcome.status === null) break;
       }
       // The outbox takes over: retried with backoff until Salesforce answers.
+      this.worker.noteFailure();
       await this.db
         .updateTable('salesforce_outbox')
         .set({

@@ -289,6 +289,7 @@ async function syncEnd(tx: Tx, callId: string, put: Put): Promise<void> {
   for (const record of records) {
     const leg = legs.find((p) => p.id === record.leg_id);
     const body = leg ? requests.endLeg(call, leg, who) : requests.endCall(call, legs, who);
+    if (!leg && (await createByUpdate(tx, record.vendor_call_key, body))) continue;
     await put({
       conversationKey: call.id,
       op: 'update',
@@ -296,6 +297,31 @@ async function syncEnd(tx: Tx, callId: string, put: Put): Promise<void> {
       body,
     });
   }
+}
+
+/**
+ * The call ended before Salesforce took its create (an outage, a slow answer): the Create page is for
+ * real time only, the Update page creates a record after the call by its key. The waiting create
+ * becomes the final update, in its place (before the transcripts), with the create's fields the Update
+ * page has: one update, as that page asks. True if it did.
+ */
+async function createByUpdate(tx: Tx, key: string, end: requests.UpdateBody): Promise<boolean> {
+  const create = await tx.db
+    .selectFrom('salesforce_outbox')
+    .select(['id', 'body_json'])
+    .where('vendor_call_key', '=', key)
+    .where('op', '=', 'create')
+    .where('state', '=', 'pending')
+    .executeTakeFirst();
+  if (!create) return false;
+  const body = JSON.parse(create.body_json) as requests.CreateBody;
+  if (body.initiationMethod !== 'Inbound') return false;
+  await tx.db
+    .updateTable('salesforce_outbox')
+    .set({ op: 'update', body_json: JSON.stringify({ ...requests.createByUpdate(body), ...end }) })
+    .where('id', '=', create.id)
+    .execute();
+  return true;
 }
 
 /** Without a participant id, an agent's words are the agent's on the call now (else the last one who was). */

@@ -24,6 +24,7 @@ export interface CreateBody {
 
 export interface UpdateBody {
   startTime?: string;
+  callAttributes?: string;
   endTime?: string;
   enqueueTime?: string;
   acceptTime?: string;
@@ -87,6 +88,17 @@ export function createCall(apiName: string, call: CallTable, recordTypeId: strin
   if (origin) body.callOrigin = origin;
   const attrs = attributes(call, recordTypeId);
   if (attrs) body.callAttributes = attrs;
+  return body;
+}
+
+/**
+ * An inbound create turned into an Update by key (the call ended before Salesforce answered): the
+ * create's fields the Update page has. The post-call update that follows carries the rest.
+ */
+export function createByUpdate(create: CreateBody): UpdateBody {
+  const body: UpdateBody = { startTime: create.startTime, fromNumber: create.from };
+  if (create.callOrigin) body.callOrigin = create.callOrigin;
+  if (create.callAttributes) body.callAttributes = create.callAttributes;
   return body;
 }
 

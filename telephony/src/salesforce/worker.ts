@@ -27,6 +27,11 @@ export interface WorkerOptions {
   backoffCapMs: number;
   /** Requests in flight at once. */
   concurrency: number;
+  /**
+   * While requests wait after failures, one of them is sent this often (service clock) whatever its
+   * backoff says: once Salesforce answers it, every waiting request of its contact center is due now.
+   */
+  probeMs: number;
   /** Send pending transcripts of up to 5 calls × 5 utterances in one bulk request. */
   bulkTranscripts: boolean;
   log: (line: string) => void;
@@ -49,6 +54,7 @@ export class OutboxWorker {
   private loggedBacklog = 0;
   /** Requests refused for good since the backlog was last reported (the drained line says so). */
   private refused = 0;
+  private lastProbe = -Infinity;
   /** Field errors in create answers, per contact center (for /metrics). */
   readonly createFieldErrors = new Map<string, number>();
   /** Rows being sent outside the worker (the inbound create): not sent again meanwhile. */
@@ -113,7 +119,7 @@ export class OutboxWorker {
 
   /** Rounds until a round delivers nothing (a delivery may make the conversation's next request due). */
   private async drain(): Promise<number> {
-    let delivered = 0;
+    let delivered = await this.probe();
     for (let round = 0; round < 100; round++) {
       const heads = (await dueHeads(this.engine.db, this.engine.clock.now(), 200)).filter(
         (h) => !this.claimed.has(h.id),
@@ -130,6 +136,44 @@ export class OutboxWorker {
       delivered += progress;
       if (progress === 0) break;
     }
+    return delivered;
+  }
+
+  /**
+   * Recovery by probing: the head that waits the longest is sent before its backoff ends; if Salesforce
+   * takes it, its contact center's waiting requests are made due at once (no sleeping out the cap).
+   */
+  private async probe(): Promise<number> {
+    const now = this.engine.clock.now();
+    if (now - this.lastProbe < this.options.probeMs) return 0;
+    const waiting = (await dueHeads(this.engine.db, Number.MAX_SAFE_INTEGER, 50)).filter(
+      (h) => !this.claimed.has(h.id) && h.attempts > 0 && h.next_attempt_at > now,
+    );
+    const head = waiting.sort((a, b) => a.created_at - b.created_at)[0];
+    if (!head) return 0;
+    this.lastProbe = now;
+    const target = (await this.targets([head.contact_center_id])).get(head.contact_center_id);
+    const rows = head.batch_key
+      ? await this.engine.db
+          .selectFrom('salesforce_outbox')
+          .selectAll()
+          .where('batch_key', '=', head.batch_key)
+          .where('state', '=', 'pending')
+          .orderBy('seq')
+          .execute()
+      : [head];
+    const delivered = await this.run(
+      { ccId: head.contact_center_id, rows, bulk: head.batch_key !== null },
+      target,
+    );
+    if (delivered > 0)
+      await this.engine.db
+        .updateTable('salesforce_outbox')
+        .set({ next_attempt_at: now })
+        .where('contact_center_id', '=', head.contact_center_id)
+        .where('state', '=', 'pending')
+        .where('next_attempt_at', '>', now)
+        .execute();
     return delivered;
   }
 
@@ -287,12 +331,18 @@ export class OutboxWorker {
     return delivered;
   }
 
+  /** A request failed for now: the next probe waits `probeMs` from here. */
+  noteFailure(): void {
+    this.lastProbe = this.engine.clock.now();
+  }
+
   private async failed(
     rows: SalesforceOutboxTable[],
     outcome: Extract<ApiOutcome, { ok: false }>,
   ): Promise<void> {
     const ids = rows.map((r) => r.id);
     if (outcome.retryable) {
+      this.noteFailure();
       await retryLater(this.engine.db, ids, this.engine.clock.now(), outcome.error, this.backoff);
       return;
     }
@@ -317,7 +367,12 @@ export class OutboxWorker {
         .where('vendor_call_key', '=', row.vendor_call_key)
         .execute();
     }
-    await complete(this.engine.db, [row.id]);
+    // A create the call's end turned into its final update meanwhile stays: only this op is done.
+    await this.engine.db
+      .deleteFrom('salesforce_outbox')
+      .where('id', '=', row.id)
+      .where('op', '=', row.op)
+      .execute();
     if (row.op === 'omniFlow' && row.route_leg_id) {
       const route: FlowRoute | null =
         typeof body.agent === 'string'
