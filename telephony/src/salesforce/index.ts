@@ -27,6 +27,8 @@ export interface SalesforceOptions {
   outboxPollMs?: number;
   outboxBackoffMs?: number;
   outboxBackoffCapMs?: number;
+  /** How long (service clock) a recorded call's final update waits for its recording (default 30 s). */
+  recordingWaitMs?: number;
   /** While requests wait after failures, one is sent this often (service clock) to find recovery. */
   outboxProbeMs?: number;
   bulkTranscripts?: boolean;
@@ -44,6 +46,7 @@ export class SalesforceSync implements OutboxSender {
   readonly tokens: TokenIssuer;
   readonly client: TelephonyApiClient;
   readonly worker: OutboxWorker;
+  readonly recordingWaitMs: number;
   private readonly inflight = new Set<Promise<void>>();
   private readonly db: Db;
   private readonly createTimeoutMs: number;
@@ -58,6 +61,7 @@ export class SalesforceSync implements OutboxSender {
     this.log = options.log ?? ((line) => console.log(line));
     this.createTimeoutMs = options.createTimeoutMs ?? 2000;
     this.createBackoffMs = options.createBackoffMs ?? 200;
+    this.recordingWaitMs = options.recordingWaitMs ?? 30_000;
     this.vault = new KeyVault(engine.db, options.masterKey, engine.clock);
     this.tokens = new TokenIssuer(this.vault, engine.clock, { ttlSeconds: options.tokenTtlSeconds ?? 180 });
     this.client = new TelephonyApiClient(

@@ -10,6 +10,7 @@ import type { CrmPort, DomainEvent, Hold, RoutingTarget, Tx } from '../engine/in
 import { enqueue, type NewEntry } from './outbox.ts';
 import { agentConnectedMs } from '../domain/callView.ts';
 import * as requests from './requests.ts';
+import { newId } from '../domain/ids.ts';
 
 /** How long (service clock) a recorded inbound call may wait for its create before it is routed anyway. */
 export const CREATE_HOLD_MS = 15_000;
@@ -21,6 +22,11 @@ export interface OutboxSender {
   kick(): void;
   /** Creates the inbound call's VoiceCall now (voice resiliency), then routes the call. */
   continueInbound(ccId: string, callId: string, target: RoutingTarget): void;
+  /**
+   * How long (service clock) a recorded call's final updates wait for its recording (the Update page:
+   * send the update once); a recording later than this goes in an update of its own.
+   */
+  readonly recordingWaitMs: number;
 }
 
 export class SalesforceRecorder implements CrmPort {
@@ -165,6 +171,7 @@ export class SalesforceRecorder implements CrmPort {
                 leg.joined_at === null ? 0 : (leg.left_at ?? end) - leg.joined_at,
               )
             : requests.recordingOnly(call, call.hold_ms, agentConnectedMs(legs, end));
+          if (await addToFinalUpdate(tx, record.vendor_call_key, body)) continue;
           await this.enqueue(tx, {
             conversationKey: call.id,
             op: 'update',
@@ -172,10 +179,11 @@ export class SalesforceRecorder implements CrmPort {
             body,
           });
         }
+        tx.afterCommit(() => this.sender?.kick());
         return;
       }
       case 'CallEnded':
-        await syncEnd(tx, event.callId, (e) => this.enqueue(tx, e));
+        await syncEnd(tx, event.callId, this.sender?.recordingWaitMs ?? 0, (e) => this.enqueue(tx, e));
         return;
     }
   };
@@ -262,8 +270,11 @@ function recordsOf(tx: Tx, callId: string) {
  * The post-call sync: a voicemail's flow (ch. 9, step 7), routing cleared for records a flow routed
  * that nobody answered (ch. 12), then each record's final update (ch. 11).
  */
-async function syncEnd(tx: Tx, callId: string, put: Put): Promise<void> {
+async function syncEnd(tx: Tx, callId: string, recordingWaitMs: number, put: Put): Promise<void> {
   const call = await loadCall(tx, callId);
+  // A recorded call's recording comes after its end: its final updates wait for it (bounded).
+  const recordingDue = call.recording_enabled === 1 && call.connected_at !== null && !call.recording_url;
+  const delayMs = recordingDue ? recordingWaitMs : 0;
   await recordVoiceCall(tx, call.id, call.id, null);
   const legs = await legsOf(tx, call.id);
   const who = await people(tx);
@@ -289,12 +300,13 @@ async function syncEnd(tx: Tx, callId: string, put: Put): Promise<void> {
   for (const record of records) {
     const leg = legs.find((p) => p.id === record.leg_id);
     const body = leg ? requests.endLeg(call, leg, who) : requests.endCall(call, legs, who);
-    if (!leg && (await createByUpdate(tx, record.vendor_call_key, body))) continue;
+    if (!leg && (await createByUpdate(tx, record.vendor_call_key, body, delayMs))) continue;
     await put({
       conversationKey: call.id,
       op: 'update',
       vendorCallKey: record.vendor_call_key,
       body,
+      delayMs,
     });
   }
 }
@@ -305,7 +317,12 @@ async function syncEnd(tx: Tx, callId: string, put: Put): Promise<void> {
  * becomes the final update, in its place (before the transcripts), with the create's fields the Update
  * page has: one update, as that page asks. True if it did.
  */
-async function createByUpdate(tx: Tx, key: string, end: requests.UpdateBody): Promise<boolean> {
+async function createByUpdate(
+  tx: Tx,
+  key: string,
+  end: requests.UpdateBody,
+  delayMs: number,
+): Promise<boolean> {
   const create = await tx.db
     .selectFrom('salesforce_outbox')
     .select(['id', 'body_json'])
@@ -318,8 +335,45 @@ async function createByUpdate(tx: Tx, key: string, end: requests.UpdateBody): Pr
   if (body.initiationMethod !== 'Inbound') return false;
   await tx.db
     .updateTable('salesforce_outbox')
-    .set({ op: 'update', body_json: JSON.stringify({ ...requests.createByUpdate(body), ...end }) })
+    .set({
+      op: 'update',
+      body_json: JSON.stringify({ ...requests.createByUpdate(body), ...end }),
+      next_attempt_at: tx.now + delayMs,
+      // Another request now: its own key (the inline create may still be on its way).
+      idempotency_key: newId('OB'),
+    })
     .where('id', '=', create.id)
+    .execute();
+  return true;
+}
+
+/**
+ * The recording joins the record's final update if that still waits (for the recording, or behind an
+ * outage), which then goes at once: one update, as the Update page asks. False if it went already.
+ */
+async function addToFinalUpdate(tx: Tx, key: string, recording: requests.UpdateBody): Promise<boolean> {
+  const rows = await tx.db
+    .selectFrom('salesforce_outbox')
+    .select(['id', 'body_json', 'next_attempt_at'])
+    .where('vendor_call_key', '=', key)
+    .where('op', '=', 'update')
+    .where('state', '=', 'pending')
+    .execute();
+  // Only one not due yet (held for the recording, or backing off): one due may be on its way already.
+  const final = rows.find(
+    (r) =>
+      r.next_attempt_at > tx.now && (JSON.parse(r.body_json) as requests.UpdateBody).isActiveCall === false,
+  );
+  if (!final) return false;
+  await tx.db
+    .updateTable('salesforce_outbox')
+    .set({
+      body_json: JSON.stringify({ ...(JSON.parse(final.body_json) as object), ...recording }),
+      next_attempt_at: tx.now,
+      // Another request now: its own key (a probe may have sent the old body).
+      idempotency_key: newId('OB'),
+    })
+    .where('id', '=', final.id)
     .execute();
   return true;
 }

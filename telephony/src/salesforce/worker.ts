@@ -367,11 +367,13 @@ export class OutboxWorker {
         .where('vendor_call_key', '=', row.vendor_call_key)
         .execute();
     }
-    // A create the call's end turned into its final update meanwhile stays: only this op is done.
+    // A row changed while it was sent (a create the call's end turned into its final update, a final
+    // update the recording joined) stays to be sent as it is now: only what was sent is done.
     await this.engine.db
       .deleteFrom('salesforce_outbox')
       .where('id', '=', row.id)
       .where('op', '=', row.op)
+      .where('body_json', '=', row.body_json)
       .execute();
     if (row.op === 'omniFlow' && row.route_leg_id) {
       const route: FlowRoute | null =
