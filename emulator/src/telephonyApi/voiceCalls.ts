@@ -46,6 +46,12 @@ function exhausted(vendorCallKey: string, status: number) {
 /** A `callAttributes` key that is a VoiceCall field: the record type or a custom field (`…__c`). */
 const isVoiceCallField = (key: string): boolean => key === 'RecordTypeId' || /^[A-Za-z]\w*__c$/.test(key);
 
+/** [Flow]: `fallbackQueue` is a Salesforce queue's developer name or id (a Group id, prefix `00G`). */
+const QUEUE_ID = /^00G[0-9A-Za-z]{12}([0-9A-Za-z]{3})?$/;
+const DEVELOPER_NAME = /^[A-Za-z](?!.*__)[A-Za-z0-9_]{0,79}$/;
+const isSalesforceQueue = (value: string): boolean =>
+  QUEUE_ID.test(value) || (DEVELOPER_NAME.test(value) && !value.endsWith('_'));
+
 function parseAttributes(
   value: string | Record<string, unknown> | undefined,
 ): Record<string, unknown> | undefined {
@@ -233,6 +239,11 @@ export class VoiceCallStore {
     }
     if (record.callDisposition === 'completed')
       throw invalid('the conversation of this voice call is closed');
+    if (body.fallbackQueue !== undefined && !isSalesforceQueue(body.fallbackQueue)) {
+      throw invalid(
+        `fallbackQueue ${body.fallbackQueue} is not a Salesforce queue developer name or id (00G…)`,
+      );
+    }
     const result = routeFlow(rules, body);
     if (!result) {
       throw new ApiError(400, {

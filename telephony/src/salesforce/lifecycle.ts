@@ -72,9 +72,12 @@ export class SalesforceRecorder implements CrmPort {
       .set({ flow_executed: 1 })
       .where('vendor_call_key', '=', key)
       .execute();
+    // No `fallbackQueue`: the page wants a Salesforce queue developer name or id, which the service
+    // does not know; the flow's and the phone channel's own fallbacks apply in Salesforce, and the
+    // leg's fallback queue here if the flow answers nothing usable.
     const body: requests.OmniFlowBody = leg.added_by
-      ? { flowDevName: r.flowDevName, fallbackQueue: r.fallbackQueueId }
-      : { dialedNumber: call.to_number, flowDevName: r.flowDevName, fallbackQueue: r.fallbackQueueId };
+      ? { flowDevName: r.flowDevName }
+      : { dialedNumber: call.to_number, flowDevName: r.flowDevName };
     await this.enqueue(tx, {
       conversationKey: call.id,
       op: 'omniFlow',
@@ -280,7 +283,6 @@ async function syncEnd(tx: Tx, callId: string, recordingWaitMs: number, put: Put
   const who = await people(tx);
   if (call.origin === 'Voicemail') {
     const body: requests.OmniFlowBody = { dialedNumber: call.to_number };
-    if (call.queue_id) body.fallbackQueue = call.queue_id;
     await put({ conversationKey: call.id, op: 'omniFlow', vendorCallKey: call.id, body });
   }
   const records = await recordsOf(tx, call.id);

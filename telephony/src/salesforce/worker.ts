@@ -378,7 +378,7 @@ export class OutboxWorker {
     if (row.op === 'omniFlow' && row.route_leg_id) {
       const route: FlowRoute | null =
         typeof body.agent === 'string'
-          ? { type: 'agent', salesforceUserId: body.agent }
+          ? { type: 'agent', userId: body.agent }
           : typeof body.queue === 'string'
             ? { type: 'queue', queueId: body.queue }
             : null;
