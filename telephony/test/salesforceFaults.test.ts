@@ -102,3 +102,32 @@ describe('the drained log line (item 15)', () => {
     expect(drained).toContain('refused for good');
   });
 });
+
+describe('a record Salesforce creates from the connector (item 15)', () => {
+  it('a transcript answered 404 is retried for a bounded time, then kept as failed', async () => {
+    const ada = await ctx.agent(0);
+    const bob = await ctx.agent(1);
+    await bob.goAvailable();
+    const { call } = await ada.request<{ call: { callId: string } }>('dial', {
+      destination: { type: 'agent', userId: ctx.tenant.agents[1]!.id },
+    });
+    await bob.waitFor('CALL_STARTED');
+    await bob.request('acceptCall', { callId: call.callId });
+    // No connector here makes the record: the transcript finds none.
+    await ctx.sim.post(`/calls/${call.callId}/transcript`, { speaker: 'HUMAN_AGENT', text: 'hi Bob' });
+    const row = () =>
+      ctx.dbh.db
+        .selectFrom('salesforce_outbox')
+        .selectAll()
+        .where('op', '=', 'transcript')
+        .executeTakeFirst();
+    await eventually(async () => ((await row())?.attempts ?? 0) > 0, 'a first attempt');
+    for (let i = 0; i < 10; i++) await ctx.advance(5_000);
+    expect(await row()).toMatchObject({ state: 'pending' });
+    expect(
+      ctx.emulator.requests().filter((r) => r.path.endsWith('/messages') && r.status === 404).length,
+    ).toBeGreaterThan(1);
+    for (let i = 0; i < 30; i++) await ctx.advance(5_000);
+    expect(await row()).toMatchObject({ state: 'failed' });
+  });
+});

@@ -37,6 +37,12 @@ export interface WorkerOptions {
   log: (line: string) => void;
 }
 
+/**
+ * A transcript answered 404 is retried this long (service clock, from when it was written): outbound,
+ * internal and callback records are created by Salesforce from the connector's events, maybe later.
+ */
+export const MISSING_RECORD_WAIT_MS = 120_000;
+
 const BULK_CALLS = 5;
 const BULK_MESSAGES = 5;
 
@@ -341,7 +347,11 @@ export class OutboxWorker {
     outcome: Extract<ApiOutcome, { ok: false }>,
   ): Promise<void> {
     const ids = rows.map((r) => r.id);
-    if (outcome.retryable) {
+    const now = this.engine.clock.now();
+    const awaitingRecord =
+      outcome.status === 404 &&
+      rows.every((r) => r.op === 'transcript' && now - r.created_at < MISSING_RECORD_WAIT_MS);
+    if (outcome.retryable || awaitingRecord) {
       this.noteFailure();
       await retryLater(this.engine.db, ids, this.engine.clock.now(), outcome.error, this.backoff);
       return;
