@@ -131,3 +131,39 @@ describe('a record Salesforce creates from the connector (item 15)', () => {
     expect(await row()).toMatchObject({ state: 'failed' });
   });
 });
+
+describe('answers lost after Salesforce applied the request, without Idempotency-Key (item 9)', () => {
+  it('a repeat is harmless under what the pages document: a transfer create retried as an Update, a transcript by its messageId', async () => {
+    // No page documents Idempotency-Key: the stand-in ignores it here.
+    ctx.emulator.setIdempotencyKeys(false);
+    const ada = await ctx.agent(0);
+    const bob = await ctx.agent(1);
+    const { callId } = await ctx.connectedCall(ada);
+    await ctx.record(callId);
+    await bob.goAvailable();
+    ctx.emulator.loseNextAnswers(1);
+    const added = await ada.request<{ participantId: string }>('addParticipant', {
+      callId,
+      destination: { type: 'queue', queueId: ctx.tenant.queueId },
+      blind: false,
+    });
+    await eventually(
+      () => ctx.emulator.requests().some((r) => r.path === '/telephony/v1/voiceCalls' && r.status === 0),
+      'the transfer create whose answer is lost',
+    );
+    await bob.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
+    await bob.request('acceptCall', { callId });
+    await ada.request('conference', { callId });
+    await ctx.run.service.salesforce!.worker.runDue();
+    ctx.emulator.loseNextAnswers(1);
+    await ctx.sim.post(`/calls/${callId}/transcript`, { speaker: 'END_USER', text: 'said once' });
+    for (let i = 0; i < 6; i++) await ctx.advance(2_000);
+    const records = ctx.emulator.voiceCalls().filter((r) => r.vendorCallKey === added.participantId);
+    expect(records).toHaveLength(1);
+    expect(records[0]!.fields.initiationMethod).toBe('Transfer');
+    expect(records[0]!.parentVoiceCallId).not.toBeNull();
+    const root = await ctx.record(callId);
+    expect(root.transcripts.map((t) => t.content)).toEqual(['said once']);
+    expect(await ctx.dbh.db.selectFrom('salesforce_outbox').selectAll().execute()).toEqual([]);
+  });
+});

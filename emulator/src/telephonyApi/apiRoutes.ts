@@ -65,7 +65,7 @@ export function registerApiRoutes(app: FastifyInstance, state: EmulatorState): v
     return async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
       const cc = contactCenters.get(req);
       if (!cc) throw new Error('an API request reached its handler without authentication');
-      const key = header(req, IDEMPOTENCY_HEADER);
+      const key = state.faults.idempotencyKeys ? header(req, IDEMPOTENCY_HEADER) : undefined;
       const scope = contactCenterKey(cc.orgId, cc.callCenterApiName);
       const fingerprint = `${req.method} ${req.url} ${JSON.stringify(req.body ?? null)}`;
       if (key !== undefined) {
@@ -77,6 +77,12 @@ export function registerApiRoutes(app: FastifyInstance, state: EmulatorState): v
       }
       const result = attempt(() => operation(cc, req));
       if (key !== undefined) state.idempotency.remember(scope, key, fingerprint, result);
+      if (state.faults.takeLostAnswer()) {
+        // Applied, but the client never hears it (a crash or a cut connection after Salesforce applied it).
+        reply.hijack();
+        req.raw.socket.destroy();
+        return;
+      }
       return reply.code(result.status).send(result.body);
     };
   }

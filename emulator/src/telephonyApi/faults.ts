@@ -5,6 +5,9 @@ export class Faults {
   private failureStatus = 503;
   private downUntil = -Infinity;
   private exhausted = 0;
+  private lostAnswers = 0;
+  /** Whether `Idempotency-Key` replays (a convention no page documents) are honoured. */
+  idempotencyKeys = true;
   exhaustedStatus = 429;
   latencyMs = 0;
 
@@ -46,6 +49,19 @@ export class Faults {
     return this.exhaustedStatus;
   }
 
+  /** The next `count` requests are applied, then their answer is lost (the connection drops). */
+  loseNextAnswers(count: number): void {
+    if (!Number.isInteger(count) || count < 0) throw new Error('count must be a whole number ≥ 0');
+    this.lostAnswers = count;
+  }
+
+  /** Whether this applied request's answer is lost (consumes one). */
+  takeLostAnswer(): boolean {
+    if (this.lostAnswers === 0) return false;
+    this.lostAnswers--;
+    return true;
+  }
+
   /** The status the next request must answer, if a fault applies to it (and consumes a `failNext`). */
   takeFault(): number | null {
     if (this.now() < this.downUntil) return 503;
@@ -62,6 +78,8 @@ export class Faults {
     this.downUntil = -Infinity;
     this.exhausted = 0;
     this.exhaustedStatus = 429;
+    this.lostAnswers = 0;
+    this.idempotencyKeys = true;
     this.latencyMs = 0;
   }
 }

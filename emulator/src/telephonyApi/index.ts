@@ -26,6 +26,10 @@ export interface TelephonyApiEmulator {
   failNext(count: number, status?: number): void;
   /** The next `count` transcript entries (bulk entries or single transcripts) answer 429 RESOURCE_EXHAUSTED. */
   exhaustTranscripts(count: number, status?: number): void;
+  /** The next `count` API requests are applied, then their connection drops without an answer. */
+  loseNextAnswers(count: number): void;
+  /** Honour `Idempotency-Key` replays (default true, a convention); false: as the pages document, none. */
+  setIdempotencyKeys(honoured: boolean): void;
   /** Every API request is answered after `ms`. */
   setLatency(ms: number): void;
   /** Every API request answers 503 for `seconds`, measured on the `now` clock. */
@@ -56,6 +60,10 @@ export async function startTelephonyApiEmulator(
     setFlowRules: (rules) => state.setFlowRules(rules),
     failNext: (count, status) => state.faults.failNext(count, status),
     exhaustTranscripts: (count, status) => state.faults.exhaustTranscripts(count, status),
+    loseNextAnswers: (count) => state.faults.loseNextAnswers(count),
+    setIdempotencyKeys: (honoured) => {
+      state.faults.idempotencyKeys = honoured;
+    },
     setLatency: (ms) => state.faults.setLatency(ms),
     goDown: (seconds) => state.faults.goDown(seconds),
     voiceCalls: () => state.voiceCalls.all(),

@@ -102,6 +102,17 @@ export function createByUpdate(create: CreateBody): UpdateBody {
   return body;
 }
 
+/**
+ * A transfer's create retried after no answer: an Update by the leg's key (the record may exist; a
+ * second create would make another). It creates the record if the first create never arrived, without
+ * the parent link the Update page has no field for.
+ */
+export function transferByUpdate(create: CreateBody): UpdateBody {
+  const body: UpdateBody = { startTime: create.startTime };
+  if (create.callAttributes) body.callAttributes = create.callAttributes;
+  return body;
+}
+
 /** The VoiceCall of an agent leg added by an agent (transfer, consult), parented to the call's record. */
 export function createTransfer(
   apiName: string,

@@ -17,6 +17,8 @@ import {
   retryLater,
   type Op,
 } from './outbox.ts';
+import * as requests from './requests.ts';
+import type { CreateBody } from './requests.ts';
 import type { ApiOutcome, ApiRequest, ApiTarget, TelephonyApiClient } from './telephonyApi.ts';
 import { isRetryable } from './telephonyApi.ts';
 
@@ -44,6 +46,10 @@ export interface WorkerOptions {
 export const MISSING_RECORD_WAIT_MS = 120_000;
 
 const BULK_CALLS = 5;
+
+/** `last_error` of a create Salesforce may have applied (sent, no answer recorded). */
+const MAY_EXIST = 'may exist: ';
+const mayExist = (error: string | null): boolean => error?.startsWith(MAY_EXIST) ?? false;
 const BULK_MESSAGES = 5;
 
 /** One request to make: a single outbox row, or a bulk batch of transcript rows. */
@@ -256,6 +262,13 @@ export class OutboxWorker {
     const base = { body, idempotencyKey: row.idempotency_key };
     switch (row.op as Op) {
       case 'create':
+        if (mayExist(row.last_error))
+          return {
+            ...base,
+            body: requests.transferByUpdate(body as CreateBody),
+            method: 'PATCH',
+            path: `/voiceCalls/${encodeURIComponent(row.vendor_call_key)}`,
+          };
         return { ...base, method: 'POST', path: '/voiceCalls' };
       case 'transcript':
         return {
@@ -286,8 +299,7 @@ export class OutboxWorker {
       await giveUp(this.engine.db, ids, 'the contact center no longer exists');
       return 0;
     }
-    if (!job.bulk)
-      return this.settle(job.rows[0]!, await this.client.send(target, await this.request(job.rows[0]!)));
+    if (!job.bulk) return this.runOne(job.rows[0]!, target);
     const entries = new Map<string, unknown[]>();
     for (const row of job.rows)
       entries.set(row.vendor_call_key, [
@@ -340,6 +352,27 @@ export class OutboxWorker {
   /** A request failed for now: the next probe waits `probeMs` from here. */
   noteFailure(): void {
     this.lastProbe = this.engine.clock.now();
+  }
+
+  /**
+   * One request. A transfer's create is marked before it goes: if no answer is recorded (the answer was
+   * lost, or the service died), Salesforce may hold the record, and a second create would make another
+   * (a transfer key "can be associated with multiple VoiceCall records"): the retry is an Update by key.
+   */
+  private async runOne(row: SalesforceOutboxTable, target: ApiTarget): Promise<number> {
+    const transferCreate =
+      row.op === 'create' && (JSON.parse(row.body_json) as CreateBody).initiationMethod === 'Transfer';
+    if (!transferCreate) return this.settle(row, await this.client.send(target, await this.request(row)));
+    const marked = mayExist(row.last_error) ? row.last_error! : `${MAY_EXIST}sent, no answer recorded`;
+    await this.engine.db
+      .updateTable('salesforce_outbox')
+      .set({ last_error: marked })
+      .where('id', '=', row.id)
+      .execute();
+    const outcome = await this.client.send(target, await this.request(row));
+    if (!outcome.ok && (outcome.status === null || mayExist(row.last_error)))
+      return this.settle(row, { ...outcome, error: `${MAY_EXIST}${outcome.error}` });
+    return this.settle(row, outcome);
   }
 
   private async failed(
