@@ -56,7 +56,7 @@ describe('faults', () => {
     f.emulator.setIdempotencyKeys(false);
     const body = inboundCall(f.clock.t, { initiationMethod: 'Transfer', parentVoiceCallId: 'x' });
     const parent = await create();
-    const transfer = { ...body, parentVoiceCallId: parent.body.voiceCallId };
+    const transfer: Record<string, unknown> = { ...body, parentVoiceCallId: parent.body.voiceCallId };
     const headers = { 'idempotency-key': 'same' };
     expect((await create(transfer, headers)).status).toBe(201);
     const again = await create(transfer, headers);

@@ -88,6 +88,20 @@ describe('one transcript', () => {
     ]);
   });
 
+  it('for a consult not merged yet takes the consult’s own key, until its record ends', async () => {
+    const consult = inboundCall(start, { initiationMethod: 'Transfer', parentVoiceCallId: voiceCallId });
+    const consultKey = consult.vendorCallKey as string;
+    await api(f.emulator, 'POST', '/voiceCalls', { token, body: consult });
+    f.emulator.markConsult(consultKey);
+    expect((await send(consultKey, message('c1', start + 1000))).status).toBe(202);
+    expect(byKey(consultKey).transcripts.map((t) => t.messageId)).toEqual(['c1']);
+    expect(byKey(key).transcripts).toEqual([]);
+    const end = new Date(start + 2000).toISOString();
+    await api(f.emulator, 'PATCH', `/voiceCalls/${consultKey}`, { token, body: { endTime: end } });
+    const merged = await send(consultKey, message('c2', start + 1500));
+    expect([merged.status, errorCode(merged)]).toEqual([400, 'NOT_FIRST_CALL_KEY']);
+  });
+
   it('for a transferred call takes the parent key and refuses the transfer’s own key', async () => {
     const transfer = inboundCall(start, { initiationMethod: 'Transfer', parentVoiceCallId: voiceCallId });
     await api(f.emulator, 'POST', '/voiceCalls', { token, body: transfer });

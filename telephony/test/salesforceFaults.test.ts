@@ -167,3 +167,39 @@ describe('answers lost after Salesforce applied the request, without Idempotency
     expect(await ctx.dbh.db.selectFrom('salesforce_outbox').selectAll().execute()).toEqual([]);
   });
 });
+
+describe('an agent-to-agent consult (item 15)', () => {
+  it("its transcripts go under the consult's own vendorCallKey while the caller is on hold; after the merge, under the call's", async () => {
+    const ada = await ctx.agent(0);
+    const bob = await ctx.agent(1);
+    const { callId } = await ctx.connectedCall(ada);
+    await ctx.record(callId);
+    await bob.goAvailable();
+    const added = await ada.request<{ participantId: string }>('addParticipant', {
+      callId,
+      destination: { type: 'agent', userId: ctx.tenant.agents[1]!.id },
+      blind: false,
+    });
+    await bob.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
+    await bob.request('acceptCall', { callId });
+    await ctx.record(added.participantId);
+    // What the connector's consult events tell Salesforce.
+    ctx.emulator.markConsult(added.participantId);
+    await ctx.advance(1_000);
+    await ctx.sim.post(`/calls/${callId}/transcript`, {
+      participantId: added.participantId,
+      speaker: 'HUMAN_AGENT',
+      text: 'Can you take a billing question?',
+    });
+    const consult = await ctx.record(added.participantId, (r) => r.transcripts.length > 0);
+    expect(consult.transcripts.map((t) => [t.content, t.sentParticipantId])).toEqual([
+      ['Can you take a billing question?', expect.stringMatching(/^005/)],
+    ]);
+    await ada.request('conference', { callId });
+    await ctx.advance(1_000);
+    await ctx.sim.post(`/calls/${callId}/transcript`, { speaker: 'END_USER', text: 'Hello both' });
+    const root = await ctx.record(callId, (r) => r.transcripts.length > 0);
+    expect(root.transcripts.map((t) => t.content)).toEqual(['Hello both']);
+    expect(ctx.emulator.requests().every((r) => r.status >= 200 && r.status < 300)).toBe(true);
+  });
+});

@@ -34,6 +34,11 @@ export interface TelephonyApiEmulator {
   setLatency(ms: number): void;
   /** Every API request answers 503 for `seconds`, measured on the `now` clock. */
   goDown(seconds: number): void;
+  /**
+   * Marks a transfer record as a consult, as the connector's events tell Salesforce: transcripts under
+   * its own vendorCallKey go to it until it has an end.
+   */
+  markConsult(vendorCallKey: string): void;
   voiceCalls(): EmulatedVoiceCall[];
   requests(): ApiRequestLog[];
   /** Forgets records, requests, faults (keeps registrations and flow rules). */
@@ -66,6 +71,7 @@ export async function startTelephonyApiEmulator(
     },
     setLatency: (ms) => state.faults.setLatency(ms),
     goDown: (seconds) => state.faults.goDown(seconds),
+    markConsult: (key) => state.voiceCalls.markConsult(key),
     voiceCalls: () => state.voiceCalls.all(),
     requests: () => structuredClone(state.requestLog),
     reset: () => state.reset(),

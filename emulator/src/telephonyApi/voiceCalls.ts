@@ -69,6 +69,8 @@ function parseAttributes(
 
 export class VoiceCallStore {
   private records: EmulatedVoiceCall[] = [];
+  /** Transfer records that are consults (Salesforce learns it from the connector's events). */
+  private readonly consults = new Set<string>();
 
   constructor(private readonly now: () => number) {}
 
@@ -78,6 +80,7 @@ export class VoiceCallStore {
 
   clear(): void {
     this.records = [];
+    this.consults.clear();
   }
 
   create(cc: ContactCenter, body: CreateVoiceCallBody): ApiResult {
@@ -346,8 +349,23 @@ export class VoiceCallStore {
     return byKey;
   }
 
-  /** The first record of the conversation whose first vendor call key this is. */
+  /** The connector told Salesforce this transfer record is a consult (its own transcripts, until merged). */
+  markConsult(vendorCallKey: string): void {
+    this.consults.add(vendorCallKey);
+  }
+
+  /**
+   * The first record of the conversation whose first vendor call key this is; a consult's own record
+   * while it is not merged (no end yet): "use the vendorCallKey of the voice call record created for
+   * the consult call" (Transcribe Calls in Real Time).
+   */
   private resolveConversation(cc: ContactCenter, vendorCallKey: string): EmulatedVoiceCall {
+    const consult = this.consults.has(vendorCallKey)
+      ? this.ownRecords(cc)
+          .filter((r) => r.vendorCallKey === vendorCallKey && r.fields.endTime === undefined)
+          .at(-1)
+      : undefined;
+    if (consult) return consult;
     const first = this.ownRecords(cc).find((r) => r.vendorCallKey === vendorCallKey);
     if (!first) {
       if (this.records.some((r) => r.vendorCallKey === vendorCallKey)) throw unauthorized();

@@ -394,13 +394,24 @@ function agentSpeaking(legs: ParticipantTable[]): string | undefined {
 async function syncTranscript(tx: Tx, callId: string, transcriptId: string, put: Put): Promise<void> {
   const call = await loadCall(tx, callId);
   const legs = await legsOf(tx, callId);
-  if (call.recording_paused === 1 || legs.some((p) => p.state === 'held')) return;
+  if (call.recording_paused === 1) return;
+  // Someone on hold hears nothing, and Salesforce drops the call's transcripts meanwhile; but agents
+  // talking in a consult that has not merged are the consult's own call, under its own vendorCallKey
+  // ("Transcribe Calls in Real Time": "use the vendorCallKey of the voice call record created for the
+  // consult call"; the bulk page lists consult calls).
+  const consult = legs.find((p) => p.is_consult === 1 && p.role === 'agent' && p.state === 'connected');
+  let key = call.id;
+  if (legs.some((p) => p.state === 'held')) {
+    if (!consult) return;
+    key = consult.id;
+  }
   const t = await tx.db
     .selectFrom('transcripts')
     .selectAll()
     .where('id', '=', transcriptId)
     .executeTakeFirstOrThrow();
   const speakerLeg = legs.find((p) => p.id === t.participant_id);
+  if (key !== call.id && (speakerLeg?.state === 'held' || t.sender_type !== 'HUMAN_AGENT')) return;
   let senderType = t.sender_type as requests.Speaker;
   if (speakerLeg?.role === 'third_party' && !speakerLeg.user_id) senderType = 'EXTERNAL_USER';
   let salesforceUserId: string | null = null;
@@ -415,7 +426,7 @@ async function syncTranscript(tx: Tx, callId: string, transcriptId: string, put:
       : undefined;
     salesforceUserId = user?.salesforce_user_id ?? null;
   }
-  const message = requests.transcriptMessage(call.id, t, {
+  const message = requests.transcriptMessage(key, t, {
     senderType,
     salesforceUserId,
     participantId: t.participant_id,
@@ -426,5 +437,5 @@ async function syncTranscript(tx: Tx, callId: string, transcriptId: string, put:
     );
     return;
   }
-  await put({ conversationKey: call.id, op: 'transcript', vendorCallKey: call.id, body: message });
+  await put({ conversationKey: call.id, op: 'transcript', vendorCallKey: key, body: message });
 }
