@@ -276,7 +276,12 @@ function recordsOf(tx: Tx, callId: string) {
 async function syncEnd(tx: Tx, callId: string, recordingWaitMs: number, put: Put): Promise<void> {
   const call = await loadCall(tx, callId);
   // A recorded call's recording comes after its end: its final updates wait for it (bounded).
-  const recordingDue = call.recording_enabled === 1 && call.connected_at !== null && !call.recording_url;
+  const recordingDue =
+    call.recording_enabled === 1 &&
+    call.connected_at !== null &&
+    !call.recording_url &&
+    call.origin !== 'Voicemail' &&
+    (await legsOf(tx, call.id)).some((p) => p.role === 'agent' && p.joined_at !== null);
   const delayMs = recordingDue ? recordingWaitMs : 0;
   await recordVoiceCall(tx, call.id, call.id, null);
   const legs = await legsOf(tx, call.id);
@@ -302,7 +307,8 @@ async function syncEnd(tx: Tx, callId: string, recordingWaitMs: number, put: Put
   for (const record of records) {
     const leg = legs.find((p) => p.id === record.leg_id);
     const body = leg ? requests.endLeg(call, leg, who) : requests.endCall(call, legs, who);
-    if (!leg && (await createByUpdate(tx, record.vendor_call_key, body, delayMs))) continue;
+    const voicemail = call.origin === 'Voicemail';
+    if (!leg && !voicemail && (await createByUpdate(tx, record.vendor_call_key, body, delayMs))) continue;
     await put({
       conversationKey: call.id,
       op: 'update',
@@ -327,14 +333,24 @@ async function createByUpdate(
 ): Promise<boolean> {
   const create = await tx.db
     .selectFrom('salesforce_outbox')
-    .select(['id', 'body_json'])
+    .select(['id', 'body_json', 'attempts', 'conversation_key'])
     .where('vendor_call_key', '=', key)
     .where('op', '=', 'create')
     .where('state', '=', 'pending')
     .executeTakeFirst();
-  if (!create) return false;
+  // Only once Salesforce failed to take it (not while the first attempt may be on its way), and not
+  // when the conversation still needs an open record (a voicemail, a flow's request, clear routing).
+  if (!create || create.attempts === 0) return false;
   const body = JSON.parse(create.body_json) as requests.CreateBody;
   if (body.initiationMethod !== 'Inbound') return false;
+  const routing = await tx.db
+    .selectFrom('salesforce_outbox')
+    .select('id')
+    .where('conversation_key', '=', create.conversation_key)
+    .where('state', '=', 'pending')
+    .where('op', 'in', ['omniFlow', 'clearRouting'])
+    .executeTakeFirst();
+  if (routing) return false;
   await tx.db
     .updateTable('salesforce_outbox')
     .set({
