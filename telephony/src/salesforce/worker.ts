@@ -157,7 +157,8 @@ export class OutboxWorker {
    */
   private async probe(): Promise<number> {
     const now = this.engine.clock.now();
-    if (now - this.lastProbe < this.options.probeMs) return 0;
+    // Only while a backlog is reported (requests wait after failures), at most every probeMs.
+    if (this.loggedBacklog === 0 || now - this.lastProbe < this.options.probeMs) return 0;
     const waiting = (await dueHeads(this.engine.db, Number.MAX_SAFE_INTEGER, 50)).filter(
       (h) => !this.claimed.has(h.id) && h.attempts > 0 && h.next_attempt_at > now,
     );
