@@ -146,6 +146,16 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     callCenterApiName: DEMO_CONTACT_CENTER,
     keys: [key.certificatePem],
   });
+  // The demo org's Omni-Channel flows: each routes to its queue, answered as the queue's
+  // CallCenterRoutingMap ExternalId (our queue id); the service sends no fallbackQueue (issue 12).
+  const flows = await db
+    .selectFrom('flows')
+    .select(['dev_name', 'fallback_queue_id'])
+    .where('contact_center_id', '=', ccId)
+    .execute();
+  telephonyApi.setFlowRules(
+    flows.map((f) => ({ flowDevName: f.dev_name, route: { type: 'queue', queueId: f.fallback_queue_id } })),
+  );
 
   const workspace = await startWorkspace({
     ...DEMO_WORKSPACE,
