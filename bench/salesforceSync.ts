@@ -46,6 +46,9 @@ const run = await startService(dbh.db, {
 const sync = run.service.salesforce!;
 const tenant = await createTenant(dbh.db, { agents: 2 });
 await connectSalesforce(run, tenant, emulator);
+// The org's phone channel for the number (its fallback queue, mapped to ours): what a voicemail's flow
+// request by dialed number finds (the service sends no fallbackQueue of its own).
+emulator.setFlowRules([{ dialedNumber: tenant.number, route: { type: 'queue', queueId: tenant.queueId } }]);
 const sim = new Sim(run);
 const [ada, bob] = await Promise.all(tenant.agents.map((a) => AgentClient.login(run, tenant, a.username)));
 if (!ada || !bob) throw new Error('no agents');
@@ -59,7 +62,11 @@ const record = (key: string) =>
 const started = (agent: AgentClient, callId: string, from: number) =>
   agent.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId, from);
 
-/** An inbound call: ring, answer, two utterances, end, recording, wrap-up. */
+/**
+ * An inbound call: ring, answer, two utterances, end, recording, wrap-up. Every call an agent answered
+ * is recorded (the default), and its recording is published after the end: the final update waits for
+ * it (docs/salesforce-sync.md) and carries it.
+ */
 async function inbound(n: number): Promise<string[]> {
   const from = ada!.events.length;
   const callId = await sim.call(`+1415556${String(n).padStart(4, '0')}`, tenant.number);
@@ -75,6 +82,10 @@ async function inbound(n: number): Promise<string[]> {
   await ada!.request('wrapUp', { callId });
   return [callId];
 }
+
+/** The recording of a call that was recorded, published after its end (as the media plane does). */
+const publishRecording = (callId: string) =>
+  sim.post(`/calls/${callId}/recording`, { url: `https://rec.example/${callId}.wav`, durationSeconds: 30 });
 
 /** A consult to the queue, answered by the second agent, conference, both hang up. */
 async function transfer(n: number): Promise<string[]> {
@@ -96,6 +107,7 @@ async function transfer(n: number): Promise<string[]> {
   await sim.post(`/calls/${callId}/transcript`, { speaker: 'END_USER', text: 'Thanks both' });
   await ada!.request('endCall', { callId });
   await bob!.request('endCall', { callId });
+  await publishRecording(callId);
   await ada!.request('wrapUp', { callId });
   await bob!.request('wrapUp', { callId });
   await bob!.request('setAgentStatus', { statusId: STATUS.busy });
@@ -125,6 +137,7 @@ async function internal(): Promise<string[]> {
   await started(bob!, call.callId, from);
   await bob!.request('acceptCall', { callId: call.callId });
   await bob!.request('endCall', { callId: call.callId });
+  await publishRecording(call.callId);
   await ada!.request('wrapUp', { callId: call.callId });
   await bob!.request('wrapUp', { callId: call.callId });
   await bob!.request('setAgentStatus', { statusId: STATUS.busy });
@@ -142,6 +155,7 @@ async function callback(n: number): Promise<string[]> {
   await ada!.request('acceptCall', { callId: cb.body.callId });
   await sim.post(`/calls/${cb.body.callId}/answer`);
   await ada!.request('endCall', { callId: cb.body.callId });
+  await publishRecording(cb.body.callId);
   await ada!.request('wrapUp', { callId: cb.body.callId });
   return [initial, cb.body.callId];
 }

@@ -149,6 +149,30 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     callCenterApiName: DEMO_CONTACT_CENTER,
     keys: [key.certificatePem],
   });
+  // The demo org's Omni-Channel flows: each routes to its fallback queue, answered as the queue's
+  // CallCenterRoutingMap ExternalId (our queue id); the service sends no fallbackQueue (issue 12).
+  const flows = await db
+    .selectFrom('flows')
+    .select(['dev_name', 'fallback_queue_id'])
+    .where('contact_center_id', '=', ccId)
+    .execute();
+  // And its phone channels: a number that rings a queue has that queue as the channel's fallback.
+  const numbers = await db
+    .selectFrom('phone_numbers')
+    .select(['number', 'target_id'])
+    .where('contact_center_id', '=', ccId)
+    .where('target_type', '=', 'queue')
+    .execute();
+  telephonyApi.setFlowRules([
+    ...numbers.map((n) => ({
+      dialedNumber: n.number,
+      route: { type: 'queue' as const, queueId: n.target_id },
+    })),
+    ...flows.map((f) => ({
+      flowDevName: f.dev_name,
+      route: { type: 'queue' as const, queueId: f.fallback_queue_id },
+    })),
+  ]);
 
   const workspace = await startWorkspace({
     ...DEMO_WORKSPACE,

@@ -1,4 +1,4 @@
-/** Injected faults (failNext, setLatency, goDown) and Idempotency-Key replay. */
+/** Injected faults (failNext, setLatency, goDown, loseNextAnswers) and Idempotency-Key replay. */
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   api,
@@ -41,6 +41,27 @@ describe('faults', () => {
     expect([failed.status, errorCode(failed)]).toEqual([500, 'INJECTED_FAULT']);
     expect(f.emulator.voiceCalls()).toHaveLength(1);
     expect(f.emulator.requests().map((r) => r.status)).toEqual([503, 503, 201, 500]);
+  });
+
+  it('loseNextAnswers applies the request, then drops the connection without an answer', async () => {
+    f.emulator.loseNextAnswers(1);
+    await expect(create()).rejects.toThrow();
+    expect(f.emulator.voiceCalls()).toHaveLength(1);
+    expect((await create()).status).toBe(201);
+    expect(f.emulator.voiceCalls()).toHaveLength(2);
+    expect(() => f.emulator.loseNextAnswers(-1)).toThrow('whole number');
+  });
+
+  it('setIdempotencyKeys(false): a repeated request with the same key is applied again, as the pages document no key', async () => {
+    f.emulator.setIdempotencyKeys(false);
+    const body = inboundCall(f.clock.t, { initiationMethod: 'Transfer', parentVoiceCallId: 'x' });
+    const parent = await create();
+    const transfer: Record<string, unknown> = { ...body, parentVoiceCallId: parent.body.voiceCallId };
+    const headers = { 'idempotency-key': 'same' };
+    expect((await create(transfer, headers)).status).toBe(201);
+    const again = await create(transfer, headers);
+    expect([again.status, again.headers.get('idempotent-replayed')]).toEqual([201, null]);
+    expect(f.emulator.voiceCalls().filter((r) => r.vendorCallKey === transfer.vendorCallKey)).toHaveLength(2);
   });
 
   it('does not apply to the control API', async () => {

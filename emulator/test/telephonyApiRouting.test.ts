@@ -123,6 +123,19 @@ describe('omniFlow', () => {
     });
   });
 
+  it('refuses a fallbackQueue that is not a Salesforce queue developer name or id, recording nothing', async () => {
+    for (const fallbackQueue of ['QU-x7_9a', '9Queue', 'Bad__Name', 'Trailing_']) {
+      const answer = await omniFlow(voiceCallId, { dialedNumber: '+14155550123', fallbackQueue });
+      expect([answer.status, errorCode(answer)]).toEqual([400, 'INVALID_REQUEST']);
+    }
+    expect(record()).toMatchObject({ flowExecutions: [], pendingRouting: null });
+    const named = await omniFlow(voiceCallId, {
+      dialedNumber: '+14155550123',
+      fallbackQueue: 'Billing_Queue',
+    });
+    expect(named).toMatchObject({ status: 200, body: { queue: 'Billing_Queue' } });
+  });
+
   it('answers the documented errors body when nothing routes, recording nothing', async () => {
     const answer = await omniFlow(voiceCallId, { dialedNumber: '+14155550123' });
     expect(answer.status).toBe(400);

@@ -88,6 +88,20 @@ describe('one transcript', () => {
     ]);
   });
 
+  it('for a consult not merged yet takes the consult’s own key, until its record ends', async () => {
+    const consult = inboundCall(start, { initiationMethod: 'Transfer', parentVoiceCallId: voiceCallId });
+    const consultKey = consult.vendorCallKey as string;
+    await api(f.emulator, 'POST', '/voiceCalls', { token, body: consult });
+    f.emulator.markConsult(consultKey);
+    expect((await send(consultKey, message('c1', start + 1000))).status).toBe(202);
+    expect(byKey(consultKey).transcripts.map((t) => t.messageId)).toEqual(['c1']);
+    expect(byKey(key).transcripts).toEqual([]);
+    const end = new Date(start + 2000).toISOString();
+    await api(f.emulator, 'PATCH', `/voiceCalls/${consultKey}`, { token, body: { endTime: end } });
+    const merged = await send(consultKey, message('c2', start + 1500));
+    expect([merged.status, errorCode(merged)]).toEqual([400, 'NOT_FIRST_CALL_KEY']);
+  });
+
   it('for a transferred call takes the parent key and refuses the transfer’s own key', async () => {
     const transfer = inboundCall(start, { initiationMethod: 'Transfer', parentVoiceCallId: voiceCallId });
     await api(f.emulator, 'POST', '/voiceCalls', { token, body: transfer });
@@ -165,7 +179,7 @@ describe('transcripts in bulk', () => {
     for (const k of keys) expect(byKey(k).transcripts).toHaveLength(5);
   });
 
-  it('answers 207 with a result per entry, storing the good entries only', async () => {
+  it('answers 207 listing the entries it did not accept, storing the good entries only', async () => {
     const answer = await bulk({
       entries: [
         { vendorCallKey: key, messages: [message('ok', start + 1000)] },
@@ -177,13 +191,34 @@ describe('transcripts in bulk', () => {
     expect(answer.body).toEqual({
       errorResponse: {
         errorResponseEntries: [
-          { vendorCallKey: key, status: 202, message: 'Successfully Processed Transcripts' },
           { vendorCallKey: 'unknown', status: 404, message: expect.stringContaining('unknown') },
           { vendorCallKey: key, status: 400, message: expect.stringContaining('outside') },
         ],
       },
     });
     expect(byKey(key).transcripts.map((t) => t.messageId)).toEqual(['ok']);
+  });
+
+  it('rate limit: entries over it answer 429 (or the 4xx asked for) with RESOURCE_EXHAUSTED, the rest are stored', async () => {
+    f.emulator.exhaustTranscripts(1, 400);
+    const answer = await bulk({
+      entries: [
+        { vendorCallKey: key, messages: [message('limited', start + 1000)] },
+        { vendorCallKey: key, messages: [message('stored', start + 2000)] },
+      ],
+    });
+    expect(answer).toMatchObject({
+      status: 207,
+      body: {
+        errorResponse: {
+          errorResponseEntries: [
+            { vendorCallKey: key, status: 400, message: expect.stringContaining('RESOURCE_EXHAUSTED') },
+          ],
+        },
+      },
+    });
+    expect(byKey(key).transcripts.map((t) => t.messageId)).toEqual(['stored']);
+    expect(() => f.emulator.exhaustTranscripts(1, 503)).toThrow('400–499');
   });
 
   it('answers 400 for more than 5 calls or 5 utterances, storing nothing', async () => {

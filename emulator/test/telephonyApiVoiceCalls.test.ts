@@ -70,6 +70,23 @@ describe('create', () => {
     });
   });
 
+  it('answers field errors for callAttributes that are not VoiceCall fields, creating the record anyway', async () => {
+    const body = inboundCall(f.clock.t, {
+      callAttributes: JSON.stringify({
+        RecordTypeId: '012300000012BYNQAG',
+        ivrChoice: 'billing',
+        Intent__c: 'x',
+      }),
+    });
+    const answer = await create(body);
+    expect(answer.status).toBe(201);
+    expect(answer.body).toEqual({
+      voiceCallId: expect.stringMatching(/^0LQ/),
+      errors: [expect.stringContaining('ivrChoice')],
+    });
+    expect(record(answer.body.voiceCallId).vendorCallKey).toBe(body.vendorCallKey);
+  });
+
   it('gives ids whose 3-character suffix is the case checksum of the 15-character id', async () => {
     const { body } = await create(inboundCall(f.clock.t));
     const id15 = body.voiceCallId.slice(0, 15);

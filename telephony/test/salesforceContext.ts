@@ -75,6 +75,9 @@ export function useSalesforce(
       masterKey: ctx.masterKey,
       createBackoffMs: 5,
       outboxPollMs: 50,
+      // Most tests publish no recording: their final updates go at once. The recording wait's own
+      // tests (salesforceFaults.test.ts) run with the service's default.
+      recordingWaitMs: 0,
       log: (line) => ctx.logs.push(line),
       ...options.salesforce,
     };

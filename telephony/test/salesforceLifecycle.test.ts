@@ -100,9 +100,9 @@ describe('an inbound call in Salesforce', () => {
     await ctx.run.service.salesforce!.worker.runDue();
     expect(creates()).toHaveLength(4);
     await ada.request('acceptCall', { callId });
-    ctx.clock.advance(10_000);
+    // The outbox retries after its backoff (8 s after 4 failures) while the call goes on.
+    await ctx.advance(10_000);
     await ada.request('endCall', { callId });
-    // The outbox retries after its backoff (8 s after 4 failures), the create first, then the update.
     await ctx.advance(1_000);
     const record = await ctx.record(callId, (r) => r.fields.isActiveCall === false);
     expect(record.fields.initiationMethod).toBe('Inbound');
@@ -175,7 +175,7 @@ describe('calls other than inbound', () => {
     expect(paths).toEqual([`PATCH /telephony/v1/voiceCalls/${call.callId}`]);
   });
 
-  it('a queued callback: the initial call closes as CALLBACK_REQUESTED, the callback is updated when done', async () => {
+  it('a queued callback: the initial call closes as CALLBACK (the Update page), the callback is updated when done', async () => {
     const ada = await ctx.agent(0);
     await ada.request('setAgentStatus', { statusId: '0N5xx0000004D3U' });
     const initial = await ctx.sim.call('+14155550125', ctx.tenant.number);
@@ -183,7 +183,7 @@ describe('calls other than inbound', () => {
     const cb = await ctx.sim.post<{ callId: string }>(`/calls/${initial}/callback`, {});
     const callbackId = cb.body.callId;
     const first = await ctx.record(initial, (r) => r.fields.isActiveCall === false);
-    expect(first.fields.disconnectReason).toEqual({ value: 'CALLBACK_REQUESTED', isError: false });
+    expect(first.fields.disconnectReason).toEqual({ value: 'CALLBACK', isError: false });
 
     await ada.goAvailable();
     await ada.waitFor('QUEUED_CALL_STARTED', (e) => e.data.call?.callId === callbackId);
@@ -221,7 +221,8 @@ describe('calls other than inbound', () => {
       `PATCH voiceCalls/${record.voiceCallId}`,
     ]);
     expect(calls[1]!.body).toEqual({ isActiveCall: true, callOrigin: 'Voicemail' });
-    expect(calls[3]!.body).toEqual({ dialedNumber: ctx.tenant.number, fallbackQueue: ctx.tenant.queueId });
+    // No fallbackQueue: the service knows no Salesforce queue developer name or id (issue 12).
+    expect(calls[3]!.body).toEqual({ dialedNumber: ctx.tenant.number });
     expect(record.flowExecutions[0]?.route).toEqual({ type: 'queue', queueId: 'VM_QUEUE' });
     expect(record.transcripts.map((t) => t.content)).toEqual(['Please call me back about my order']);
     expect(record.fields).toMatchObject({
@@ -282,9 +283,10 @@ describe('transfers and conferences', () => {
     expect(ctx.emulator.requests().every((r) => ok(r.status))).toBe(true);
   });
 
-  it('a transfer to an Omni-Channel flow goes where the flow says (an agent by Salesforce user id)', async () => {
+  it('a transfer to an Omni-Channel flow goes where the flow says (an agent by the ExternalId user sync returned)', async () => {
+    // The flow answers CallCenterRoutingMap ExternalIds: the partner user id, not the Salesforce user id.
     ctx.emulator.setFlowRules([
-      { flowDevName: 'Route_To_Expert', route: { type: 'agent', userId: salesforceUserId(3) } },
+      { flowDevName: 'Route_To_Expert', route: { type: 'agent', userId: ctx.tenant.agents[2]!.id } },
     ]);
     const { createFlow } = await import('../src/engine/tenants.ts');
     await createFlow(ctx.dbh.db, {
@@ -308,9 +310,11 @@ describe('transfers and conferences', () => {
     expect(bob.events.some((e) => e.event === 'CALL_STARTED')).toBe(false);
     const transfer = await ctx.record(added.participantId, (r) => r.flowExecutions.length > 0);
     expect(transfer.flowExecutions[0]).toMatchObject({
-      request: { flowDevName: 'Route_To_Expert', fallbackQueue: ctx.tenant.queueId },
+      request: { flowDevName: 'Route_To_Expert' },
       matchedBy: 'flowDevName',
     });
+    // No fallbackQueue: the page wants a Salesforce queue developer name or id, not our queue id.
+    expect(transfer.flowExecutions[0]!.request.fallbackQueue).toBeUndefined();
     // Cy declines: the pending routing is cleared, the leg goes to the fallback queue (Bob).
     await cy.request('declineCall', { callId });
     await bob.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
@@ -351,9 +355,10 @@ describe('transfers and conferences', () => {
     expect(ada.events.some((e) => e.event === 'CALL_STARTED')).toBe(false);
     const record = await ctx.record(callId, (r) => r.flowExecutions.length > 0);
     expect(record.flowExecutions[0]).toMatchObject({
-      request: { dialedNumber: number, flowDevName: 'Inbound_Flow', fallbackQueue: ctx.tenant.queueId },
+      request: { dialedNumber: number, flowDevName: 'Inbound_Flow' },
       matchedBy: 'dialedNumber',
     });
+    expect(record.flowExecutions[0]!.request.fallbackQueue).toBeUndefined();
     // The caller hangs up while it rings: nobody answered, the pending routing is cleared.
     await ctx.sim.post(`/calls/${callId}/hangup`);
     const ended = await ctx.record(callId, (r) => r.fields.isActiveCall === false);

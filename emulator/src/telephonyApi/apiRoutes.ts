@@ -65,7 +65,7 @@ export function registerApiRoutes(app: FastifyInstance, state: EmulatorState): v
     return async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
       const cc = contactCenters.get(req);
       if (!cc) throw new Error('an API request reached its handler without authentication');
-      const key = header(req, IDEMPOTENCY_HEADER);
+      const key = state.faults.idempotencyKeys ? header(req, IDEMPOTENCY_HEADER) : undefined;
       const scope = contactCenterKey(cc.orgId, cc.callCenterApiName);
       const fingerprint = `${req.method} ${req.url} ${JSON.stringify(req.body ?? null)}`;
       if (key !== undefined) {
@@ -77,6 +77,12 @@ export function registerApiRoutes(app: FastifyInstance, state: EmulatorState): v
       }
       const result = attempt(() => operation(cc, req));
       if (key !== undefined) state.idempotency.remember(scope, key, fingerprint, result);
+      if (state.faults.takeLostAnswer()) {
+        // Applied, but the client never hears it (a crash or a cut connection after Salesforce applied it).
+        reply.hijack();
+        req.raw.socket.destroy();
+        return;
+      }
       return reply.code(result.status).send(result.body);
     };
   }
@@ -110,7 +116,11 @@ export function registerApiRoutes(app: FastifyInstance, state: EmulatorState): v
       });
       api.post('/voiceCalls/messages', {
         schema: { body: BulkTranscriptsBody },
-        handler: handler((cc, req) => voiceCalls.addTranscriptsInBulk(cc, req.body as BulkTranscriptsBody)),
+        handler: handler((cc, req) =>
+          voiceCalls.addTranscriptsInBulk(cc, req.body as BulkTranscriptsBody, () =>
+            state.faults.takeExhausted(),
+          ),
+        ),
       });
       api.patch<{ Params: Params }>('/voiceCalls/:id', {
         schema: { body: UpdateVoiceCallBody },
@@ -118,9 +128,15 @@ export function registerApiRoutes(app: FastifyInstance, state: EmulatorState): v
       });
       api.post<{ Params: Params }>('/voiceCalls/:id/messages', {
         schema: { body: TranscriptMessage },
-        handler: handler((cc, req) =>
-          voiceCalls.addTranscripts(cc, req.params.id, [req.body as TranscriptMessage]),
-        ),
+        handler: handler((cc, req) => {
+          const limited = state.faults.takeExhausted();
+          if (limited !== null)
+            throw new ApiError(
+              limited,
+              errorBody('RESOURCE_EXHAUSTED', 'the transcription rate limit was reached'),
+            );
+          return voiceCalls.addTranscripts(cc, req.params.id, [req.body as TranscriptMessage]);
+        }),
       });
       api.patch<{ Params: Params }>('/voiceCalls/:id/omniFlow', {
         schema: { body: OmniFlowBody },

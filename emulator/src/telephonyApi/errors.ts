@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'UNSUPPORTED_MEDIA_TYPE'
   | 'SERVICE_UNAVAILABLE'
   | 'INJECTED_FAULT'
+  | 'RESOURCE_EXHAUSTED'
   | 'INTERNAL_ERROR';
 
 export type SalesforceErrorBody = { errorCode: ErrorCode; message: string }[];

@@ -35,6 +35,23 @@ function unauthorized(): ApiError {
   return ApiError.of(401, 'INVALID_AUTH', 'the token does not authorize this contact center');
 }
 
+function exhausted(vendorCallKey: string, status: number) {
+  return {
+    vendorCallKey,
+    status,
+    message: 'RESOURCE_EXHAUSTED: the transcription rate limit was reached, retry later',
+  };
+}
+
+/** A `callAttributes` key that is a VoiceCall field: the record type or a custom field (`…__c`). */
+const isVoiceCallField = (key: string): boolean => key === 'RecordTypeId' || /^[A-Za-z]\w*__c$/.test(key);
+
+/** [Flow]: `fallbackQueue` is a Salesforce queue's developer name or id (a Group id, prefix `00G`). */
+const QUEUE_ID = /^00G[0-9A-Za-z]{12}([0-9A-Za-z]{3})?$/;
+const DEVELOPER_NAME = /^[A-Za-z](?!.*__)[A-Za-z0-9_]{0,79}$/;
+const isSalesforceQueue = (value: string): boolean =>
+  QUEUE_ID.test(value) || (DEVELOPER_NAME.test(value) && !value.endsWith('_'));
+
 function parseAttributes(
   value: string | Record<string, unknown> | undefined,
 ): Record<string, unknown> | undefined {
@@ -52,6 +69,8 @@ function parseAttributes(
 
 export class VoiceCallStore {
   private records: EmulatedVoiceCall[] = [];
+  /** Transfer records that are consults (Salesforce learns it from the connector's events). */
+  private readonly consults = new Set<string>();
 
   constructor(private readonly now: () => number) {}
 
@@ -61,6 +80,7 @@ export class VoiceCallStore {
 
   clear(): void {
     this.records = [];
+    this.consults.clear();
   }
 
   create(cc: ContactCenter, body: CreateVoiceCallBody): ApiResult {
@@ -95,7 +115,11 @@ export class VoiceCallStore {
       parent.nextCallId = record.voiceCallId;
     }
     this.records.push(record);
-    return { status: 201, body: { voiceCallId: record.voiceCallId, errors: [] } };
+    // [Create]: the record is created; attributes that are not VoiceCall fields come back as `errors`.
+    const errors = Object.keys(callAttributes ?? {})
+      .filter((key) => !isVoiceCallField(key))
+      .map((key) => `${key}: no such field on VoiceCall`);
+    return { status: 201, body: { voiceCallId: record.voiceCallId, errors } };
   }
 
   update(cc: ContactCenter, callId: string, body: UpdateVoiceCallBody): ApiResult {
@@ -175,8 +199,18 @@ export class VoiceCallStore {
     return { status: 202, body: { result: 'Accepted' } };
   }
 
-  addTranscriptsInBulk(cc: ContactCenter, body: BulkTranscriptsBody): ApiResult {
+  /**
+   * [Bulk]: 202 when every entry is accepted, else 207 listing the entries not accepted (an entry over
+   * the rate limit: 429 `RESOURCE_EXHAUSTED`, as Salesforce's own Amazon Connect integration reads it).
+   */
+  addTranscriptsInBulk(
+    cc: ContactCenter,
+    body: BulkTranscriptsBody,
+    overLimit: () => number | null,
+  ): ApiResult {
     const results = body.entries.map((entry) => {
+      const limited = overLimit();
+      if (limited !== null) return exhausted(entry.vendorCallKey, limited);
       try {
         this.addTranscripts(cc, entry.vendorCallKey, entry.messages);
         return {
@@ -190,8 +224,9 @@ export class VoiceCallStore {
         return { vendorCallKey: entry.vendorCallKey, status: err.status, message };
       }
     });
-    if (results.every((r) => r.status === 202)) return { status: 202, body: { result: 'Accepted' } };
-    return { status: 207, body: { errorResponse: { errorResponseEntries: results } } };
+    const rejected = results.filter((r) => r.status !== 202);
+    if (rejected.length === 0) return { status: 202, body: { result: 'Accepted' } };
+    return { status: 207, body: { errorResponse: { errorResponseEntries: rejected } } };
   }
 
   executeOmniFlow(
@@ -207,6 +242,11 @@ export class VoiceCallStore {
     }
     if (record.callDisposition === 'completed')
       throw invalid('the conversation of this voice call is closed');
+    if (body.fallbackQueue !== undefined && !isSalesforceQueue(body.fallbackQueue)) {
+      throw invalid(
+        `fallbackQueue ${body.fallbackQueue} is not a Salesforce queue developer name or id (00G…)`,
+      );
+    }
     const result = routeFlow(rules, body);
     if (!result) {
       throw new ApiError(400, {
@@ -309,8 +349,23 @@ export class VoiceCallStore {
     return byKey;
   }
 
-  /** The first record of the conversation whose first vendor call key this is. */
+  /** The connector told Salesforce this transfer record is a consult (its own transcripts, until merged). */
+  markConsult(vendorCallKey: string): void {
+    this.consults.add(vendorCallKey);
+  }
+
+  /**
+   * The first record of the conversation whose first vendor call key this is; a consult's own record
+   * while it is not merged (no end yet): "use the vendorCallKey of the voice call record created for
+   * the consult call" (Transcribe Calls in Real Time).
+   */
   private resolveConversation(cc: ContactCenter, vendorCallKey: string): EmulatedVoiceCall {
+    const consult = this.consults.has(vendorCallKey)
+      ? this.ownRecords(cc)
+          .filter((r) => r.vendorCallKey === vendorCallKey && r.fields.endTime === undefined)
+          .at(-1)
+      : undefined;
+    if (consult) return consult;
     const first = this.ownRecords(cc).find((r) => r.vendorCallKey === vendorCallKey);
     if (!first) {
       if (this.records.some((r) => r.vendorCallKey === vendorCallKey)) throw unauthorized();

@@ -489,10 +489,14 @@ export async function routeRecordedCall(tx: Tx, callId: string, target: RoutingT
   await queueLeg(tx, callId, target, 'Inbound');
 }
 
-export type FlowRoute = { type: 'agent'; salesforceUserId: string } | { type: 'queue'; queueId: string };
+/**
+ * A flow's answer: CallCenterRoutingMap ExternalIds (developer guide ch. 12), i.e. the partner user id
+ * user sync returned (`users.id`) or the partner queue id queue setup returned (`queues.id`).
+ */
+export type FlowRoute = { type: 'agent'; userId: string } | { type: 'queue'; queueId: string };
 
 /**
- * An Omni-Channel flow answered for a leg waiting for it: the agent (by Salesforce user id) if
+ * An Omni-Channel flow answered for a leg waiting for it: the agent (by partner user id) if
  * available, else the queue (by its id) if it is one of ours, else the leg's fallback queue. False
  * when the answer came too late (the leg was released to its fallback queue and offered already).
  */
@@ -508,7 +512,7 @@ export async function routeFlowResult(tx: Tx, legId: string, route: FlowRoute): 
       .selectFrom('users')
       .selectAll()
       .where('contact_center_id', '=', tx.ccId)
-      .where('salesforce_user_id', '=', route.salesforceUserId)
+      .where('id', '=', route.userId)
       .executeTakeFirst();
     if (user && user.presence_state === 'available' && !user.offered_leg_id) {
       await offerDirect(tx, released, user);

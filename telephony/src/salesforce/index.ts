@@ -17,7 +17,10 @@ export interface SalesforceOptions {
   masterKey: Buffer;
   /** `Telephony-Provider-Name` header. */
   providerName?: string;
-  /** The inbound create: each attempt's timeout, and the backoff before retry n (base·2^(n−1)), real time. */
+  /**
+   * The inbound create: how long the call waits for it before it is routed anyway, and the backoff before
+   * retry n (base·2^(n−1)), real time. Each attempt has the request timeout.
+   */
   createTimeoutMs?: number;
   createBackoffMs?: number;
   /** Timeout of an outbox request. */
@@ -25,6 +28,10 @@ export interface SalesforceOptions {
   outboxPollMs?: number;
   outboxBackoffMs?: number;
   outboxBackoffCapMs?: number;
+  /** How long (service clock) a recorded call's final update waits for its recording (default 30 s). */
+  recordingWaitMs?: number;
+  /** While requests wait after failures, one is sent this often (service clock) to find recovery. */
+  outboxProbeMs?: number;
   bulkTranscripts?: boolean;
   tokenTtlSeconds?: number;
   /** false in tests that drive the outbox themselves with `worker.runDue()`. */
@@ -42,6 +49,7 @@ export class SalesforceSync implements OutboxSender {
   readonly tokens: TokenIssuer;
   readonly client: TelephonyApiClient;
   readonly worker: OutboxWorker;
+  readonly recordingWaitMs: number;
   private readonly inflight = new Set<Promise<void>>();
   private readonly db: Db;
   private readonly createTimeoutMs: number;
@@ -56,6 +64,7 @@ export class SalesforceSync implements OutboxSender {
     this.log = options.log ?? ((line) => console.log(line));
     this.createTimeoutMs = options.createTimeoutMs ?? 2000;
     this.createBackoffMs = options.createBackoffMs ?? 200;
+    this.recordingWaitMs = options.recordingWaitMs ?? 30_000;
     this.vault = new KeyVault(engine.db, options.masterKey, engine.clock);
     this.tokens = new TokenIssuer(this.vault, engine.clock, { ttlSeconds: options.tokenTtlSeconds ?? 180 });
     this.client = new TelephonyApiClient(
@@ -71,6 +80,7 @@ export class SalesforceSync implements OutboxSender {
       backoffBaseMs: options.outboxBackoffMs ?? 1000,
       backoffCapMs: options.outboxBackoffCapMs ?? 60_000,
       concurrency: 8,
+      probeMs: options.outboxProbeMs ?? 2000,
       bulkTranscripts: options.bulkTranscripts ?? true,
       log: this.log,
       nodeId: options.nodeId ?? randomUUID(),
@@ -139,13 +149,31 @@ export class SalesforceSync implements OutboxSender {
     void run.finally(() => this.inflight.delete(run));
   }
 
-  /** Voice resiliency: the create, up to 3 retries; then the call is routed whatever the outcome. */
+  /**
+   * Voice resiliency: the call waits for its create at most `createTimeoutMs`, then is routed whatever
+   * the outcome. One create is in flight per call: an attempt is not abandoned while Salesforce may still
+   * apply it (it has the outbox's request timeout); retries (up to 3) follow an answer that refused it
+   * for now, and the outbox does not send the row meanwhile.
+   */
   private async createThenRoute(ccId: string, callId: string, target: RoutingTarget): Promise<void> {
+    const created = this.createNow(ccId, callId);
+    let waited: NodeJS.Timeout | undefined;
+    const wait = new Promise<void>((resolve) => {
+      waited = setTimeout(resolve, this.createTimeoutMs);
+    });
     try {
-      await this.createNow(ccId, callId);
+      await Promise.race([
+        created.then(
+          () => undefined,
+          () => undefined,
+        ),
+        wait,
+      ]);
     } finally {
+      clearTimeout(waited);
       await routeRecordedInboundCall(this.engine, ccId, callId, target);
     }
+    await created;
   }
 
   private async createNow(ccId: string, callId: string): Promise<boolean> {
@@ -157,28 +185,38 @@ export class SalesforceSync implements OutboxSender {
       .where('state', '=', 'pending')
       .executeTakeFirst();
     const target = (await this.targets([ccId])).get(ccId);
-    if (!row || !target) return false;
-    const request = await this.worker.request(row);
-    let error = '';
-    for (let attempt = 0; attempt <= CREATE_RETRIES; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, this.createBackoffMs * 2 ** (attempt - 1)));
-      const outcome = await this.client.send(target, request, this.createTimeoutMs);
-      if (outcome.ok || !outcome.retryable) return (await this.worker.settle(row, outcome)) === 1;
-      error = outcome.error;
+    if (!row || !target || !(await this.worker.claim(row.id))) return false;
+    try {
+      const request = await this.worker.request(row);
+      let error = '';
+      let attempts = 0;
+      for (let attempt = 0; attempt <= CREATE_RETRIES; attempt++) {
+        attempts++;
+        if (attempt > 0) await new Promise((r) => setTimeout(r, this.createBackoffMs * 2 ** (attempt - 1)));
+        const outcome = await this.client.send(target, request);
+        if (outcome.ok || !outcome.retryable) return (await this.worker.settle(row, outcome)) === 1;
+        error = outcome.error;
+        // No answer: Salesforce may have applied it; the outbox retries later, not a second create now.
+        if (outcome.status === null) break;
+      }
+      // The outbox takes over: retried with backoff until Salesforce answers.
+      this.worker.noteFailure();
+      await this.db
+        .updateTable('salesforce_outbox')
+        .set({
+          attempts,
+          next_attempt_at: this.engine.clock.now() + this.worker.backoff(attempts),
+          last_error: error,
+        })
+        .where('id', '=', row.id)
+        .execute();
+      this.log(
+        `salesforce: VoiceCall create for ${callId} failed ${attempts} times (${error}); routed anyway, the outbox retries`,
+      );
+      return false;
+    } finally {
+      await this.worker.release(row.id);
     }
-    // The outbox takes over: retried with backoff until Salesforce answers.
-    const attempts = CREATE_RETRIES + 1;
-    await this.db
-      .updateTable('salesforce_outbox')
-      .set({
-        attempts,
-        next_attempt_at: this.engine.clock.now() + this.worker.backoff(attempts),
-        last_error: error,
-      })
-      .where('id', '=', row.id)
-      .execute();
-    this.log(`salesforce: VoiceCall create for ${callId} failed ${attempts} times (${error}); routed anyway`);
-    return false;
   }
 
   /** Prometheus text: outbox backlog per contact center, API answers, JWT signatures. */
@@ -207,6 +245,12 @@ export class SalesforceSync implements OutboxSender {
     );
     for (const r of rows)
       lines.push(`switchboard_salesforce_outbox_failed{contact_center="${r.contactCenterId}"} ${r.failed}`);
+    lines.push(
+      '# HELP switchboard_salesforce_create_field_errors_total Field errors in VoiceCall create answers (attributes that are not VoiceCall fields).',
+      '# TYPE switchboard_salesforce_create_field_errors_total counter',
+    );
+    for (const [cc, n] of [...this.worker.createFieldErrors].sort())
+      lines.push(`switchboard_salesforce_create_field_errors_total{contact_center="${cc}"} ${n}`);
     lines.push(
       '# HELP switchboard_salesforce_api_requests_total Telephony API requests sent, by HTTP status.',
       '# TYPE switchboard_salesforce_api_requests_total counter',

@@ -10,6 +10,7 @@ import type { CrmPort, DomainEvent, Hold, RoutingTarget, Tx } from '../engine/in
 import { enqueue, type NewEntry } from './outbox.ts';
 import { agentConnectedMs } from '../domain/callView.ts';
 import * as requests from './requests.ts';
+import { newId } from '../domain/ids.ts';
 
 /** How long (service clock) a recorded inbound call may wait for its create before it is routed anyway. */
 export const CREATE_HOLD_MS = 15_000;
@@ -21,6 +22,11 @@ export interface OutboxSender {
   kick(): void;
   /** Creates the inbound call's VoiceCall now (voice resiliency), then routes the call. */
   continueInbound(ccId: string, callId: string, target: RoutingTarget): void;
+  /**
+   * How long (service clock) a recorded call's final updates wait for its recording (the Update page:
+   * send the update once); a recording later than this goes in an update of its own.
+   */
+  readonly recordingWaitMs: number;
 }
 
 export class SalesforceRecorder implements CrmPort {
@@ -66,9 +72,12 @@ export class SalesforceRecorder implements CrmPort {
       .set({ flow_executed: 1 })
       .where('vendor_call_key', '=', key)
       .execute();
+    // No `fallbackQueue`: the page wants a Salesforce queue developer name or id, which the service
+    // does not know; the flow's and the phone channel's own fallbacks apply in Salesforce, and the
+    // leg's fallback queue here if the flow answers nothing usable.
     const body: requests.OmniFlowBody = leg.added_by
-      ? { flowDevName: r.flowDevName, fallbackQueue: r.fallbackQueueId }
-      : { dialedNumber: call.to_number, flowDevName: r.flowDevName, fallbackQueue: r.fallbackQueueId };
+      ? { flowDevName: r.flowDevName }
+      : { dialedNumber: call.to_number, flowDevName: r.flowDevName };
     await this.enqueue(tx, {
       conversationKey: call.id,
       op: 'omniFlow',
@@ -165,6 +174,7 @@ export class SalesforceRecorder implements CrmPort {
                 leg.joined_at === null ? 0 : (leg.left_at ?? end) - leg.joined_at,
               )
             : requests.recordingOnly(call, call.hold_ms, agentConnectedMs(legs, end));
+          if (await addToFinalUpdate(tx, record.vendor_call_key, body)) continue;
           await this.enqueue(tx, {
             conversationKey: call.id,
             op: 'update',
@@ -172,10 +182,11 @@ export class SalesforceRecorder implements CrmPort {
             body,
           });
         }
+        tx.afterCommit(() => this.sender?.kick());
         return;
       }
       case 'CallEnded':
-        await syncEnd(tx, event.callId, (e) => this.enqueue(tx, e));
+        await syncEnd(tx, event.callId, this.sender?.recordingWaitMs ?? 0, (e) => this.enqueue(tx, e));
         return;
     }
   };
@@ -262,14 +273,21 @@ function recordsOf(tx: Tx, callId: string) {
  * The post-call sync: a voicemail's flow (ch. 9, step 7), routing cleared for records a flow routed
  * that nobody answered (ch. 12), then each record's final update (ch. 11).
  */
-async function syncEnd(tx: Tx, callId: string, put: Put): Promise<void> {
+async function syncEnd(tx: Tx, callId: string, recordingWaitMs: number, put: Put): Promise<void> {
   const call = await loadCall(tx, callId);
+  // A recorded call's recording comes after its end: its final updates wait for it (bounded).
+  const recordingDue =
+    call.recording_enabled === 1 &&
+    call.connected_at !== null &&
+    !call.recording_url &&
+    call.origin !== 'Voicemail' &&
+    (await legsOf(tx, call.id)).some((p) => p.role === 'agent' && p.joined_at !== null);
+  const delayMs = recordingDue ? recordingWaitMs : 0;
   await recordVoiceCall(tx, call.id, call.id, null);
   const legs = await legsOf(tx, call.id);
   const who = await people(tx);
   if (call.origin === 'Voicemail') {
     const body: requests.OmniFlowBody = { dialedNumber: call.to_number };
-    if (call.queue_id) body.fallbackQueue = call.queue_id;
     await put({ conversationKey: call.id, op: 'omniFlow', vendorCallKey: call.id, body });
   }
   const records = await recordsOf(tx, call.id);
@@ -289,13 +307,93 @@ async function syncEnd(tx: Tx, callId: string, put: Put): Promise<void> {
   for (const record of records) {
     const leg = legs.find((p) => p.id === record.leg_id);
     const body = leg ? requests.endLeg(call, leg, who) : requests.endCall(call, legs, who);
+    const voicemail = call.origin === 'Voicemail';
+    if (!leg && !voicemail && (await createByUpdate(tx, record.vendor_call_key, body, delayMs))) continue;
     await put({
       conversationKey: call.id,
       op: 'update',
       vendorCallKey: record.vendor_call_key,
       body,
+      delayMs,
     });
   }
+}
+
+/**
+ * The call ended before Salesforce took its create (an outage, a slow answer): the Create page is for
+ * real time only, the Update page creates a record after the call by its key. The waiting create
+ * becomes the final update, in its place (before the transcripts), with the create's fields the Update
+ * page has: one update, as that page asks. True if it did.
+ */
+async function createByUpdate(
+  tx: Tx,
+  key: string,
+  end: requests.UpdateBody,
+  delayMs: number,
+): Promise<boolean> {
+  const create = await tx.db
+    .selectFrom('salesforce_outbox')
+    .select(['id', 'body_json', 'attempts', 'conversation_key'])
+    .where('vendor_call_key', '=', key)
+    .where('op', '=', 'create')
+    .where('state', '=', 'pending')
+    .executeTakeFirst();
+  // Only once Salesforce failed to take it (not while the first attempt may be on its way), and not
+  // when the conversation still needs an open record (a voicemail, a flow's request, clear routing).
+  if (!create || create.attempts === 0) return false;
+  const body = JSON.parse(create.body_json) as requests.CreateBody;
+  if (body.initiationMethod !== 'Inbound') return false;
+  const routing = await tx.db
+    .selectFrom('salesforce_outbox')
+    .select('id')
+    .where('conversation_key', '=', create.conversation_key)
+    .where('state', '=', 'pending')
+    .where('op', 'in', ['omniFlow', 'clearRouting'])
+    .executeTakeFirst();
+  if (routing) return false;
+  await tx.db
+    .updateTable('salesforce_outbox')
+    .set({
+      op: 'update',
+      body_json: JSON.stringify({ ...requests.createByUpdate(body), ...end }),
+      next_attempt_at: tx.now + delayMs,
+      // Another request now: its own key (the inline create may still be on its way).
+      idempotency_key: newId('OB'),
+    })
+    .where('id', '=', create.id)
+    .execute();
+  return true;
+}
+
+/**
+ * The recording joins the record's final update if that still waits (for the recording, or behind an
+ * outage), which then goes at once: one update, as the Update page asks. False if it went already.
+ */
+async function addToFinalUpdate(tx: Tx, key: string, recording: requests.UpdateBody): Promise<boolean> {
+  const rows = await tx.db
+    .selectFrom('salesforce_outbox')
+    .select(['id', 'body_json', 'next_attempt_at'])
+    .where('vendor_call_key', '=', key)
+    .where('op', '=', 'update')
+    .where('state', '=', 'pending')
+    .execute();
+  // Only one not due yet (held for the recording, or backing off): one due may be on its way already.
+  const final = rows.find(
+    (r) =>
+      r.next_attempt_at > tx.now && (JSON.parse(r.body_json) as requests.UpdateBody).isActiveCall === false,
+  );
+  if (!final) return false;
+  await tx.db
+    .updateTable('salesforce_outbox')
+    .set({
+      body_json: JSON.stringify({ ...(JSON.parse(final.body_json) as object), ...recording }),
+      next_attempt_at: tx.now,
+      // Another request now: its own key (a probe may have sent the old body).
+      idempotency_key: newId('OB'),
+    })
+    .where('id', '=', final.id)
+    .execute();
+  return true;
 }
 
 /** Without a participant id, an agent's words are the agent's on the call now (else the last one who was). */
@@ -312,13 +410,24 @@ function agentSpeaking(legs: ParticipantTable[]): string | undefined {
 async function syncTranscript(tx: Tx, callId: string, transcriptId: string, put: Put): Promise<void> {
   const call = await loadCall(tx, callId);
   const legs = await legsOf(tx, callId);
-  if (call.recording_paused === 1 || legs.some((p) => p.state === 'held')) return;
+  if (call.recording_paused === 1) return;
+  // Someone on hold hears nothing, and Salesforce drops the call's transcripts meanwhile; but agents
+  // talking in a consult that has not merged are the consult's own call, under its own vendorCallKey
+  // ("Transcribe Calls in Real Time": "use the vendorCallKey of the voice call record created for the
+  // consult call"; the bulk page lists consult calls).
+  const consult = legs.find((p) => p.is_consult === 1 && p.role === 'agent' && p.state === 'connected');
+  let key = call.id;
+  if (legs.some((p) => p.state === 'held')) {
+    if (!consult) return;
+    key = consult.id;
+  }
   const t = await tx.db
     .selectFrom('transcripts')
     .selectAll()
     .where('id', '=', transcriptId)
     .executeTakeFirstOrThrow();
   const speakerLeg = legs.find((p) => p.id === t.participant_id);
+  if (key !== call.id && (speakerLeg?.state === 'held' || t.sender_type !== 'HUMAN_AGENT')) return;
   let senderType = t.sender_type as requests.Speaker;
   if (speakerLeg?.role === 'third_party' && !speakerLeg.user_id) senderType = 'EXTERNAL_USER';
   let salesforceUserId: string | null = null;
@@ -333,7 +442,7 @@ async function syncTranscript(tx: Tx, callId: string, transcriptId: string, put:
       : undefined;
     salesforceUserId = user?.salesforce_user_id ?? null;
   }
-  const message = requests.transcriptMessage(call.id, t, {
+  const message = requests.transcriptMessage(key, t, {
     senderType,
     salesforceUserId,
     participantId: t.participant_id,
@@ -344,5 +453,5 @@ async function syncTranscript(tx: Tx, callId: string, transcriptId: string, put:
     );
     return;
   }
-  await put({ conversationKey: call.id, op: 'transcript', vendorCallKey: call.id, body: message });
+  await put({ conversationKey: call.id, op: 'transcript', vendorCallKey: key, body: message });
 }

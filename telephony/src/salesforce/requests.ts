@@ -24,6 +24,7 @@ export interface CreateBody {
 
 export interface UpdateBody {
   startTime?: string;
+  callAttributes?: string;
   endTime?: string;
   enqueueTime?: string;
   acceptTime?: string;
@@ -90,6 +91,28 @@ export function createCall(apiName: string, call: CallTable, recordTypeId: strin
   return body;
 }
 
+/**
+ * An inbound create turned into an Update by key (the call ended before Salesforce answered): the
+ * create's fields the Update page has. The post-call update that follows carries the rest.
+ */
+export function createByUpdate(create: CreateBody): UpdateBody {
+  const body: UpdateBody = { startTime: create.startTime, fromNumber: create.from };
+  if (create.callOrigin) body.callOrigin = create.callOrigin;
+  if (create.callAttributes) body.callAttributes = create.callAttributes;
+  return body;
+}
+
+/**
+ * A transfer's create retried after no answer: an Update by the leg's key (the record may exist; a
+ * second create would make another). It creates the record if the first create never arrived, without
+ * the parent link the Update page has no field for.
+ */
+export function transferByUpdate(create: CreateBody): UpdateBody {
+  const body: UpdateBody = { startTime: create.startTime };
+  if (create.callAttributes) body.callAttributes = create.callAttributes;
+  return body;
+}
+
 /** The VoiceCall of an agent leg added by an agent (transfer, consult), parented to the call's record. */
 export function createTransfer(
   apiName: string,
@@ -115,9 +138,12 @@ export function createTransfer(
   return body;
 }
 
-/** `disconnectReason`: our end reason; an error when nobody answered. */
+/**
+ * `disconnectReason`: our end reason in upper case; an error when nobody answered. A queued callback's
+ * first call says `CALLBACK`, the value the Update page names (otherwise Salesforce may count it abandoned).
+ */
 export function disconnectReason(reason: string | null): { value: string; isError: boolean } {
-  const value = (reason ?? 'ended').toUpperCase();
+  const value = reason === 'callback_requested' ? 'CALLBACK' : (reason ?? 'ended').toUpperCase();
   return { value, isError: reason === 'not_answered' };
 }
 
