@@ -76,6 +76,14 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     app.log.error(err);
     return reply.code(500).send({ error: { code: 'GENERIC_ERROR', message: 'internal error' } });
   });
+  // Paths and query strings are read as text by every route: a control character (NUL among them,
+  // which PostgreSQL refuses in text) is refused here, once, before any route sees it.
+  app.addHook('onRequest', async (req, reply) => {
+    if (/%(?:[01][0-9a-f]|7f)/i.test(req.url))
+      return reply.code(400).send({
+        error: { code: 'INVALID_PARAMS', message: 'the URL must not contain control characters' },
+      });
+  });
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.get('/health', async () => ({ ok: true }));
   registerAgentHttp(app, engine, sessions);

@@ -18,6 +18,7 @@ import { canonicalSalesforceId, SALESFORCE_ID_PATTERN } from '../../../shared/sa
 export const AGENT_REALM = 'switchboard-agent';
 
 const salesforceIdPattern = new RegExp(SALESFORCE_ID_PATTERN);
+const CONTROL = /[\u0000-\u001f\u007f]/;
 /** A hash no password matches, verified when the user is unknown so that both take the same time. */
 let unknownUserHash: Promise<string> | undefined;
 
@@ -48,6 +49,8 @@ export async function authenticateAgent(
   if (!credentials) {
     throw unauthorized("an agent's settings need the agent's own Switchboard credentials (HTTP Basic)");
   }
+  if (CONTROL.test(credentials.username) || CONTROL.test(credentials.password))
+    throw new AdminError(400, 'INVALID_PARAMS', 'credentials must not contain control characters');
   const contactCenter = await db
     .selectFrom('contact_centers')
     .selectAll()

@@ -14,6 +14,7 @@ import { unauthorized } from './errors.ts';
 export const ADMIN_SCOPE = 'admin';
 export const TOKEN_PREFIX = 'sbt_';
 export const DEFAULT_TOKEN_TTL_SECONDS = 3600;
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Who is calling: the account (org) and its client. */
 export interface Account {
@@ -46,6 +47,8 @@ function sendOAuthError(reply: FastifyReply, err: OAuthError): FastifyReply {
 function formParameters(raw: string): Map<string, string> {
   const params = new Map<string, string>();
   for (const [name, value] of new URLSearchParams(raw)) {
+    if (CONTROL.test(name) || CONTROL.test(value))
+      throw new OAuthError('invalid_request', 'parameters must not contain control characters');
     if (params.has(name)) throw new OAuthError('invalid_request', `parameter ${name} is repeated`);
     params.set(name, value);
   }
@@ -75,7 +78,10 @@ function clientCredentials(req: FastifyRequest, params: Map<string, string>): { 
     // A client_id beside Basic credentials (some clients send both) must name the same client.
     if (params.has('client_id') && params.get('client_id') !== id)
       throw new OAuthError('invalid_request', 'client_id differs from the Basic credentials');
-    return { id, secret: formDecode(decoded.slice(colon + 1)) };
+    const secret = formDecode(decoded.slice(colon + 1));
+    if (CONTROL.test(id) || CONTROL.test(secret))
+      throw new OAuthError('invalid_request', 'credentials must not contain control characters');
+    return { id, secret };
   }
   const id = params.get('client_id');
   const secret = params.get('client_secret');
