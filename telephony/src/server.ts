@@ -16,6 +16,8 @@ import { EventHub } from './engine/events.ts';
 import { InjectedFailureGate } from './engine/injectedFailures.ts';
 import { Scheduler } from './engine/scheduler.ts';
 import { Sessions } from './engine/sessions.ts';
+import { DEFAULT_LOGIN_THROTTLE, LoginThrottle, type LoginThrottleOptions } from './engine/loginThrottle.ts';
+import { configureHashing, type HashingOptions } from './engine/passwords.ts';
 import { SalesforceSync, type SalesforceOptions } from './salesforce/index.ts';
 import { SalesforceRecorder } from './salesforce/lifecycle.ts';
 
@@ -34,7 +36,24 @@ export interface ServiceOptions {
   recordingUrlSecret?: string;
   /** The admin API the managed package calls (docs/admin-api.md). */
   admin?: AdminApiOptions;
+  /** The limits of docs/security.md (each has a default there). */
+  limits?: Partial<ServiceLimits>;
 }
+
+/** Every abuse limit of the service (docs/security.md lists each with its default and variable). */
+export interface ServiceLimits {
+  /** Agent sign-ins (HTTP login and the admin API's agent credentials). */
+  login: LoginThrottleOptions;
+  /** `POST /oauth/token`, per client id and per source. */
+  oauth: LoginThrottleOptions;
+  hashing: Partial<HashingOptions>;
+}
+
+export const DEFAULT_LIMITS: ServiceLimits = {
+  login: DEFAULT_LOGIN_THROTTLE,
+  oauth: DEFAULT_LOGIN_THROTTLE,
+  hashing: {},
+};
 
 export interface Service {
   app: FastifyInstance;
@@ -60,7 +79,14 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   engine.events.subscribe((batch) => streams.deliver(batch));
   const connector = createConnectorContext(options.recordingUrlSecret);
   const failures = new InjectedFailureGate(options.db);
-  const sessions = new Sessions(options.db, clock, options.sessionTtlMs ?? 12 * 3600_000);
+  const limits: ServiceLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  configureHashing(limits.hashing);
+  const sessions = new Sessions(
+    options.db,
+    clock,
+    options.sessionTtlMs ?? 12 * 3600_000,
+    new LoginThrottle(clock, limits.login),
+  );
   const scheduler = new Scheduler(engine, options.schedulerPollMs ?? 200);
 
   const app = Fastify({
@@ -96,7 +122,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   registerAdminApi(
     app,
     { engine, sessions, salesforce, recordingSecret: connector.recordingSecret },
-    options.admin,
+    { ...options.admin, oauthThrottle: new LoginThrottle(clock, limits.oauth) },
   );
   registerSimulatorControlRoutes(app, { engine, connector, failures }, sessions, {
     token: options.simulatorToken ?? null,

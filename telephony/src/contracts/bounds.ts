@@ -25,3 +25,7 @@ export const Int = (options: IntegerOptions = {}) =>
 /** Milliseconds since 1970, up to the year 9999. */
 export const Timestamp = (options: IntegerOptions = {}) =>
   Type.Integer({ minimum: 0, maximum: TIMESTAMP_MAX, ...options });
+
+const oneLine = new RegExp(NO_CONTROL_PATTERN, 'u');
+/** Whether a string read outside a schema (a header, a form) has a control character. */
+export const hasControlCharacter = (value: string): boolean => !oneLine.test(value);
