@@ -3,7 +3,8 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAdminApi, type AdminApiOptions } from './admin/routes.ts';
 import { registerAgentHttp } from './api/agentHttp.ts';
-import { registerAgentSocket } from './api/agentSocket.ts';
+import { DEFAULT_SOCKET_LIMITS, registerAgentSocket, type SocketLimits } from './api/agentSocket.ts';
+import { DEFAULT_MAX_JSON_DEPTH, limitJsonDepth } from './api/jsonLimits.ts';
 import { registerConnectorRoutes } from './api/connectorRoutes.ts';
 import { registerSimulatorControlRoutes } from './api/simulatorControlRoutes.ts';
 import { registerSimulatorPage } from './api/simulatorPage.ts';
@@ -36,6 +37,8 @@ export interface ServiceOptions {
   recordingUrlSecret?: string;
   /** The admin API the managed package calls (docs/admin-api.md). */
   admin?: AdminApiOptions;
+  /** `TRUST_PROXY`: which proxies' X-Forwarded-For to believe (Fastify's `trustProxy`). */
+  trustProxy?: boolean | string;
   /** The limits of docs/security.md (each has a default there). */
   limits?: Partial<ServiceLimits>;
 }
@@ -47,12 +50,18 @@ export interface ServiceLimits {
   /** `POST /oauth/token`, per client id and per source. */
   oauth: LoginThrottleOptions;
   hashing: Partial<HashingOptions>;
+  /** The agent WebSocket: connections, buffers, heartbeat, frame depth. */
+  socket: SocketLimits;
+  /** Nesting depth of an HTTP body's JSON. */
+  jsonDepth: number;
 }
 
 export const DEFAULT_LIMITS: ServiceLimits = {
   login: DEFAULT_LOGIN_THROTTLE,
   oauth: DEFAULT_LOGIN_THROTTLE,
   hashing: {},
+  socket: DEFAULT_SOCKET_LIMITS,
+  jsonDepth: DEFAULT_MAX_JSON_DEPTH,
 };
 
 export interface Service {
@@ -91,6 +100,8 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
 
   const app = Fastify({
     logger: options.logger ?? false,
+    // Behind a reverse proxy, the client's address (per-source limits) is in X-Forwarded-For.
+    trustProxy: options.trustProxy ?? false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
   app.setErrorHandler((err: Error & { validation?: unknown; statusCode?: number }, _req, reply) => {
@@ -110,10 +121,11 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
         error: { code: 'INVALID_PARAMS', message: 'the URL must not contain control characters' },
       });
   });
+  limitJsonDepth(app, limits.jsonDepth);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.get('/health', async () => ({ ok: true }));
   registerAgentHttp(app, engine, sessions);
-  registerAgentSocket(app, { engine, connector, failures, streams }, sessions);
+  registerAgentSocket(app, { engine, connector, failures, streams }, sessions, limits.socket);
   registerSimulatorRoutes(app, engine, connector, failures, { token: options.simulatorToken ?? null });
   const salesforce = options.salesforce ? new SalesforceSync(engine, options.salesforce) : null;
   if (salesforce)

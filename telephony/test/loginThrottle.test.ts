@@ -8,6 +8,7 @@ import { issueClient } from '../src/admin/accounts.ts';
 import { setPasswordHash, passwordHashOf } from '../src/engine/credentials.ts';
 import { configureHashing, DEFAULT_HASHING, SCRYPT } from '../src/engine/passwords.ts';
 import { DEFAULT_LOGIN_THROTTLE } from '../src/engine/loginThrottle.ts';
+import type { ServiceLimits } from '../src/server.ts';
 import { AdminApi, postToken, tokenOf } from './adminContext.ts';
 import {
   ManualClock,
@@ -31,7 +32,7 @@ let run: Running;
 let tenant: Tenant;
 let clock: ManualClock;
 
-async function start(limits: Parameters<typeof startService>[1]['limits'] = {}) {
+async function start(limits: Partial<ServiceLimits> = {}) {
   dbh = testDatabase();
   clock = new ManualClock();
   run = await startService(dbh.db, { clock, limits });
