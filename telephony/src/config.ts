@@ -1,5 +1,6 @@
 /** Configuration from the environment, with the defaults a newcomer needs nothing to change. */
 import path from 'node:path';
+import { parseAllowedHosts } from './salesforce/scrtPolicy.ts';
 
 export interface Config {
   host: string;
@@ -15,6 +16,10 @@ export interface Config {
   masterKey: string | undefined;
   /** `SWITCHBOARD_PUBLIC_URL`: where the service is reached from outside (signed recording URLs). */
   publicUrl: string | undefined;
+  /** `SCRT_ALLOWED_HOSTS`: telephony API hosts allowed besides Salesforce's (docs/security.md). */
+  scrtAllowedHosts: string[];
+  /** `SCRT_ALLOW_PRIVATE_ADDRESSES=1`: telephony API hosts may resolve to private addresses. */
+  scrtAllowPrivateAddresses: boolean;
   salesforce: {
     providerName: string;
     createTimeoutMs: number;
@@ -44,6 +49,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir: path.resolve(env.DATA_DIR ?? 'data'),
     masterKey: env.SWITCHBOARD_MASTER_KEY || undefined,
     publicUrl: env.SWITCHBOARD_PUBLIC_URL || undefined,
+    scrtAllowedHosts: parseAllowedHosts(env.SCRT_ALLOWED_HOSTS),
+    scrtAllowPrivateAddresses: env.SCRT_ALLOW_PRIVATE_ADDRESSES === '1',
     salesforce: {
       providerName: env.TELEPHONY_PROVIDER_NAME ?? 'switchboard',
       createTimeoutMs: Number(env.SALESFORCE_CREATE_TIMEOUT_MS ?? 2000),

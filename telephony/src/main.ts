@@ -20,8 +20,20 @@ const service = await buildService({
   sessionTtlMs: config.sessionTtlMs,
   simulatorToken: config.simulatorToken,
   schedulerPollMs: config.schedulerPollMs,
-  salesforce: { masterKey: master.key, ...config.salesforce },
-  admin: { production: !config.development, publicUrl: config.publicUrl },
+  salesforce: {
+    masterKey: master.key,
+    ...config.salesforce,
+    scrtPolicy: {
+      production: !config.development,
+      allowedHosts: config.scrtAllowedHosts,
+      allowPrivateAddresses: config.scrtAllowPrivateAddresses,
+    },
+  },
+  admin: {
+    production: !config.development,
+    publicUrl: config.publicUrl,
+    scrtAllowedHosts: config.scrtAllowedHosts,
+  },
 });
 
 if (config.development && !(await hasAnyTenant(db))) {

@@ -49,8 +49,10 @@ import {
 import { addUsers, readSettings, removeUsers, saveSettings, setPassword, unlockUser } from './users.ts';
 
 export interface AdminApiOptions {
-  /** `NODE_ENV=production`: the telephony API URL must be https. */
+  /** `NODE_ENV=production`: the telephony API URL must be https, on a Salesforce (or allowlisted) host. */
   production?: boolean;
+  /** `SCRT_ALLOWED_HOSTS` (salesforce/scrtPolicy.ts). */
+  scrtAllowedHosts?: string[];
   /** Where the service is reached from outside (the signed recording URLs); else the request's host. */
   publicUrl?: string | undefined;
   tokenTtlSeconds?: number;
@@ -84,7 +86,10 @@ export function registerAdminApi(
 ): void {
   const { engine, sessions, salesforce } = deps;
   const db = engine.db;
-  const production = options.production ?? false;
+  const scrtPolicy = {
+    production: options.production ?? false,
+    allowedHosts: options.scrtAllowedHosts ?? [],
+  };
   const limiter = new RateLimiter(engine.clock, options.rateLimit ?? DEFAULT_RATE_LIMIT);
   registerTokenEndpoint(app, {
     db,
@@ -174,7 +179,7 @@ export function registerAdminApi(
       });
 
       admin.post<{ Body: ConnectBody }>('/connect', { schema: { body: ConnectBody } }, async (req) =>
-        connect(db, salesforce, accountOf(req), req.body, production),
+        connect(db, salesforce, accountOf(req), req.body, scrtPolicy),
       );
 
       admin.get<{ Params: CcParams }>(
@@ -209,7 +214,7 @@ export function registerAdminApi(
       admin.put<{ Params: CcParams; Body: OrgDomainBody }>(
         '/contact-centers/:cc/org-domain',
         { schema: { params: CcParams, body: OrgDomainBody } },
-        async (req) => updateOrgDomain(db, salesforce, await contactCenter(req), req.body, production),
+        async (req) => updateOrgDomain(db, salesforce, await contactCenter(req), req.body, scrtPolicy),
       );
 
       admin.post<{ Params: CcParams; Body: UserAddBody }>(

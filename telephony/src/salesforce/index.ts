@@ -2,6 +2,7 @@
  * The Salesforce sync of the service (docs/salesforce-sync.md): keys, tokens, the API client, the
  * outbox worker, and the inbound path's create-then-route. Started by `buildService` when configured.
  */
+import { DEVELOPMENT_SCRT_POLICY, type ScrtPolicy } from './scrtPolicy.ts';
 import type { Db } from '../db/database.ts';
 import { routeRecordedInboundCall, type Engine, type RoutingTarget } from '../engine/index.ts';
 import { KeyVault, type ExportedKey } from './keyVault.ts';
@@ -29,6 +30,8 @@ export interface SalesforceOptions {
   /** false in tests that drive the outbox themselves with `worker.runDue()`. */
   startWorker?: boolean;
   log?: (line: string) => void;
+  /** Where telephony API requests may go (scrtPolicy.ts); development's when absent. */
+  scrtPolicy?: ScrtPolicy;
 }
 
 /** Retries of a failed inbound create before the call is routed anyway (developer guide ch. 5). */
@@ -57,7 +60,11 @@ export class SalesforceSync implements OutboxSender {
     this.tokens = new TokenIssuer(this.vault, engine.clock, { ttlSeconds: options.tokenTtlSeconds ?? 180 });
     this.client = new TelephonyApiClient(
       this.tokens,
-      { providerName: options.providerName ?? 'switchboard', timeoutMs: options.requestTimeoutMs ?? 10_000 },
+      {
+        providerName: options.providerName ?? 'switchboard',
+        timeoutMs: options.requestTimeoutMs ?? 10_000,
+        policy: options.scrtPolicy ?? DEVELOPMENT_SCRT_POLICY,
+      },
       async (ccId, keyId) => {
         await this.vault.confirm(ccId, keyId);
         this.log(`salesforce: contact center ${ccId} accepted the new key ${keyId}; it signs from now on`);
