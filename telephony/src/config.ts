@@ -1,5 +1,6 @@
 /** Configuration from the environment, with the defaults a newcomer needs nothing to change. */
 import path from 'node:path';
+import { MIN_TOKEN_LENGTH } from './api/simulatorRoutes.ts';
 import { parseAllowedHosts } from './salesforce/scrtPolicy.ts';
 
 export interface Config {
@@ -9,6 +10,10 @@ export interface Config {
   sqlitePath: string;
   sessionTtlMs: number;
   simulatorToken: string | null;
+  /** `SIMULATOR_ENABLED`: on in development unless `0`; off in production unless `1`. */
+  simulatorEnabled: boolean;
+  /** `METRICS_TOKEN`: the bearer token of `/metrics` (required for it in production). */
+  metricsToken: string | null;
   development: boolean;
   schedulerPollMs: number;
   dataDir: string;
@@ -34,8 +39,18 @@ export interface Config {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const development = env.NODE_ENV !== 'production';
   const simulatorToken = env.SIMULATOR_TOKEN || null;
-  if (!development && !simulatorToken) {
-    throw new Error('SIMULATOR_TOKEN is required when NODE_ENV=production');
+  const metricsToken = env.METRICS_TOKEN || null;
+  const simulatorEnabled = development ? env.SIMULATOR_ENABLED !== '0' : env.SIMULATOR_ENABLED === '1';
+  if (!development && simulatorEnabled && !simulatorToken)
+    throw new Error('SIMULATOR_TOKEN is required when NODE_ENV=production and SIMULATOR_ENABLED=1');
+  for (const [name, token] of [
+    ['SIMULATOR_TOKEN', simulatorToken],
+    ['METRICS_TOKEN', metricsToken],
+  ] as const) {
+    if (!development && token !== null && token.length < MIN_TOKEN_LENGTH)
+      throw new Error(
+        `${name} must have at least ${MIN_TOKEN_LENGTH} characters (e.g. openssl rand -hex 32)`,
+      );
   }
   return {
     host: env.HOST ?? '127.0.0.1',
@@ -44,6 +59,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqlitePath: env.SQLITE_PATH ?? path.resolve(env.DATA_DIR ?? 'data', 'switchboard.db'),
     sessionTtlMs: Number(env.SESSION_TTL_HOURS ?? 12) * 3600_000,
     simulatorToken,
+    simulatorEnabled,
+    metricsToken,
     development,
     schedulerPollMs: Number(env.SCHEDULER_POLL_MS ?? 200),
     dataDir: path.resolve(env.DATA_DIR ?? 'data'),

@@ -19,6 +19,8 @@ const service = await buildService({
   db,
   sessionTtlMs: config.sessionTtlMs,
   simulatorToken: config.simulatorToken,
+  simulatorEnabled: config.simulatorEnabled,
+  metricsToken: config.metricsToken,
   schedulerPollMs: config.schedulerPollMs,
   salesforce: {
     masterKey: master.key,

@@ -8,7 +8,7 @@ import { DEFAULT_MAX_JSON_DEPTH, limitJsonDepth } from './api/jsonLimits.ts';
 import { registerConnectorRoutes } from './api/connectorRoutes.ts';
 import { registerSimulatorControlRoutes } from './api/simulatorControlRoutes.ts';
 import { registerSimulatorPage } from './api/simulatorPage.ts';
-import { registerSimulatorRoutes } from './api/simulatorRoutes.ts';
+import { registerSimulatorRoutes, simulatorAuth } from './api/simulatorRoutes.ts';
 import { createConnectorContext, type ConnectorContext } from './api/connectorContext.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
@@ -27,6 +27,10 @@ export interface ServiceOptions {
   clock?: Clock;
   sessionTtlMs?: number;
   simulatorToken?: string | null;
+  /** false: no simulator API and page at all (production's default, docs/security.md). */
+  simulatorEnabled?: boolean;
+  /** Bearer token of `GET /metrics`; null: open (development). `/metrics` is not served in production without it. */
+  metricsToken?: string | null;
   schedulerPollMs?: number;
   /** false in tests that drive timers themselves with `scheduler.runDue()`. */
   startScheduler?: boolean;
@@ -126,20 +130,28 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   app.get('/health', async () => ({ ok: true }));
   registerAgentHttp(app, engine, sessions);
   registerAgentSocket(app, { engine, connector, failures, streams }, sessions, limits.socket);
-  registerSimulatorRoutes(app, engine, connector, failures, { token: options.simulatorToken ?? null });
+  const simulatorEnabled = options.simulatorEnabled ?? true;
+  const tokenThrottle = new LoginThrottle(clock, limits.login);
+  const simulator = { token: options.simulatorToken ?? null, throttle: tokenThrottle };
+  if (simulatorEnabled) registerSimulatorRoutes(app, engine, connector, failures, simulator);
   const salesforce = options.salesforce ? new SalesforceSync(engine, options.salesforce) : null;
-  if (salesforce)
-    app.get('/metrics', async (_req, reply) => reply.type('text/plain').send(await salesforce.metrics()));
+  const production = options.admin?.production ?? false;
+  if (salesforce && (!production || options.metricsToken))
+    app.get(
+      '/metrics',
+      { onRequest: simulatorAuth({ token: options.metricsToken ?? null, throttle: tokenThrottle }) },
+      async (_req, reply) => reply.type('text/plain').send(await salesforce.metrics()),
+    );
   registerConnectorRoutes(app, engine, connector);
   registerAdminApi(
     app,
     { engine, sessions, salesforce, recordingSecret: connector.recordingSecret },
     { ...options.admin, oauthThrottle: new LoginThrottle(clock, limits.oauth) },
   );
-  registerSimulatorControlRoutes(app, { engine, connector, failures }, sessions, {
-    token: options.simulatorToken ?? null,
-  });
-  registerSimulatorPage(app);
+  if (simulatorEnabled) {
+    registerSimulatorControlRoutes(app, { engine, connector, failures }, sessions, simulator);
+    registerSimulatorPage(app, simulatorAuth({ ...simulator, challenge: 'switchboard-simulator' }));
+  }
   await app.ready();
   if (options.startScheduler ?? true) scheduler.start();
   if (salesforce) {

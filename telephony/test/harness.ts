@@ -83,6 +83,8 @@ export async function startService(
     salesforce?: SalesforceOptions;
     limits?: Partial<ServiceLimits>;
     production?: boolean;
+    simulatorEnabled?: boolean;
+    metricsToken?: string;
   } = {},
 ): Promise<Running> {
   const service = await buildService({
@@ -95,6 +97,8 @@ export async function startService(
     simulatorToken: options.simulatorToken ?? null,
     ...(options.limits ? { limits: options.limits } : {}),
     ...(options.production ? { admin: { production: true } } : {}),
+    ...(options.simulatorEnabled === false ? { simulatorEnabled: false } : {}),
+    ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
   });
   await service.app.listen({ host: '127.0.0.1', port: 0 });
   const address = service.app.server.address();
