@@ -62,6 +62,42 @@ describe('input bounds (agent API and simulator API)', () => {
   });
 });
 
+describe('recording locations', () => {
+  const ctx = useService({ agents: 1 });
+
+  it('accepts only https recording URLs, and the signed link redirects nowhere else', async () => {
+    const c = await ctx.agent(0);
+    const { callId } = await ctx.connectedCall(c);
+    for (const url of ['javascript:alert(1)', 'http://evil.test/a.wav', 'data:audio/wav;base64,AAAA']) {
+      const res = await ctx.sim.post<{ error: { code: string } }>(`/calls/${callId}/recording`, {
+        url,
+        durationSeconds: 5,
+      });
+      expect(res.status, url).toBe(400);
+      expect(res.body.error.code).toBe('INVALID_PARAMS');
+    }
+    // A value stored before the check is not followed either.
+    await ctx.dbh.db
+      .updateTable('calls')
+      .set({ recording_url: 'javascript:alert(1)', recording_duration_s: 5 })
+      .where('id', '=', callId)
+      .execute();
+    const { path } = await c.request<{ path: string }>('getSignedRecordingUrl', { callId });
+    const link = await fetch(`${ctx.run.baseUrl}${path}`, { redirect: 'manual' });
+    expect(link.status).toBe(404);
+    expect(link.headers.get('location')).toBeNull();
+    const ok = await ctx.sim.post(`/calls/${callId}/recording`, {
+      url: 'https://storage.test/rec.wav',
+      durationSeconds: 5,
+    });
+    expect(ok.status).toBe(200);
+    const signed = await c.request<{ path: string }>('getSignedRecordingUrl', { callId });
+    const redirect = await fetch(`${ctx.run.baseUrl}${signed.path}`, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('location')).toBe('https://storage.test/rec.wav');
+  });
+});
+
 describe('input bounds (admin API and OAuth)', () => {
   const ctx = useAdmin();
 

@@ -15,6 +15,9 @@ export const INT32_MAX = 2 ** 31 - 1;
 /** The last millisecond of the year 9999: the latest time any of our `bigint` timestamps may hold. */
 export const TIMESTAMP_MAX = 253_402_300_799_999;
 
+/** A recording's stored location: an https URL (the signed link redirects nowhere else). */
+export const RECORDING_URL_PATTERN = '^https://[^\\s]+$';
+
 /** A one-line string without control characters. */
 export const Text = (options: StringOptions = {}) => Type.String({ pattern: NO_CONTROL_PATTERN, ...options });
 /** Free text: line breaks and tabs allowed, other control characters not. */

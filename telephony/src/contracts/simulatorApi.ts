@@ -5,7 +5,7 @@
  * Simulator page reads. Imports nothing of the engine or the database (eslint.config.js).
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
-import { Int, Prose, Text, Timestamp } from './bounds.ts';
+import { Int, Prose, RECORDING_URL_PATTERN, Text, Timestamp } from './bounds.ts';
 import { ContactCenterSettings } from '../domain/settings.ts';
 import type { AgentConfig, AgentStatus, ParticipantRole, QueueStats } from './agentApi.ts';
 import { CONNECTOR_ERROR_CODES } from './errors.ts';
@@ -16,6 +16,8 @@ export type { ErrorBody, ErrorCode } from './errors.ts';
 // Requests
 
 const Phone = Text({ minLength: 1, maxLength: 32 });
+/** Where a recording is stored: https only (docs/security.md, "Recording links"). */
+const RecordingUrl = Text({ format: 'uri', pattern: RECORDING_URL_PATTERN, maxLength: 2000 });
 
 export const InboundBody = Type.Object(
   {
@@ -50,14 +52,14 @@ export const TranscriptBody = Type.Object(
 export type TranscriptBody = Static<typeof TranscriptBody>;
 
 export const RecordingBody = Type.Object(
-  { url: Text({ format: 'uri', maxLength: 2000 }), durationSeconds: Int({ minimum: 0 }) },
+  { url: RecordingUrl, durationSeconds: Int({ minimum: 0 }) },
   { additionalProperties: false },
 );
 export type RecordingBody = Static<typeof RecordingBody>;
 
 export const VoicemailBody = Type.Object(
   {
-    url: Text({ format: 'uri', maxLength: 2000 }),
+    url: RecordingUrl,
     durationSeconds: Int({ minimum: 0 }),
     transcript: Type.Optional(Prose({ maxLength: 10_000 })),
   },
