@@ -21,6 +21,8 @@ export interface Config {
   masterKey: string | undefined;
   /** `SWITCHBOARD_PUBLIC_URL`: where the service is reached from outside (signed recording URLs). */
   publicUrl: string | undefined;
+  /** `TRUST_PROXY`: `true`, or the proxies' addresses/CIDRs (comma-separated) whose X-Forwarded-For is believed. */
+  trustProxy: boolean | string;
   /** `SCRT_ALLOWED_HOSTS`: telephony API hosts allowed besides Salesforce's (docs/security.md). */
   scrtAllowedHosts: string[];
   /** `SCRT_ALLOW_PRIVATE_ADDRESSES=1`: telephony API hosts may resolve to private addresses. */
@@ -67,6 +69,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     masterKey: env.SWITCHBOARD_MASTER_KEY || undefined,
     publicUrl: env.SWITCHBOARD_PUBLIC_URL || undefined,
     scrtAllowedHosts: parseAllowedHosts(env.SCRT_ALLOWED_HOSTS),
+    trustProxy: env.TRUST_PROXY === 'true' ? true : env.TRUST_PROXY || false,
     scrtAllowPrivateAddresses: env.SCRT_ALLOW_PRIVATE_ADDRESSES === '1',
     salesforce: {
       providerName: env.TELEPHONY_PROVIDER_NAME ?? 'switchboard',

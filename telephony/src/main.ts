@@ -21,6 +21,7 @@ const service = await buildService({
   simulatorToken: config.simulatorToken,
   simulatorEnabled: config.simulatorEnabled,
   metricsToken: config.metricsToken,
+  trustProxy: config.trustProxy,
   schedulerPollMs: config.schedulerPollMs,
   salesforce: {
     masterKey: master.key,
