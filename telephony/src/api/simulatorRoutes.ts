@@ -73,6 +73,14 @@ export function simulatorAuth(options: SimulatorOptions) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     if (!options.token) return;
     const given = presentedToken(req.headers.authorization);
+    const refuse = () => {
+      if (options.challenge) reply.header('www-authenticate', `Basic realm="${options.challenge}"`);
+      return reply
+        .code(401)
+        .send({ error: { code: 'AUTHENTICATION_ERROR', message: 'simulator token required' } });
+    };
+    // No credential at all is not a guess (a browser's first request): refused, not counted.
+    if (given === null) return refuse();
     let attempt;
     try {
       attempt = options.throttle?.begin(`token:${req.ip}`, req.ip);
@@ -83,15 +91,12 @@ export function simulatorAuth(options: SimulatorOptions) {
         .header('retry-after', String(err.retryAfterSeconds))
         .send({ error: { code: err.code, message: err.message } });
     }
-    if (given !== null && sameToken(given, options.token)) {
+    if (sameToken(given, options.token)) {
       attempt?.succeeded();
       return;
     }
     attempt?.failed();
-    if (options.challenge) reply.header('www-authenticate', `Basic realm="${options.challenge}"`);
-    return reply
-      .code(401)
-      .send({ error: { code: 'AUTHENTICATION_ERROR', message: 'simulator token required' } });
+    return refuse();
   };
 }
 
