@@ -76,7 +76,8 @@ export async function authenticateAgent(
   let ok: boolean;
   try {
     const stored = user ? await passwordHashOf(db, user.id) : null;
-    ok = (await verifyPassword(credentials.password, stored ?? UNMATCHABLE_HASH)).ok && stored !== null;
+    ok =
+      (await verifyPassword(credentials.password, stored ?? UNMATCHABLE_HASH, source)).ok && stored !== null;
   } catch (err) {
     attempt.abandoned();
     throw err;

@@ -23,11 +23,14 @@ export interface HashingOptions {
   threads: number;
   /** Hashes that may wait for a thread; one more is refused with `UNAVAILABLE` (default 32). */
   maxQueued: number;
+  /** Hashes one source may have waiting (default 4): a flood from one address cannot fill the queue. */
+  maxQueuedPerSource: number;
 }
 
 export const DEFAULT_HASHING: HashingOptions = {
   threads: Math.max(1, Math.floor(availableParallelism() / 2)),
   maxQueued: 32,
+  maxQueuedPerSource: 4,
 };
 
 /** The worker: plain JavaScript (no loader needed in the thread), one scrypt at a time. */
@@ -53,25 +56,42 @@ interface Job {
 class ScryptPool {
   private readonly idle: Worker[] = [];
   private readonly busy = new Map<Worker, Job>();
-  private readonly queue: Job[] = [];
+  /** Waiting hashes per source, served in turn (round robin): a busy source does not delay the others. */
+  private readonly lanes = new Map<string, Job[]>();
+  private queued = 0;
   private started = 0;
 
   constructor(private readonly options: HashingOptions) {}
 
-  run(input: Job['input']): Promise<Buffer> {
+  run(input: Job['input'], source: string): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
       const job = { input, resolve, reject };
       const worker = this.idle.pop() ?? (this.started < this.options.threads ? this.spawn() : undefined);
       if (worker) return this.start(worker, job);
-      if (this.queue.length >= this.options.maxQueued)
+      const lane = this.lanes.get(source) ?? [];
+      if (this.queued >= this.options.maxQueued || lane.length >= this.options.maxQueuedPerSource)
         return reject(new ThrottledError('UNAVAILABLE', 'the service is busy checking passwords; retry', 1));
-      this.queue.push(job);
+      lane.push(job);
+      this.lanes.set(source, lane);
+      this.queued++;
     });
   }
 
   /** Hashes waiting for a thread and hashes being computed. */
   load(): { queued: number; running: number } {
-    return { queued: this.queue.length, running: this.busy.size };
+    return { queued: this.queued, running: this.busy.size };
+  }
+
+  /** The next waiting hash: the first source's oldest; that source goes to the back of the line. */
+  private dequeue(): Job | undefined {
+    const first = this.lanes.entries().next();
+    if (first.done) return undefined;
+    const [source, jobs] = first.value;
+    const job = jobs.shift();
+    this.lanes.delete(source);
+    if (jobs.length > 0) this.lanes.set(source, jobs);
+    this.queued--;
+    return job;
   }
 
   private spawn(): Worker {
@@ -95,7 +115,7 @@ class ScryptPool {
       const i = this.idle.indexOf(worker);
       if (i >= 0) this.idle.splice(i, 1);
       this.started--;
-      const waiting = this.queue.shift();
+      const waiting = this.dequeue();
       if (waiting) this.start(this.spawn(), waiting);
     });
     return worker;
@@ -109,7 +129,7 @@ class ScryptPool {
   }
 
   private next(worker: Worker): void {
-    const job = this.queue.shift();
+    const job = this.dequeue();
     if (job) return this.start(worker, job);
     worker.unref();
     this.idle.push(worker);
@@ -134,10 +154,11 @@ export function hashingLoad(): { queued: number; running: number } {
   return scryptPool().load();
 }
 
-export async function hashPassword(password: string): Promise<string> {
+/** A new hash at today's cost; `source` is whose turn it takes in the queue (an address, or the service). */
+export async function hashPassword(password: string, source = ''): Promise<string> {
   const salt = randomBytes(16);
   const { N, r, p, keylen } = SCRYPT;
-  const key = await scryptPool().run({ password, salt, keylen, N, r, p, maxmem: MAXMEM });
+  const key = await scryptPool().run({ password, salt, keylen, N, r, p, maxmem: MAXMEM }, source);
   return `scrypt$${N}$${r}$${p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
@@ -148,7 +169,7 @@ export interface Verification {
 }
 
 /** Checks a password against a stored hash, in constant time; a malformed hash matches nothing. */
-export async function verifyPassword(password: string, stored: string): Promise<Verification> {
+export async function verifyPassword(password: string, stored: string, source = ''): Promise<Verification> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   const N = Number(n);
   const R = Number(r);
@@ -169,15 +190,18 @@ export async function verifyPassword(password: string, stored: string): Promise<
     P <= MAX_P;
   if (!valid) return { ok: false, outdated: false };
   const expected = Buffer.from(hash, 'base64');
-  const key = await scryptPool().run({
-    password,
-    salt: Buffer.from(salt, 'base64'),
-    keylen: expected.length,
-    N,
-    r: R,
-    p: P,
-    maxmem: MAXMEM,
-  });
+  const key = await scryptPool().run(
+    {
+      password,
+      salt: Buffer.from(salt, 'base64'),
+      keylen: expected.length,
+      N,
+      r: R,
+      p: P,
+      maxmem: MAXMEM,
+    },
+    source,
+  );
   const ok = key.length === expected.length && timingSafeEqual(key, expected);
   return { ok, outdated: N !== SCRYPT.N || R !== SCRYPT.r || P !== SCRYPT.p };
 }

@@ -88,6 +88,7 @@ export class Sessions {
     contactCenter: string;
     username: string;
     password: string;
+    source: string;
   }): Promise<UserTable | undefined> {
     const user = await this.db
       .selectFrom('users')
@@ -98,11 +99,11 @@ export class Sessions {
       .where('users.username', '=', input.username)
       .executeTakeFirst();
     const hash = user ? await passwordHashOf(this.db, user.id) : null;
-    const verified = await verifyPassword(input.password, hash ?? UNMATCHABLE_HASH);
+    const verified = await verifyPassword(input.password, hash ?? UNMATCHABLE_HASH, input.source);
     if (!user || !hash || !verified.ok) return undefined;
     if (verified.outdated) {
       try {
-        await setPasswordHash(this.db, user.id, await hashPassword(input.password));
+        await setPasswordHash(this.db, user.id, await hashPassword(input.password, input.source));
       } catch (err) {
         // Busy: the hash is replaced at a later sign-in.
         if (!(err instanceof ThrottledError)) throw err;
