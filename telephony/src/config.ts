@@ -1,5 +1,7 @@
 /** Configuration from the environment, with the defaults a newcomer needs nothing to change. */
 import path from 'node:path';
+import { MIN_TOKEN_LENGTH } from './api/simulatorRoutes.ts';
+import { parseAllowedHosts } from './salesforce/scrtPolicy.ts';
 
 export interface Config {
   host: string;
@@ -8,6 +10,10 @@ export interface Config {
   sqlitePath: string;
   sessionTtlMs: number;
   simulatorToken: string | null;
+  /** `SIMULATOR_ENABLED`: on in development unless `0`; off in production unless `1`. */
+  simulatorEnabled: boolean;
+  /** `METRICS_TOKEN`: the bearer token of `/metrics` (required for it in production). */
+  metricsToken: string | null;
   development: boolean;
   schedulerPollMs: number;
   dataDir: string;
@@ -17,6 +23,12 @@ export interface Config {
   publicUrl: string | undefined;
   /** `SWITCHBOARD_RECORDING_URL_SECRET`: signs recording links; the same on every node (docs/scaling.md). */
   recordingUrlSecret: string | undefined;
+  /** `TRUST_PROXY`: `true`, or the proxies' addresses/CIDRs (comma-separated) whose X-Forwarded-For is believed. */
+  trustProxy: boolean | string;
+  /** `SCRT_ALLOWED_HOSTS`: telephony API hosts allowed besides Salesforce's (docs/security.md). */
+  scrtAllowedHosts: string[];
+  /** `SCRT_ALLOW_PRIVATE_ADDRESSES=1`: telephony API hosts may resolve to private addresses. */
+  scrtAllowPrivateAddresses: boolean;
   salesforce: {
     providerName: string;
     createTimeoutMs: number;
@@ -31,8 +43,18 @@ export interface Config {
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const development = env.NODE_ENV !== 'production';
   const simulatorToken = env.SIMULATOR_TOKEN || null;
-  if (!development && !simulatorToken) {
-    throw new Error('SIMULATOR_TOKEN is required when NODE_ENV=production');
+  const metricsToken = env.METRICS_TOKEN || null;
+  const simulatorEnabled = development ? env.SIMULATOR_ENABLED !== '0' : env.SIMULATOR_ENABLED === '1';
+  if (!development && simulatorEnabled && !simulatorToken)
+    throw new Error('SIMULATOR_TOKEN is required when NODE_ENV=production and SIMULATOR_ENABLED=1');
+  for (const [name, token] of [
+    ['SIMULATOR_TOKEN', simulatorToken],
+    ['METRICS_TOKEN', metricsToken],
+  ] as const) {
+    if (!development && token !== null && token.length < MIN_TOKEN_LENGTH)
+      throw new Error(
+        `${name} must have at least ${MIN_TOKEN_LENGTH} characters (e.g. openssl rand -hex 32)`,
+      );
   }
   return {
     host: env.HOST ?? '127.0.0.1',
@@ -41,12 +63,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sqlitePath: env.SQLITE_PATH ?? path.resolve(env.DATA_DIR ?? 'data', 'switchboard.db'),
     sessionTtlMs: Number(env.SESSION_TTL_HOURS ?? 12) * 3600_000,
     simulatorToken,
+    simulatorEnabled,
+    metricsToken,
     development,
     schedulerPollMs: Number(env.SCHEDULER_POLL_MS ?? 200),
     dataDir: path.resolve(env.DATA_DIR ?? 'data'),
     masterKey: env.SWITCHBOARD_MASTER_KEY || undefined,
     publicUrl: env.SWITCHBOARD_PUBLIC_URL || undefined,
     recordingUrlSecret: env.SWITCHBOARD_RECORDING_URL_SECRET || undefined,
+    scrtAllowedHosts: parseAllowedHosts(env.SCRT_ALLOWED_HOSTS),
+    trustProxy: env.TRUST_PROXY === 'true' ? true : env.TRUST_PROXY || false,
+    scrtAllowPrivateAddresses: env.SCRT_ALLOW_PRIVATE_ADDRESSES === '1',
     salesforce: {
       providerName: env.TELEPHONY_PROVIDER_NAME ?? 'switchboard',
       createTimeoutMs: Number(env.SALESFORCE_CREATE_TIMEOUT_MS ?? 2000),

@@ -34,10 +34,25 @@ const service = await buildService({
   ...(cluster ? { cluster } : {}),
   sessionTtlMs: config.sessionTtlMs,
   simulatorToken: config.simulatorToken,
+  simulatorEnabled: config.simulatorEnabled,
+  metricsToken: config.metricsToken,
+  trustProxy: config.trustProxy,
   schedulerPollMs: config.schedulerPollMs,
-  salesforce: { masterKey: master.key, ...config.salesforce },
+  salesforce: {
+    masterKey: master.key,
+    ...config.salesforce,
+    scrtPolicy: {
+      production: !config.development,
+      allowedHosts: config.scrtAllowedHosts,
+      allowPrivateAddresses: config.scrtAllowPrivateAddresses,
+    },
+  },
   ...(config.recordingUrlSecret ? { recordingUrlSecret: config.recordingUrlSecret } : {}),
-  admin: { production: !config.development, publicUrl: config.publicUrl },
+  admin: {
+    production: !config.development,
+    publicUrl: config.publicUrl,
+    scrtAllowedHosts: config.scrtAllowedHosts,
+  },
   media: { dataDir: config.dataDir, publicUrl: config.publicUrl },
 });
 

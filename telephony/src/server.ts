@@ -3,12 +3,13 @@ import websocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAdminApi, type AdminApiOptions } from './admin/routes.ts';
 import { registerAgentHttp } from './api/agentHttp.ts';
-import { registerAgentSocket } from './api/agentSocket.ts';
+import { DEFAULT_SOCKET_LIMITS, registerAgentSocket, type SocketLimits } from './api/agentSocket.ts';
+import { DEFAULT_MAX_JSON_DEPTH, limitJsonDepth } from './api/jsonLimits.ts';
 import { registerConnectorRoutes } from './api/connectorRoutes.ts';
 import { registerMediaRoutes } from './api/mediaRoutes.ts';
 import { registerSimulatorControlRoutes } from './api/simulatorControlRoutes.ts';
 import { registerSimulatorPage } from './api/simulatorPage.ts';
-import { registerSimulatorRoutes } from './api/simulatorRoutes.ts';
+import { registerSimulatorRoutes, simulatorAuth } from './api/simulatorRoutes.ts';
 import { createConnectorContext, type ConnectorContext } from './api/connectorContext.ts';
 import { lockContactCenter, type PgCluster } from './cluster/pgCluster.ts';
 import type { Db } from './db/database.ts';
@@ -20,6 +21,8 @@ import { Scheduler } from './engine/scheduler.ts';
 import { Sessions } from './engine/sessions.ts';
 import type { MediaPlane } from './media/mediaPlane.ts';
 import { startMediaPlane, type MediaOptions } from './media/wiring.ts';
+import { DEFAULT_LOGIN_THROTTLE, LoginThrottle, type LoginThrottleOptions } from './engine/loginThrottle.ts';
+import { configureHashing, type HashingOptions } from './engine/passwords.ts';
 import { SalesforceSync, type SalesforceOptions } from './salesforce/index.ts';
 import { SalesforceRecorder } from './salesforce/lifecycle.ts';
 
@@ -28,6 +31,10 @@ export interface ServiceOptions {
   clock?: Clock;
   sessionTtlMs?: number;
   simulatorToken?: string | null;
+  /** false: no simulator API and page at all (production's default, docs/security.md). */
+  simulatorEnabled?: boolean;
+  /** Bearer token of `GET /metrics`; null: open (development). `/metrics` is not served in production without it. */
+  metricsToken?: string | null;
   schedulerPollMs?: number;
   /** false in tests that drive timers themselves with `scheduler.runDue()`. */
   startScheduler?: boolean;
@@ -42,7 +49,32 @@ export interface ServiceOptions {
   media?: MediaOptions;
   /** One node of several on the same PostgreSQL database (docs/scaling.md); one node alone when absent. */
   cluster?: PgCluster;
+  /** `TRUST_PROXY`: which proxies' X-Forwarded-For to believe (Fastify's `trustProxy`). */
+  trustProxy?: boolean | string;
+  /** The limits of docs/security.md (each has a default there). */
+  limits?: Partial<ServiceLimits>;
 }
+
+/** Every abuse limit of the service (docs/security.md lists each with its default and variable). */
+export interface ServiceLimits {
+  /** Agent sign-ins (HTTP login and the admin API's agent credentials). */
+  login: LoginThrottleOptions;
+  /** `POST /oauth/token`, per client id and per source. */
+  oauth: LoginThrottleOptions;
+  hashing: Partial<HashingOptions>;
+  /** The agent WebSocket: connections, buffers, heartbeat, frame depth. */
+  socket: SocketLimits;
+  /** Nesting depth of an HTTP body's JSON. */
+  jsonDepth: number;
+}
+
+export const DEFAULT_LIMITS: ServiceLimits = {
+  login: DEFAULT_LOGIN_THROTTLE,
+  oauth: DEFAULT_LOGIN_THROTTLE,
+  hashing: {},
+  socket: DEFAULT_SOCKET_LIMITS,
+  jsonDepth: DEFAULT_MAX_JSON_DEPTH,
+};
 
 export interface Service {
   app: FastifyInstance;
@@ -75,11 +107,20 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   engine.events.subscribe((batch) => streams.deliver(batch));
   const connector = createConnectorContext(options.recordingUrlSecret);
   const failures = new InjectedFailureGate(options.db);
-  const sessions = new Sessions(options.db, clock, options.sessionTtlMs ?? 12 * 3600_000);
+  const limits: ServiceLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  configureHashing(limits.hashing);
+  const sessions = new Sessions(
+    options.db,
+    clock,
+    options.sessionTtlMs ?? 12 * 3600_000,
+    new LoginThrottle(clock, limits.login),
+  );
   const scheduler = new Scheduler(engine, options.schedulerPollMs ?? 200);
 
   const app = Fastify({
     logger: options.logger ?? false,
+    // Behind a reverse proxy, the client's address (per-source limits) is in X-Forwarded-For.
+    trustProxy: options.trustProxy ?? false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
   app.setErrorHandler((err: Error & { validation?: unknown; statusCode?: number }, _req, reply) => {
@@ -91,11 +132,23 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     app.log.error(err);
     return reply.code(500).send({ error: { code: 'GENERIC_ERROR', message: 'internal error' } });
   });
+  // Paths and query strings are read as text by every route: a control character (NUL among them,
+  // which PostgreSQL refuses in text) is refused here, once, before any route sees it.
+  app.addHook('onRequest', async (req, reply) => {
+    if (/%(?:[01][0-9a-f]|7f)/i.test(req.url))
+      return reply.code(400).send({
+        error: { code: 'INVALID_PARAMS', message: 'the URL must not contain control characters' },
+      });
+  });
+  limitJsonDepth(app, limits.jsonDepth);
   await app.register(websocket, { options: { maxPayload: 64 * 1024 } });
   app.get('/health', async () => ({ ok: true }));
   registerAgentHttp(app, engine, sessions);
-  registerAgentSocket(app, { engine, connector, failures, streams }, sessions);
-  registerSimulatorRoutes(app, engine, connector, failures, { token: options.simulatorToken ?? null });
+  registerAgentSocket(app, { engine, connector, failures, streams }, sessions, limits.socket);
+  const simulatorEnabled = options.simulatorEnabled ?? true;
+  const tokenThrottle = new LoginThrottle(clock, limits.login);
+  const simulator = { token: options.simulatorToken ?? null, throttle: tokenThrottle };
+  if (simulatorEnabled) registerSimulatorRoutes(app, engine, connector, failures, simulator);
   const salesforce = options.salesforce
     ? new SalesforceSync(engine, {
         ...options.salesforce,
@@ -107,22 +160,30 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     engine.events.subscribe((batch) => media.plane.onDomainEvents(batch));
     sessions.onEnded((sessionId) => void media.plane.sessionEnded(sessionId));
   }
-  if (salesforce || media)
-    app.get('/metrics', async (_req, reply) => {
-      const parts = [salesforce ? await salesforce.metrics() : '', media ? await media.plane.metrics() : ''];
-      return reply.type('text/plain').send(parts.filter(Boolean).join(''));
-    });
-  registerMediaRoutes(app, sessions, { media, simulatorToken: options.simulatorToken ?? null });
+  const production = options.admin?.production ?? false;
+  if ((salesforce || media) && (!production || options.metricsToken))
+    app.get(
+      '/metrics',
+      { onRequest: simulatorAuth({ token: options.metricsToken ?? null, throttle: tokenThrottle }) },
+      async (_req, reply) => {
+        const parts = [
+          salesforce ? await salesforce.metrics() : '',
+          media ? await media.plane.metrics() : '',
+        ];
+        return reply.type('text/plain').send(parts.filter(Boolean).join(''));
+      },
+    );
+  registerMediaRoutes(app, sessions, { media, simulator: simulatorEnabled ? simulator : null });
   registerConnectorRoutes(app, engine, connector);
   registerAdminApi(
     app,
     { engine, sessions, salesforce, recordingSecret: connector.recordingSecret },
-    options.admin,
+    { ...options.admin, oauthThrottle: new LoginThrottle(clock, limits.oauth) },
   );
-  registerSimulatorControlRoutes(app, { engine, connector, failures }, sessions, {
-    token: options.simulatorToken ?? null,
-  });
-  registerSimulatorPage(app);
+  if (simulatorEnabled) {
+    registerSimulatorControlRoutes(app, { engine, connector, failures }, sessions, simulator);
+    registerSimulatorPage(app, simulatorAuth({ ...simulator, challenge: 'switchboard-simulator' }));
+  }
   await app.ready();
   await cluster?.start({ db: options.db, streams, failures, vault: salesforce?.vault ?? null });
   if (options.startScheduler ?? true) scheduler.start();

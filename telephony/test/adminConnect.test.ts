@@ -6,6 +6,9 @@
 import { X509Certificate, createPublicKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { telephonyApiUrl } from '../src/admin/contactCenters.ts';
+import { DEVELOPMENT_SCRT_POLICY } from '../src/salesforce/scrtPolicy.ts';
+
+const PRODUCTION = { production: true, allowedHosts: [] };
 import type { ConnectAnswer, OrgDomainAnswer, PartnerKey } from '../src/contracts/adminApi.ts';
 import * as tenants from '../src/engine/tenants.ts';
 import { AdminApi, tokenOf, useAdmin, type ErrorAnswer } from './adminContext.ts';
@@ -322,10 +325,10 @@ describe('PUT …/org-domain', () => {
   });
 
   it('accepts http on 127.0.0.1 or localhost (the emulator) only outside production', () => {
-    expect(telephonyApiUrl('http://127.0.0.1:8443', false)).toBe('http://127.0.0.1:8443');
-    expect(telephonyApiUrl('http://localhost:8443/', false)).toBe('http://localhost:8443');
-    expect(() => telephonyApiUrl('http://127.0.0.1:8443', true)).toThrow(/https/);
-    expect(telephonyApiUrl('https://acme.my.salesforce-scrt.com', true)).toBe(
+    expect(telephonyApiUrl('http://127.0.0.1:8443', DEVELOPMENT_SCRT_POLICY)).toBe('http://127.0.0.1:8443');
+    expect(telephonyApiUrl('http://localhost:8443/', DEVELOPMENT_SCRT_POLICY)).toBe('http://localhost:8443');
+    expect(() => telephonyApiUrl('http://127.0.0.1:8443', PRODUCTION)).toThrow(/https/);
+    expect(telephonyApiUrl('https://acme.my.salesforce-scrt.com', PRODUCTION)).toBe(
       'https://acme.my.salesforce-scrt.com',
     );
   });

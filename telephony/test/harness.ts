@@ -13,7 +13,7 @@ import type { Clock } from '../src/engine/engine.ts';
 import { hashPassword } from '../src/engine/sessions.ts';
 import * as tenants from '../src/engine/tenants.ts';
 import type { ContactCenterSettings } from '../src/domain/settings.ts';
-import { buildService, type Service } from '../src/server.ts';
+import { buildService, type Service, type ServiceLimits } from '../src/server.ts';
 import { DEMO_PRESENCE_STATUSES } from '../src/devData.ts';
 import type { MediaOptions } from '../src/media/wiring.ts';
 import type { SalesforceOptions } from '../src/salesforce/index.ts';
@@ -87,6 +87,10 @@ export async function startService(
     simulatorToken?: string;
     salesforce?: SalesforceOptions;
     media?: MediaOptions;
+    limits?: Partial<ServiceLimits>;
+    production?: boolean;
+    simulatorEnabled?: boolean;
+    metricsToken?: string;
   } = {},
 ): Promise<Running> {
   const service = await buildService({
@@ -98,6 +102,10 @@ export async function startService(
     schedulerPollMs: 20,
     ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),
     simulatorToken: options.simulatorToken ?? null,
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.production ? { admin: { production: true } } : {}),
+    ...(options.simulatorEnabled === false ? { simulatorEnabled: false } : {}),
+    ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
   });
   await service.app.listen({ host: '127.0.0.1', port: 0 });
   const address = service.app.server.address();

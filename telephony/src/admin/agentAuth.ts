@@ -5,11 +5,12 @@
  * token. The credentials name one user of the contact center in the path, and that user must be the
  * Salesforce user in the path: nobody reads or saves another user's settings.
  */
-import { randomBytes } from 'node:crypto';
+import { hasControlCharacter } from '../contracts/bounds.ts';
 import type { Db } from '../db/database.ts';
 import type { ContactCenterTable } from '../db/schema.ts';
 import { passwordHashOf } from '../engine/credentials.ts';
-import { hashPassword, verifyPassword } from '../engine/sessions.ts';
+import { accountKey, type LoginThrottle } from '../engine/loginThrottle.ts';
+import { UNMATCHABLE_HASH, verifyPassword } from '../engine/passwords.ts';
 import { AdminError } from './errors.ts';
 import type { Account } from './oauth.ts';
 import { canonicalSalesforceId, SALESFORCE_ID_PATTERN } from '../../../shared/salesforceIds.ts';
@@ -18,8 +19,6 @@ import { canonicalSalesforceId, SALESFORCE_ID_PATTERN } from '../../../shared/sa
 export const AGENT_REALM = 'switchboard-agent';
 
 const salesforceIdPattern = new RegExp(SALESFORCE_ID_PATTERN);
-/** A hash no password matches, verified when the user is unknown so that both take the same time. */
-let unknownUserHash: Promise<string> | undefined;
 
 const unauthorized = (message: string) => new AdminError(401, 'UNAUTHORIZED', message);
 
@@ -40,6 +39,8 @@ export function basicCredentials(header: string | undefined): { username: string
  */
 export async function authenticateAgent(
   db: Db,
+  throttle: LoginThrottle,
+  source: string,
   header: string | undefined,
   ccRef: string,
   salesforceUserId: string,
@@ -48,6 +49,8 @@ export async function authenticateAgent(
   if (!credentials) {
     throw unauthorized("an agent's settings need the agent's own Switchboard credentials (HTTP Basic)");
   }
+  if (hasControlCharacter(credentials.username) || hasControlCharacter(credentials.password))
+    throw new AdminError(400, 'INVALID_PARAMS', 'credentials must not contain control characters');
   const contactCenter = await db
     .selectFrom('contact_centers')
     .selectAll()
@@ -66,11 +69,24 @@ export async function authenticateAgent(
         .where('removed_at', 'is', null)
         .executeTakeFirst()
     : undefined;
-  const stored =
-    (user ? await passwordHashOf(db, user.id) : null) ??
-    (await (unknownUserHash ??= hashPassword(randomBytes(16).toString('hex'))));
-  const ok = await verifyPassword(credentials.password, stored);
-  if (!contactCenter || !user || !ok) throw unauthorized('wrong contact center, username or password');
+  const attempt = throttle.begin(
+    accountKey(contactCenter?.org_id ?? '', contactCenter?.api_name ?? ccRef, credentials.username),
+    source,
+  );
+  let ok: boolean;
+  try {
+    const stored = user ? await passwordHashOf(db, user.id) : null;
+    ok =
+      (await verifyPassword(credentials.password, stored ?? UNMATCHABLE_HASH, source)).ok && stored !== null;
+  } catch (err) {
+    attempt.abandoned();
+    throw err;
+  }
+  if (!contactCenter || !user || !ok) {
+    attempt.failed();
+    throw unauthorized('wrong contact center, username or password');
+  }
+  attempt.succeeded();
   const claimed = salesforceIdPattern.test(salesforceUserId) ? canonicalSalesforceId(salesforceUserId) : null;
   if (user.salesforce_user_id === null || user.salesforce_user_id !== claimed) {
     throw new AdminError(

@@ -10,6 +10,7 @@ try {
   await migrateToLatest(db);
   process.exitCode = await runOperatorCommand(db, process.argv.slice(2), (line) => console.log(line), {
     production: !config.development,
+    scrtAllowedHosts: config.scrtAllowedHosts,
   });
 } finally {
   await db.destroy();

@@ -4,6 +4,7 @@
  * a contact center's sync runs while it is bound to a Salesforce contact center and knows its
  * telephony API URL (docs/admin-api.md).
  */
+import { hostRefusal, type ScrtPolicy } from '../salesforce/scrtPolicy.ts';
 import type { Db } from '../db/database.ts';
 import type { ContactCenterTable } from '../db/schema.ts';
 import type { SalesforceSync } from '../salesforce/index.ts';
@@ -62,9 +63,10 @@ export async function contactCenterOf(db: Db, account: Account, ref: string): Pr
 
 /**
  * The telephony API URL Salesforce gave: absolute https, no credentials, query or fragment (http on
- * 127.0.0.1 or localhost too outside production: the emulator); without a trailing slash.
+ * 127.0.0.1 or localhost too outside production: the emulator); in production a Salesforce telephony
+ * API host or an allowlisted one (salesforce/scrtPolicy.ts); without a trailing slash.
  */
-export function telephonyApiUrl(raw: string, production: boolean): string {
+export function telephonyApiUrl(raw: string, policy: ScrtPolicy): string {
   const refuse = (why: string) => invalidParams(`scrtUrl ${why}`, { path: '/scrtUrl' });
   let url: URL;
   try {
@@ -73,8 +75,10 @@ export function telephonyApiUrl(raw: string, production: boolean): string {
     throw refuse('is not an absolute URL');
   }
   const local = url.hostname === '127.0.0.1' || url.hostname === 'localhost';
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local && !production))
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && local && !policy.production))
     throw refuse('must be https://');
+  const host = hostRefusal(url.hostname, policy);
+  if (host) throw refuse(host);
   if (url.username || url.password) throw refuse('must not carry credentials');
   if (url.search || url.hash || raw.includes('?') || raw.includes('#'))
     throw refuse('must not have a query or fragment');
@@ -147,7 +151,7 @@ export async function connect(
   salesforce: SalesforceSync | null,
   account: Account,
   body: ConnectBody,
-  production: boolean,
+  policy: ScrtPolicy,
 ): Promise<ConnectAnswer> {
   if (!sameOrg(body.orgId, account.orgId))
     throw forbidden(`these credentials belong to another org than ${body.orgId}`);
@@ -157,7 +161,7 @@ export async function connect(
     .where('id', '=', account.orgId)
     .executeTakeFirstOrThrow();
   const scrtUrl = blankToNull(body.scrtUrl);
-  const normalisedUrl = scrtUrl === null ? null : telephonyApiUrl(scrtUrl, production);
+  const normalisedUrl = scrtUrl === null ? null : telephonyApiUrl(scrtUrl, policy);
   const partnerId = blankToNull(body.partnerContactCenterId);
   const internalName = blankToNull(body.internalName);
   const all = await db
@@ -202,9 +206,9 @@ export async function updateOrgDomain(
   salesforce: SalesforceSync | null,
   cc: ContactCenterTable,
   body: OrgDomainBody,
-  production: boolean,
+  policy: ScrtPolicy,
 ): Promise<OrgDomainAnswer> {
-  const scrtUrl = telephonyApiUrl(body.scrtUrl, production);
+  const scrtUrl = telephonyApiUrl(body.scrtUrl, policy);
   const orgDomain = blankToNull(body.orgDomain);
   await db
     .updateTable('contact_centers')

@@ -4,7 +4,7 @@
  * once.
  */
 import type { AdminErrorCode, ErrorDetails } from '../contracts/adminApi.ts';
-import { ConnectorError } from '../domain/errors.ts';
+import { ConnectorError, ThrottledError } from '../domain/errors.ts';
 
 export type { AdminErrorCode, ErrorDetails } from '../contracts/adminApi.ts';
 
@@ -21,6 +21,8 @@ export class AdminError extends Error {
     readonly code: AdminErrorCode,
     message: string,
     readonly details?: ErrorDetails,
+    /** Sent as `Retry-After` (429, 503). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -47,6 +49,14 @@ export const unauthorized = (message: string): AdminError => new AdminError(401,
  */
 export function fromEngineError(err: unknown): AdminError | null {
   if (err instanceof AdminError) return err;
+  if (err instanceof ThrottledError)
+    return new AdminError(
+      err.code === 'RATE_LIMITED' ? 429 : 503,
+      err.code,
+      err.message,
+      undefined,
+      err.retryAfterSeconds,
+    );
   if (!(err instanceof ConnectorError)) return null;
   if (err.code === 'INVALID_PHONE_NUMBER' || err.code === 'INVALID_PARAMS') return invalidParams(err.message);
   return conflict(err.message);

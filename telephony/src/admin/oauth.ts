@@ -5,8 +5,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasControlCharacter } from '../contracts/bounds.ts';
 import type { Db } from '../db/database.ts';
 import type { Clock } from '../engine/engine.ts';
+import { ThrottledError } from '../domain/errors.ts';
+import type { LoginThrottle } from '../engine/loginThrottle.ts';
 import { tokenHash } from '../engine/sessions.ts';
 import { verifyClient } from './accounts.ts';
 import { unauthorized } from './errors.ts';
@@ -46,6 +49,8 @@ function sendOAuthError(reply: FastifyReply, err: OAuthError): FastifyReply {
 function formParameters(raw: string): Map<string, string> {
   const params = new Map<string, string>();
   for (const [name, value] of new URLSearchParams(raw)) {
+    if (hasControlCharacter(name) || hasControlCharacter(value))
+      throw new OAuthError('invalid_request', 'parameters must not contain control characters');
     if (params.has(name)) throw new OAuthError('invalid_request', `parameter ${name} is repeated`);
     params.set(name, value);
   }
@@ -75,7 +80,10 @@ function clientCredentials(req: FastifyRequest, params: Map<string, string>): { 
     // A client_id beside Basic credentials (some clients send both) must name the same client.
     if (params.has('client_id') && params.get('client_id') !== id)
       throw new OAuthError('invalid_request', 'client_id differs from the Basic credentials');
-    return { id, secret: formDecode(decoded.slice(colon + 1)) };
+    const secret = formDecode(decoded.slice(colon + 1));
+    if (hasControlCharacter(id) || hasControlCharacter(secret))
+      throw new OAuthError('invalid_request', 'credentials must not contain control characters');
+    return { id, secret };
   }
   const id = params.get('client_id');
   const secret = params.get('client_secret');
@@ -87,10 +95,12 @@ export interface TokenEndpointOptions {
   db: Db;
   clock: Clock;
   tokenTtlSeconds: number;
+  /** Failed secrets per client id and per source (docs/security.md). */
+  throttle: LoginThrottle;
 }
 
 export function registerTokenEndpoint(app: FastifyInstance, options: TokenEndpointOptions): void {
-  const { db, clock, tokenTtlSeconds } = options;
+  const { db, clock, tokenTtlSeconds, throttle } = options;
   void app.register(async (scope) => {
     scope.addContentTypeParser(
       'application/x-www-form-urlencoded',
@@ -99,6 +109,12 @@ export function registerTokenEndpoint(app: FastifyInstance, options: TokenEndpoi
     );
     scope.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
       if (err instanceof OAuthError) return sendOAuthError(reply, err);
+      if (err instanceof ThrottledError)
+        return reply
+          .code(429)
+          .header('retry-after', String(err.retryAfterSeconds))
+          .header('cache-control', 'no-store')
+          .send({ error: 'slow_down', error_description: err.message });
       if (err.statusCode && err.statusCode < 500)
         return sendOAuthError(reply, new OAuthError('invalid_request', err.message));
       scope.log.error(err);
@@ -113,8 +129,16 @@ export function registerTokenEndpoint(app: FastifyInstance, options: TokenEndpoi
       const grantType = params.get('grant_type');
       if (!grantType) throw new OAuthError('invalid_request', 'grant_type is required');
       const credentials = clientCredentials(req, params);
-      const client = await verifyClient(db, credentials.id, credentials.secret);
-      if (!client) throw new OAuthError('invalid_client', 'unknown client, wrong secret or revoked client');
+      const attempt = throttle.begin(credentials.id, req.ip);
+      const client = await verifyClient(db, credentials.id, credentials.secret).catch((err: unknown) => {
+        attempt.abandoned();
+        throw err;
+      });
+      if (!client) {
+        attempt.failed();
+        throw new OAuthError('invalid_client', 'unknown client, wrong secret or revoked client');
+      }
+      attempt.succeeded();
       if (grantType !== 'client_credentials')
         throw new OAuthError('unsupported_grant_type', 'only client_credentials is supported');
       const requested = (params.get('scope') ?? ADMIN_SCOPE).split(' ').filter((s) => s !== '');

@@ -39,7 +39,7 @@ export async function runOperatorCommand(
   db: Db,
   args: string[],
   print: (line: string) => void,
-  options: { production: boolean },
+  options: { production: boolean; scrtAllowedHosts?: string[] },
 ): Promise<number> {
   const [command, ...rest] = args;
   try {
@@ -63,7 +63,12 @@ export async function runOperatorCommand(
           orgId,
           apiName,
           displayName,
-          scrtUrl: scrtUrl ? telephonyApiUrl(scrtUrl, options.production) : '',
+          scrtUrl: scrtUrl
+            ? telephonyApiUrl(scrtUrl, {
+                production: options.production,
+                allowedHosts: options.scrtAllowedHosts ?? [],
+              })
+            : '',
         });
         print(`contact center ${id} (${apiName}) created in account ${orgId}`);
         return 0;

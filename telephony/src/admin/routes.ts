@@ -7,6 +7,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ContactCenterTable } from '../db/schema.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Sessions } from '../engine/sessions.ts';
+import { LoginThrottle } from '../engine/loginThrottle.ts';
 import type { SalesforceSync } from '../salesforce/index.ts';
 import { AGENT_REALM, authenticateAgent } from './agentAuth.ts';
 import { connect, contactCenterOf, updateOrgDomain, bindContactCenter } from './contactCenters.ts';
@@ -45,15 +46,19 @@ import {
   UserParams,
   UserRemoveBody,
 } from '../contracts/adminApi.ts';
-import { addUsers, readSettings, removeUsers, saveSettings, setPassword } from './users.ts';
+import { addUsers, readSettings, removeUsers, saveSettings, setPassword, unlockUser } from './users.ts';
 
 export interface AdminApiOptions {
-  /** `NODE_ENV=production`: the telephony API URL must be https. */
+  /** `NODE_ENV=production`: the telephony API URL must be https, on a Salesforce (or allowlisted) host. */
   production?: boolean;
+  /** `SCRT_ALLOWED_HOSTS` (salesforce/scrtPolicy.ts). */
+  scrtAllowedHosts?: string[];
   /** Where the service is reached from outside (the signed recording URLs); else the request's host. */
   publicUrl?: string | undefined;
   tokenTtlSeconds?: number;
   rateLimit?: RateLimitOptions;
+  /** Failed client secrets per client id and per source at `POST /oauth/token` (docs/security.md). */
+  oauthThrottle?: LoginThrottle;
 }
 
 export interface AdminApiDeps {
@@ -81,12 +86,16 @@ export function registerAdminApi(
 ): void {
   const { engine, sessions, salesforce } = deps;
   const db = engine.db;
-  const production = options.production ?? false;
+  const scrtPolicy = {
+    production: options.production ?? false,
+    allowedHosts: options.scrtAllowedHosts ?? [],
+  };
   const limiter = new RateLimiter(engine.clock, options.rateLimit ?? DEFAULT_RATE_LIMIT);
   registerTokenEndpoint(app, {
     db,
     clock: engine.clock,
     tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
+    throttle: options.oauthThrottle ?? new LoginThrottle(engine.clock),
   });
 
   const accounts = new WeakMap<FastifyRequest, Account>();
@@ -99,6 +108,7 @@ export function registerAdminApi(
     contactCenterOf(db, accountOf(req), req.params.cc);
 
   const send = (reply: FastifyReply, err: AdminError, agent = false) => {
+    if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(err.retryAfterSeconds));
     if (err.status === 401)
       reply.header('www-authenticate', agent ? `Basic realm="${AGENT_REALM}"` : 'Bearer realm="switchboard"');
     return reply.code(err.status).send(err.body());
@@ -126,6 +136,8 @@ export function registerAdminApi(
           try {
             const agent = await authenticateAgent(
               db,
+              sessions.throttle,
+              req.ip,
               req.headers.authorization,
               params.cc,
               params.salesforceUserId,
@@ -133,7 +145,8 @@ export function registerAdminApi(
             account = agent.account;
             agentContactCenters.set(req, agent.contactCenter);
           } catch (err) {
-            if (err instanceof AdminError) return send(reply, err, true);
+            const known = fromEngineError(err);
+            if (known) return send(reply, known, true);
             throw err;
           }
           const wait = limiter.take(account.orgId);
@@ -166,7 +179,7 @@ export function registerAdminApi(
       });
 
       admin.post<{ Body: ConnectBody }>('/connect', { schema: { body: ConnectBody } }, async (req) =>
-        connect(db, salesforce, accountOf(req), req.body, production),
+        connect(db, salesforce, accountOf(req), req.body, scrtPolicy),
       );
 
       admin.get<{ Params: CcParams }>(
@@ -201,7 +214,7 @@ export function registerAdminApi(
       admin.put<{ Params: CcParams; Body: OrgDomainBody }>(
         '/contact-centers/:cc/org-domain',
         { schema: { params: CcParams, body: OrgDomainBody } },
-        async (req) => updateOrgDomain(db, salesforce, await contactCenter(req), req.body, production),
+        async (req) => updateOrgDomain(db, salesforce, await contactCenter(req), req.body, scrtPolicy),
       );
 
       admin.post<{ Params: CcParams; Body: UserAddBody }>(
@@ -229,9 +242,21 @@ export function registerAdminApi(
         '/contact-centers/:cc/users/:salesforceUserId/password',
         { schema: { params: UserParams, body: PasswordBody } },
         async (req) => {
-          await setPassword(db, await contactCenter(req), req.params.salesforceUserId, req.body.password);
+          await setPassword(
+            db,
+            sessions.throttle,
+            await contactCenter(req),
+            req.params.salesforceUserId,
+            req.body.password,
+          );
           return { ok: true };
         },
+      );
+      admin.post<{ Params: UserParams }>(
+        '/contact-centers/:cc/users/:salesforceUserId/unlock',
+        { schema: { params: UserParams } },
+        async (req) =>
+          unlockUser(db, sessions.throttle, await contactCenter(req), req.params.salesforceUserId),
       );
 
       admin.get<{ Params: CcParams }>(

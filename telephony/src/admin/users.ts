@@ -12,6 +12,7 @@ import { parseSettings } from '../domain/settings.ts';
 import { agentConfig, setAgentConfig } from '../engine/agentConfig.ts';
 import { logOutOfRouting } from '../engine/agentPresence.ts';
 import type { Engine, Trx } from '../engine/engine.ts';
+import { accountKey, type LoginThrottle } from '../engine/loginThrottle.ts';
 import { hashPassword, type Sessions } from '../engine/sessions.ts';
 import { createUser } from '../engine/tenants.ts';
 import { conflict, invalidParams, notFound } from './errors.ts';
@@ -277,10 +278,26 @@ export async function saveSettings(
 /** Sets a user's password (for the agents' login page until single sign-on works). */
 export async function setPassword(
   db: Db,
+  throttle: LoginThrottle,
   cc: ContactCenterTable,
   salesforceUserId: string,
   password: string,
 ): Promise<void> {
   const user = await memberOf(db, cc.id, salesforceUserId);
   await setPasswordHash(db, user.id, await hashPassword(password));
+  throttle.unlock(accountKey(cc.org_id, cc.api_name, user.username));
+}
+
+/**
+ * Lifts a user's sign-in lock after failed passwords (docs/security.md): their next sign-in is
+ * checked at once. Whether the user had failures to forget.
+ */
+export async function unlockUser(
+  db: Db,
+  throttle: LoginThrottle,
+  cc: ContactCenterTable,
+  salesforceUserId: string,
+): Promise<{ unlocked: boolean }> {
+  const user = await memberOf(db, cc.id, salesforceUserId);
+  return { unlocked: throttle.unlock(accountKey(cc.org_id, cc.api_name, user.username)) };
 }

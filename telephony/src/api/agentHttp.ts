@@ -4,15 +4,16 @@ import { LoginBody } from '../contracts/agentApi.ts';
 import type { Engine } from '../engine/engine.ts';
 import { logOutOfRouting } from '../engine/agentPresence.ts';
 import { publicUser, type Sessions } from '../engine/sessions.ts';
-import { ConnectorError } from '../domain/errors.ts';
+import { ConnectorError, ThrottledError } from '../domain/errors.ts';
 import { errorBody } from './errors.ts';
 
 export function registerAgentHttp(app: FastifyInstance, engine: Engine, sessions: Sessions): void {
   app.post<{ Body: LoginBody }>('/agent/v1/login', { schema: { body: LoginBody } }, async (req, reply) => {
     try {
-      const { token, expiresAt, user } = await sessions.login(req.body);
+      const { token, expiresAt, user } = await sessions.login({ ...req.body, source: req.ip });
       return { token, expiresAt, user: publicUser(user) };
     } catch (err) {
+      if (err instanceof ThrottledError) reply.header('retry-after', String(err.retryAfterSeconds));
       const { status, body } = errorBody(err);
       return reply.code(status).send({ error: body });
     }

@@ -11,9 +11,9 @@ import { eventsSince, OrderedDelivery, type AgentEvent, type EventHub } from '..
 import { publicUser, type SessionEndReason, type Sessions } from '../engine/sessions.ts';
 import { runMethod, type AgentApiDeps } from './agentMethods.ts';
 import { errorBody } from './errors.ts';
+import { DEFAULT_MAX_JSON_DEPTH, jsonDeeperThan } from './jsonLimits.ts';
 
-const HELLO_TIMEOUT_MS = 10_000;
-/** Requests a client may send behind its hello, before the welcome; more are dropped. */
+/** Requests a client may send behind its hello, before the welcome; one more closes the socket (1008). */
 const MAX_EARLY_FRAMES = 100;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const helloCheck = TypeCompiler.Compile(Hello);
@@ -23,14 +23,82 @@ export const CLOSE_UNAUTHORIZED = 4401;
 export const CLOSE_TAKEN_OVER = 4409;
 /** The socket's stream had a gap it could not fill (pruned): reconnect and resume. */
 export const CLOSE_RESYNC = 1012;
+/** Over a connection cap (RFC 6455 "try again later"). */
+export const CLOSE_TRY_AGAIN_LATER = 1013;
+/** More requests before the welcome than the early-frame cap (RFC 6455 "policy violation"). */
+export const CLOSE_POLICY_VIOLATION = 1008;
+
+/** The agent socket's limits (docs/security.md, "Connections"). */
+export interface SocketLimits {
+  /** Open sockets per node. */
+  maxConnections: number;
+  /** Open sockets per client address. */
+  maxPerSource: number;
+  /** Sockets without a welcome yet (before or during hello), per node. */
+  maxUnauthenticated: number;
+  /** How long a socket may stay without a valid hello. */
+  helloTimeoutMs: number;
+  /** Bytes the server may hold unsent for one socket; past it the socket is dropped (the client resumes). */
+  maxBufferedBytes: number;
+  /** Ping interval; a socket that did not answer the previous ping is dropped. */
+  heartbeatMs: number;
+  /** Nesting depth of a frame's JSON. */
+  maxJsonDepth: number;
+}
+
+export const DEFAULT_SOCKET_LIMITS: SocketLimits = {
+  maxConnections: 10_000,
+  maxPerSource: 200,
+  maxUnauthenticated: 1000,
+  helloTimeoutMs: 10_000,
+  maxBufferedBytes: 4 * 1024 * 1024,
+  heartbeatMs: 30_000,
+  maxJsonDepth: DEFAULT_MAX_JSON_DEPTH,
+};
 
 export function registerAgentSocket(
   app: FastifyInstance,
   deps: AgentApiDeps & { streams: EventHub },
   sessions: Sessions,
+  limits: SocketLimits = DEFAULT_SOCKET_LIMITS,
 ): void {
   const { engine, streams } = deps;
   const bySession = new Map<string, Set<WebSocket>>();
+  const open = new Set<WebSocket>();
+  const bySource = new Map<string, number>();
+  let unauthenticated = 0;
+
+  /** Sends a frame, or drops a socket whose unsent bytes are over the limit (it resumes when it reconnects). */
+  const send = (socket: WebSocket, frame: ServerFrame | AgentEvent): void => {
+    if (socket.readyState !== socket.OPEN) return;
+    if (socket.bufferedAmount > limits.maxBufferedBytes) {
+      socket.terminate();
+      return;
+    }
+    socket.send(JSON.stringify(frame));
+  };
+
+  /** Sends a frame; when the socket's buffer is over the limit, waits until the frame is written out. */
+  const sendWhenRoom = async (socket: WebSocket, frame: AgentEvent): Promise<void> => {
+    if (socket.readyState !== socket.OPEN) return;
+    const written = new Promise<void>((resolve) => socket.send(JSON.stringify(frame), () => resolve()));
+    if (socket.bufferedAmount > limits.maxBufferedBytes) await written;
+  };
+
+  // Heartbeat: every socket is pinged; one that did not pong since the last ping is half-open: dropped.
+  const alive = new WeakSet<WebSocket>();
+  const heartbeat = setInterval(() => {
+    for (const socket of open) {
+      if (!alive.has(socket)) {
+        socket.terminate();
+        continue;
+      }
+      alive.delete(socket);
+      socket.ping();
+    }
+  }, limits.heartbeatMs);
+  heartbeat.unref();
+  app.addHook('onClose', async () => clearInterval(heartbeat));
 
   const endSocket = (socket: WebSocket, reason: SessionEndReason | 'invalid') => {
     send(socket, { type: 'sessionEnded', reason });
@@ -41,37 +109,67 @@ export function registerAgentSocket(
     for (const socket of bySession.get(sessionId) ?? []) endSocket(socket, reason);
   });
 
-  app.get('/agent/v1/socket', { websocket: true }, (socket) => {
+  app.get('/agent/v1/socket', { websocket: true }, (socket, req) => {
+    const source = req.ip;
+    const fromSource = bySource.get(source) ?? 0;
+    const over =
+      open.size >= limits.maxConnections
+        ? 'too many connections to this node'
+        : fromSource >= limits.maxPerSource
+          ? 'too many connections from this address'
+          : unauthenticated >= limits.maxUnauthenticated
+            ? 'too many connections waiting for their hello'
+            : null;
+    if (over) {
+      socket.close(CLOSE_TRY_AGAIN_LATER, over);
+      return;
+    }
+    open.add(socket);
+    alive.add(socket);
+    bySource.set(source, fromSource + 1);
+    unauthenticated++;
+    let welcomed = false;
+    socket.on('pong', () => alive.add(socket));
+
     let caller: { userId: string; contactCenterId: string } | null = null;
     let cleanup: Array<() => void> = [];
     const helloTimer = setTimeout(() => {
       if (!caller) endSocket(socket, 'invalid');
-    }, HELLO_TIMEOUT_MS);
+    }, limits.helloTimeoutMs);
 
     socket.on('close', () => {
       clearTimeout(helloTimer);
+      open.delete(socket);
+      const left = (bySource.get(source) ?? 1) - 1;
+      if (left > 0) bySource.set(source, left);
+      else bySource.delete(source);
+      if (!welcomed) unauthenticated--;
+      welcomed = true;
       for (const c of cleanup) c();
       cleanup = [];
     });
 
+    const refuseFrame = (message: string) =>
+      send(socket, { type: 'response', id: null, ok: false, error: { code: 'INVALID_PARAMS', message } });
+
     let opening: Promise<void> | null = null;
     let early: unknown[] = [];
-    socket.on('message', (raw) => {
+    socket.on('message', (raw, isBinary) => {
+      if (isBinary) return refuseFrame('binary frames are not accepted: send JSON in text frames');
+      const text = String(raw);
+      if (jsonDeeperThan(text, limits.maxJsonDepth))
+        return refuseFrame(`the frame is nested deeper than ${limits.maxJsonDepth} levels`);
       let frame: unknown;
       try {
-        frame = JSON.parse(String(raw));
+        frame = JSON.parse(text);
       } catch {
-        send(socket, {
-          type: 'response',
-          id: null,
-          ok: false,
-          error: { code: 'INVALID_PARAMS', message: 'frame is not JSON' },
-        });
-        return;
+        return refuseFrame('frame is not JSON');
       }
       // Frames that arrive while the hello is being handled wait for its welcome and replay.
       if (opening) {
         if (early.length < MAX_EARLY_FRAMES) early.push(frame);
+        else
+          socket.close(CLOSE_POLICY_VIOLATION, `more than ${MAX_EARLY_FRAMES} requests before the welcome`);
         return;
       }
       if (!caller) {
@@ -97,6 +195,8 @@ export function registerAgentSocket(
         return;
       }
       clearTimeout(helloTimer);
+      if (!welcomed) unauthenticated--;
+      welcomed = true;
       const user = auth.user;
       caller = { userId: user.id, contactCenterId: user.contact_center_id };
       let set = bySession.get(auth.sessionId);
@@ -142,10 +242,11 @@ export function registerAgentSocket(
         resumed: replay !== null,
       });
       if (!replay) lastSent = seqRow.event_seq;
+      // The replay may be larger than the send buffer: it waits for room instead of dropping the socket.
       for (const event of replay ?? []) {
         if (event.seq > lastSent) {
           lastSent = event.seq;
-          send(socket, event);
+          await sendWhenRoom(socket, event);
         }
       }
       live = new OrderedDelivery(engine.db, user.id, lastSent, {
@@ -180,8 +281,4 @@ export function registerAgentSocket(
       }
     }
   });
-}
-
-function send(socket: WebSocket, frame: ServerFrame | AgentEvent): void {
-  if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
 }

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { RECORDING_URL_PATTERN } from '../contracts/bounds.ts';
 import type { Engine } from '../engine/engine.ts';
 import { checkRecordingLink, RECORDING_LINK_PREFIX } from '../engine/recordingLinks.ts';
 import type { ConnectorContext } from './connectorContext.ts';
@@ -28,6 +29,8 @@ const FRAME_ANCESTORS = [
   'http://127.0.0.1:*',
   'http://localhost:*',
 ].join(' ');
+
+const RECORDING_URL = new RegExp(RECORDING_URL_PATTERN, 'u');
 
 const CORS_PATHS = new Set(['/agent/v1/login', '/agent/v1/logout']);
 
@@ -111,7 +114,8 @@ export function registerConnectorRoutes(
         .select('recording_url')
         .where('id', '=', callId)
         .executeTakeFirst();
-      if (!call?.recording_url) {
+      // Only to an https location: a value stored before the check (javascript:, http:) is never a redirect.
+      if (!call?.recording_url || !RECORDING_URL.test(call.recording_url)) {
         return reply
           .code(404)
           .send({ error: { code: 'NOT_FOUND', message: `no recording for call ${callId}` } });

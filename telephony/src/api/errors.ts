@@ -1,5 +1,5 @@
 /** Turns a thrown error into the documented error body; unexpected errors are logged and generic. */
-import { ConnectorError, InvalidStateError, NotFoundError } from '../domain/errors.ts';
+import { ConnectorError, InvalidStateError, NotFoundError, ThrottledError } from '../domain/errors.ts';
 import type { ErrorBody } from '../contracts/errors.ts';
 
 export function errorBody(err: unknown): { status: number; body: ErrorBody } {
@@ -7,6 +7,11 @@ export function errorBody(err: unknown): { status: number; body: ErrorBody } {
     const status = err.code === 'AUTHENTICATION_ERROR' ? 401 : 400;
     return { status, body: err.toJSON() };
   }
+  if (err instanceof ThrottledError)
+    return {
+      status: err.code === 'RATE_LIMITED' ? 429 : 503,
+      body: { code: err.code, message: err.message },
+    };
   if (err instanceof NotFoundError) return { status: 404, body: { code: 'NOT_FOUND', message: err.message } };
   if (err instanceof InvalidStateError)
     return { status: 409, body: { code: 'INVALID_STATE', message: err.message } };

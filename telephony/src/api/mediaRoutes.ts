@@ -12,7 +12,7 @@ import { MediaError } from '../media/mediaEngine.ts';
 import type { MediaPlane } from '../media/mediaPlane.ts';
 import { RECORDING_FILES_PREFIX, type LocalRecordingStore } from '../media/recordingStore.ts';
 import { SALESFORCE_ORIGIN } from './connectorRoutes.ts';
-import { simulatorAuth } from './simulatorRoutes.ts';
+import { simulatorAuth, type SimulatorOptions } from './simulatorRoutes.ts';
 
 const SDP = 'application/sdp';
 const MAX_SDP_BYTES = 64 * 1024;
@@ -34,8 +34,8 @@ const RtpBody = Type.Object(
 export interface MediaRouteOptions {
   /** The media plane; null when the service runs without one (every media request: 503). */
   media: { plane: MediaPlane; store: LocalRecordingStore } | null;
-  /** The simulator's bearer token (as the other /sim/v1 routes); null leaves them open. */
-  simulatorToken: string | null;
+  /** The simulator's authentication (as the other /sim/v1 routes); null when the simulator is off. */
+  simulator: SimulatorOptions | null;
 }
 
 function fail(reply: FastifyReply, status: number, code: string, message: string) {
@@ -142,54 +142,56 @@ export function registerMediaRoutes(
     );
   });
 
-  app.register(
-    async (sim) => {
-      sim.addContentTypeParser(SDP, { parseAs: 'string', bodyLimit: MAX_SDP_BYTES }, (_req, body, done) =>
-        done(null, body),
-      );
-      sim.addHook('onRequest', simulatorAuth({ token: options.simulatorToken }));
-      type Params = { callId: string; participantId: string };
-      const path = '/calls/:callId/participants/:participantId/media';
+  const simulator = options.simulator;
+  if (simulator)
+    app.register(
+      async (sim) => {
+        sim.addContentTypeParser(SDP, { parseAs: 'string', bodyLimit: MAX_SDP_BYTES }, (_req, body, done) =>
+          done(null, body),
+        );
+        sim.addHook('onRequest', simulatorAuth(simulator));
+        type Params = { callId: string; participantId: string };
+        const path = '/calls/:callId/participants/:participantId/media';
 
-      const schema = {
-        body: {
-          content: {
-            'application/json': { schema: RtpBody },
-            [SDP]: { schema: Type.String({ maxLength: MAX_SDP_BYTES }) },
+        const schema = {
+          body: {
+            content: {
+              'application/json': { schema: RtpBody },
+              [SDP]: { schema: Type.String({ maxLength: MAX_SDP_BYTES }) },
+            },
           },
-        },
-      };
-      sim.post<{ Params: Params }>(path, { schema }, async (req, reply) => {
-        if (!media) return unavailable(reply);
-        const { callId, participantId } = req.params;
-        const type = req.headers['content-type']?.split(';')[0]?.trim();
-        let offer: { sdp: string } | { rtp: { address: string; port: number } };
-        if (type === SDP) offer = { sdp: req.body as string };
-        else if (type === 'application/json') offer = { rtp: (req.body as Static<typeof RtpBody>).rtp };
-        else return fail(reply, 400, 'INVALID_PARAMS', `send ${SDP} or application/json`);
-        try {
-          const result = await media.plane.openNetworkMedia(callId, participantId, offer);
-          reply.code(201).header('location', `/sim/v1/calls/${callId}/participants/${participantId}/media`);
-          if ('answerSdp' in result) return reply.type(SDP).send(result.answerSdp);
-          return reply.send({
-            rtp: result.rtp,
-            codec: 'PCMU',
-            payloadType: 0,
-            telephoneEventPayloadType: 101,
-            ptimeMs: 20,
-          });
-        } catch (err) {
-          return mediaFailure(reply, err);
-        }
-      });
+        };
+        sim.post<{ Params: Params }>(path, { schema }, async (req, reply) => {
+          if (!media) return unavailable(reply);
+          const { callId, participantId } = req.params;
+          const type = req.headers['content-type']?.split(';')[0]?.trim();
+          let offer: { sdp: string } | { rtp: { address: string; port: number } };
+          if (type === SDP) offer = { sdp: req.body as string };
+          else if (type === 'application/json') offer = { rtp: (req.body as Static<typeof RtpBody>).rtp };
+          else return fail(reply, 400, 'INVALID_PARAMS', `send ${SDP} or application/json`);
+          try {
+            const result = await media.plane.openNetworkMedia(callId, participantId, offer);
+            reply.code(201).header('location', `/sim/v1/calls/${callId}/participants/${participantId}/media`);
+            if ('answerSdp' in result) return reply.type(SDP).send(result.answerSdp);
+            return reply.send({
+              rtp: result.rtp,
+              codec: 'PCMU',
+              payloadType: 0,
+              telephoneEventPayloadType: 101,
+              ptimeMs: 20,
+            });
+          } catch (err) {
+            return mediaFailure(reply, err);
+          }
+        });
 
-      sim.delete<{ Params: Params }>(path, async (req, reply) => {
-        if (!media) return unavailable(reply);
-        if (!(await media.plane.closeNetworkMedia(req.params.callId, req.params.participantId)))
-          return fail(reply, 404, 'NOT_FOUND', `participant ${req.params.participantId} has no media`);
-        return reply.code(204).send();
-      });
-    },
-    { prefix: '/sim/v1' },
-  );
+        sim.delete<{ Params: Params }>(path, async (req, reply) => {
+          if (!media) return unavailable(reply);
+          if (!(await media.plane.closeNetworkMedia(req.params.callId, req.params.participantId)))
+            return fail(reply, 404, 'NOT_FOUND', `participant ${req.params.participantId} has no media`);
+          return reply.code(204).send();
+        });
+      },
+      { prefix: '/sim/v1' },
+    );
 }

@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler } from 'fastify';
 import { pageScript } from '../../../shared/pageBundler.ts';
 
 const ENTRY = fileURLToPath(new URL('../pages/simulator/main.ts', import.meta.url));
@@ -42,10 +42,11 @@ td { white-space: normal !important; vertical-align: top; }
 </html>
 `;
 
-export function registerSimulatorPage(app: FastifyInstance): void {
+/** `onRequest`: the simulator token's check (a Basic challenge) when one is configured. */
+export function registerSimulatorPage(app: FastifyInstance, onRequest: onRequestHookHandler): void {
   const script = pageScript(ENTRY);
-  app.get('/simulator', async (_req, reply) => reply.redirect('/simulator/'));
-  app.get('/simulator/', async (_req, reply) =>
+  app.get('/simulator', { onRequest }, async (_req, reply) => reply.redirect('/simulator/'));
+  app.get('/simulator/', { onRequest }, async (_req, reply) =>
     reply
       .type('text/html; charset=utf-8')
       .header(
@@ -54,7 +55,7 @@ export function registerSimulatorPage(app: FastifyInstance): void {
       )
       .send(PAGE),
   );
-  app.get('/simulator/simulator.js', async (_req, reply) => {
+  app.get('/simulator/simulator.js', { onRequest }, async (_req, reply) => {
     try {
       return reply.type('application/javascript; charset=utf-8').send(await script());
     } catch (err) {
@@ -64,7 +65,7 @@ export function registerSimulatorPage(app: FastifyInstance): void {
         .send({ error: { code: 'GENERIC_ERROR', message: 'the simulator page did not build' } });
     }
   });
-  app.get('/simulator/slds.css', async (_req, reply) =>
+  app.get('/simulator/slds.css', { onRequest }, async (_req, reply) =>
     reply
       .type('text/css; charset=utf-8')
       .header('cache-control', 'max-age=3600')

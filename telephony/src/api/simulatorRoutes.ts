@@ -1,5 +1,7 @@
 /** The simulator API (docs/simulator-api.md): the phone network, callers and desk phones over HTTP. */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { LoginThrottle } from '../engine/loginThrottle.ts';
 import {
   AudioStatsBody,
   BreakBody,
@@ -18,7 +20,7 @@ import {
   type DeskPhoneAction,
 } from '../contracts/simulatorApi.ts';
 import { agentConnectedMs, recordingState } from '../domain/callView.ts';
-import { NotFoundError } from '../domain/errors.ts';
+import { NotFoundError, ThrottledError } from '../domain/errors.ts';
 import { toE164 } from '../domain/phoneNumbers.ts';
 import { injectFailure, type InjectedFailureGate } from '../engine/injectedFailures.ts';
 import { scheduleBreak } from '../engine/agentPresence.ts';
@@ -38,16 +40,63 @@ type CallParams = { callId: string };
 export interface SimulatorOptions {
   /** Required bearer token; null leaves the API open (development mode). */
   token: string | null;
+  /** Wrong tokens per source (docs/security.md). */
+  throttle?: LoginThrottle;
+  /** A browser page: answer 401 with a Basic challenge of this realm. */
+  challenge?: string;
 }
 
-/** The simulator API's authentication (both route groups): the bearer token when one is configured. */
+/** The shortest simulator (or metrics) token the service starts with in production (docs/security.md). */
+export const MIN_TOKEN_LENGTH = 32;
+
+/** Whether `given` is `expected`, in constant time (both hashed first: no length leaks either). */
+export function sameToken(given: string, expected: string): boolean {
+  const digest = (v: string) => createHash('sha256').update(v).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** The token of a request: `Bearer <token>`, or HTTP Basic with the token as password (a browser). */
+function presentedToken(header: string | undefined): string | null {
+  const bearer = /^Bearer (\S+)$/.exec(header ?? '')?.[1];
+  if (bearer) return bearer;
+  const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(header ?? '')?.[1];
+  if (!basic) return null;
+  const decoded = Buffer.from(basic, 'base64').toString('utf8');
+  return decoded.slice(decoded.indexOf(':') + 1);
+}
+
+/**
+ * The authentication of the simulator API, its page and the metrics when a token is configured:
+ * compared in constant time; wrong guesses throttled per source (`RATE_LIMITED` with `Retry-After`).
+ */
 export function simulatorAuth(options: SimulatorOptions) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
-    if (options.token && req.headers.authorization !== `Bearer ${options.token}`) {
+    if (!options.token) return;
+    const given = presentedToken(req.headers.authorization);
+    const refuse = () => {
+      if (options.challenge) reply.header('www-authenticate', `Basic realm="${options.challenge}"`);
       return reply
         .code(401)
         .send({ error: { code: 'AUTHENTICATION_ERROR', message: 'simulator token required' } });
+    };
+    // No credential at all is not a guess (a browser's first request): refused, not counted.
+    if (given === null) return refuse();
+    let attempt;
+    try {
+      attempt = options.throttle?.begin(`token:${req.ip}`, req.ip);
+    } catch (err) {
+      if (!(err instanceof ThrottledError)) throw err;
+      return reply
+        .code(429)
+        .header('retry-after', String(err.retryAfterSeconds))
+        .send({ error: { code: err.code, message: err.message } });
     }
+    if (sameToken(given, options.token)) {
+      attempt?.succeeded();
+      return;
+    }
+    attempt?.failed();
+    return refuse();
   };
 }
 

@@ -4,6 +4,7 @@
  * shapes (SwitchboardAdminApi.cls). Imports nothing of the engine or the database (eslint.config.js).
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Int, Text } from './bounds.ts';
 import type { ErrorCode } from './errors.ts';
 import { SALESFORCE_ID_PATTERN } from '../../../shared/salesforceIds.ts';
 
@@ -15,14 +16,14 @@ const StringEnum = <T extends string[]>(values: [...T]) =>
 /** An optional request property: absent or null. */
 const Optional = <T extends TSchema>(schema: T) => Type.Optional(Nullable(schema));
 
-export const SalesforceId = Type.String({ pattern: SALESFORCE_ID_PATTERN });
-export const SalesforceUserId = Type.String({ pattern: '^005[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?$' });
+export const SalesforceId = Text({ pattern: SALESFORCE_ID_PATTERN });
+export const SalesforceUserId = Text({ pattern: '^005[a-zA-Z0-9]{12}(?:[a-zA-Z0-9]{3})?$' });
 /** One of our ids (`CC…`, `QU…`, `GR…`, `KY…`), or a Salesforce id where the path allows it. */
-export const Ref = Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
-const Hostname = Type.String({ pattern: '^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$' });
-const Url = Type.String({ minLength: 1, maxLength: 2048 });
-const Name = Type.String({ minLength: 1, maxLength: 80 });
-const IsoTime = Type.String({ format: 'date-time' });
+export const Ref = Text({ pattern: '^[A-Za-z0-9_-]{1,64}$' });
+const Hostname = Text({ pattern: '^[A-Za-z0-9]([A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$' });
+const Url = Text({ minLength: 1, maxLength: 2048 });
+const Name = Text({ minLength: 1, maxLength: 80 });
+const IsoTime = Text({ format: 'date-time' });
 
 // ---- paths and query strings
 
@@ -48,9 +49,9 @@ export const ConnectBody = Type.Object(
   {
     orgId: SalesforceId,
     salesforceContactCenterId: Optional(SalesforceId),
-    internalName: Optional(Type.String({ maxLength: 80 })),
-    displayName: Optional(Type.String({ maxLength: 80 })),
-    partnerContactCenterId: Optional(Type.String({ maxLength: 64 })),
+    internalName: Optional(Text({ maxLength: 80 })),
+    displayName: Optional(Text({ maxLength: 80 })),
+    partnerContactCenterId: Optional(Text({ maxLength: 64 })),
     /** Not sent by the package yet: the telephony API URL and My Domain, when Salesforce gives them. */
     scrtUrl: Optional(Url),
     orgDomain: Optional(Hostname),
@@ -60,14 +61,14 @@ export const ConnectBody = Type.Object(
 export type ConnectBody = Static<typeof ConnectBody>;
 
 export const PartnerContactCenter = Type.Object({
-  id: Type.String(),
-  apiName: Type.String(),
-  displayName: Type.String(),
+  id: Text(),
+  apiName: Text(),
+  displayName: Text(),
 });
 export const ConnectAnswer = Type.Object({
-  account: Type.Object({ orgId: Type.String(), name: Type.String() }),
+  account: Type.Object({ orgId: Text(), name: Text() }),
   contactCenters: Type.Array(PartnerContactCenter),
-  boundContactCenterId: Nullable(Type.String()),
+  boundContactCenterId: Nullable(Text()),
 });
 export type ConnectAnswer = Static<typeof ConnectAnswer>;
 
@@ -75,10 +76,10 @@ export const KeyRotationBody = Type.Object({ salesforceContactCenterId: Optional
 export type KeyRotationBody = Static<typeof KeyRotationBody>;
 
 export const PartnerKey = Type.Object({
-  id: Type.String(),
+  id: Text(),
   status: Type.Union([Type.Literal('pending'), Type.Literal('active'), Type.Literal('retired')]),
-  publicKeyPem: Type.String(),
-  certificatePem: Type.String(),
+  publicKeyPem: Text(),
+  certificatePem: Text(),
   createdAt: IsoTime,
   expiresAt: IsoTime,
   activatedAt: Nullable(IsoTime),
@@ -88,9 +89,9 @@ export type PartnerKey = Static<typeof PartnerKey>;
 export const OrgDomainBody = Type.Object({ orgDomain: Optional(Hostname), scrtUrl: Url }, closed);
 export type OrgDomainBody = Static<typeof OrgDomainBody>;
 export const OrgDomainAnswer = Type.Object({
-  id: Type.String(),
-  scrtUrl: Type.String(),
-  orgDomain: Nullable(Type.String()),
+  id: Text(),
+  scrtUrl: Text(),
+  orgDomain: Nullable(Text()),
 });
 export type OrgDomainAnswer = Static<typeof OrgDomainAnswer>;
 
@@ -102,7 +103,7 @@ export const UserAddBody = Type.Object(
       Type.Object(
         {
           salesforceUserId: SalesforceUserId,
-          firstName: Optional(Type.String({ maxLength: 40 })),
+          firstName: Optional(Text({ maxLength: 40 })),
           lastName: Name,
           username: Name,
         },
@@ -116,7 +117,7 @@ export const UserAddBody = Type.Object(
 export type UserAddBody = Static<typeof UserAddBody>;
 export const UserAddAnswer = Type.Object({
   users: Type.Array(
-    Type.Object({ salesforceUserId: Type.String(), partnerUserId: Type.String(), created: Type.Boolean() }),
+    Type.Object({ salesforceUserId: Text(), partnerUserId: Text(), created: Type.Boolean() }),
   ),
 });
 export type UserAddAnswer = Static<typeof UserAddAnswer>;
@@ -132,7 +133,7 @@ export const UserRemoveBody = Type.Object(
 );
 export type UserRemoveBody = Static<typeof UserRemoveBody>;
 
-export const PasswordBody = Type.Object({ password: Type.String({ minLength: 10, maxLength: 200 }) }, closed);
+export const PasswordBody = Type.Object({ password: Text({ minLength: 10, maxLength: 200 }) }, closed);
 export type PasswordBody = Static<typeof PasswordBody>;
 
 export const AgentSettings = Type.Object(
@@ -141,13 +142,13 @@ export const AgentSettings = Type.Object(
     secondaryRing: Nullable(
       Type.Object(
         {
-          phoneNumber: Type.String({ minLength: 1, maxLength: 40 }),
-          delaySeconds: Type.Integer({ minimum: 0, maximum: 120 }),
+          phoneNumber: Text({ minLength: 1, maxLength: 40 }),
+          delaySeconds: Int({ minimum: 0, maximum: 120 }),
         },
         closed,
       ),
     ),
-    callerId: Nullable(Type.String({ minLength: 1, maxLength: 40 })),
+    callerId: Nullable(Text({ minLength: 1, maxLength: 40 })),
     defaultOutboundQueueId: Nullable(Ref),
   },
   closed,
@@ -156,8 +157,8 @@ export type AgentSettings = Static<typeof AgentSettings>;
 export const AgentSettingsView = Type.Object({
   settings: AgentSettings,
   options: Type.Object({
-    callerIds: Type.Array(Type.Object({ phoneNumber: Type.String(), label: Nullable(Type.String()) })),
-    queues: Type.Array(Type.Object({ id: Type.String(), name: Type.String() })),
+    callerIds: Type.Array(Type.Object({ phoneNumber: Text(), label: Nullable(Text()) })),
+    queues: Type.Array(Type.Object({ id: Text(), name: Text() })),
   }),
 });
 export type AgentSettingsView = Static<typeof AgentSettingsView>;
@@ -165,15 +166,15 @@ export type AgentSettingsView = Static<typeof AgentSettingsView>;
 // ---- queues and groups
 
 export const QueueCreateBody = Type.Object(
-  { name: Name, priority: Optional(Type.Integer({ minimum: 0, maximum: 100 })) },
+  { name: Name, priority: Optional(Int({ minimum: 0, maximum: 100 })) },
   closed,
 );
 export type QueueCreateBody = Static<typeof QueueCreateBody>;
 export const PartnerQueue = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  priority: Type.Integer(),
-  memberCount: Type.Integer(),
+  id: Text(),
+  name: Text(),
+  priority: Int(),
+  memberCount: Int(),
 });
 export type PartnerQueue = Static<typeof PartnerQueue>;
 
@@ -187,15 +188,15 @@ export const QueueMembersBody = Type.Object(
 export type QueueMembersBody = Static<typeof QueueMembersBody>;
 
 export const GroupCreateBody = Type.Object(
-  { name: Name, description: Optional(Type.String({ maxLength: 255 })) },
+  { name: Name, description: Optional(Text({ maxLength: 255 })) },
   closed,
 );
 export type GroupCreateBody = Static<typeof GroupCreateBody>;
 export const PartnerGroup = Type.Object({
-  id: Type.String(),
-  name: Type.String(),
-  description: Nullable(Type.String()),
-  memberCount: Type.Integer(),
+  id: Text(),
+  name: Text(),
+  description: Nullable(Text()),
+  memberCount: Int(),
 });
 export type PartnerGroup = Static<typeof PartnerGroup>;
 
@@ -212,41 +213,41 @@ export type GroupMembersBody = Static<typeof GroupMembersBody>;
 
 export const TransferDestination = Type.Object({
   destinationType: Type.Union([Type.Literal('queue'), Type.Literal('flow')]),
-  id: Type.String(),
-  name: Type.String(),
+  id: Text(),
+  name: Text(),
 });
 export type TransferDestination = Static<typeof TransferDestination>;
 
 export const PartnerPhoneNumber = Type.Object({
-  phoneNumber: Type.String(),
-  countryCode: Nullable(Type.String()),
-  numberType: Type.String(),
-  label: Nullable(Type.String()),
+  phoneNumber: Text(),
+  countryCode: Nullable(Text()),
+  numberType: Text(),
+  label: Nullable(Text()),
   targetType: Type.Union([Type.Literal('queue'), Type.Literal('user'), Type.Literal('flow')]),
-  targetId: Type.String(),
+  targetId: Text(),
 });
 export type PartnerPhoneNumber = Static<typeof PartnerPhoneNumber>;
 
 export const SignedUrlBody = Type.Object(
   {
-    vendorCallKeys: Type.Array(Type.String({ minLength: 1, maxLength: 255 }), { minItems: 1, maxItems: 100 }),
-    expiresInMinutes: Optional(Type.Integer({ minimum: 5, maximum: 1440 })),
+    vendorCallKeys: Type.Array(Text({ minLength: 1, maxLength: 255 }), { minItems: 1, maxItems: 100 }),
+    expiresInMinutes: Optional(Int({ minimum: 5, maximum: 1440 })),
   },
   closed,
 );
 export type SignedUrlBody = Static<typeof SignedUrlBody>;
 export const SignedUrl = Type.Object({
-  vendorCallKey: Type.String(),
-  url: Nullable(Type.String()),
-  expiresInMinutes: Nullable(Type.Integer()),
-  errorCode: Nullable(Type.Integer()),
+  vendorCallKey: Text(),
+  url: Nullable(Text()),
+  expiresInMinutes: Nullable(Int()),
+  errorCode: Nullable(Int()),
 });
 export type SignedUrl = Static<typeof SignedUrl>;
 
 export const IntelligenceService = Type.Object({
-  service: Type.String(),
-  label: Type.String(),
-  signalTypes: Type.Array(Type.String()),
+  service: Text(),
+  label: Text(),
+  signalTypes: Type.Array(Text()),
 });
 export type IntelligenceService = Static<typeof IntelligenceService>;
 

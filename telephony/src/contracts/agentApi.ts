@@ -5,6 +5,7 @@
  * the engine or the database (eslint.config.js). Described for people in docs/agent-api.md.
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Int, Text } from './bounds.ts';
 import type { ErrorBody } from './errors.ts';
 
 export type { ErrorBody, ErrorCode } from './errors.ts';
@@ -108,19 +109,19 @@ export interface PublicUser {
   contactCenterId: string;
 }
 
-const Id = Type.String({ minLength: 1, maxLength: 64 });
+const Id = Text({ minLength: 1, maxLength: 64 });
 const CallRef = Type.Object({ callId: Id }, { additionalProperties: false });
 const Empty = Type.Object({}, { additionalProperties: false });
 
 export const Destination = Type.Union([
   Type.Object(
-    { type: Type.Literal('phoneNumber'), phoneNumber: Type.String({ minLength: 1, maxLength: 32 }) },
+    { type: Type.Literal('phoneNumber'), phoneNumber: Text({ minLength: 1, maxLength: 32 }) },
     { additionalProperties: false },
   ),
   Type.Object({ type: Type.Literal('agent'), userId: Id }, { additionalProperties: false }),
   Type.Object({ type: Type.Literal('queue'), queueId: Id }, { additionalProperties: false }),
   Type.Object(
-    { type: Type.Literal('flow'), flowName: Type.String({ minLength: 1, maxLength: 80 }) },
+    { type: Type.Literal('flow'), flowName: Text({ minLength: 1, maxLength: 80 }) },
     { additionalProperties: false },
   ),
 ]);
@@ -135,14 +136,14 @@ const OurSettableState = Type.Union([
 export const AgentConfigPatch = Type.Object(
   {
     phoneType: Type.Optional(Type.Union([Type.Literal('SOFT_PHONE'), Type.Literal('DESK_PHONE')])),
-    deskPhoneNumber: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])),
+    deskPhoneNumber: Type.Optional(Type.Union([Text({ maxLength: 32 }), Type.Null()])),
     autoAccept: Type.Optional(Type.Boolean()),
     secondaryRing: Type.Optional(
       Type.Union([
         Type.Object(
           {
-            phoneNumber: Type.String({ minLength: 1, maxLength: 32 }),
-            delaySeconds: Type.Integer({ minimum: 0, maximum: 120 }),
+            phoneNumber: Text({ minLength: 1, maxLength: 32 }),
+            delaySeconds: Int({ minimum: 0, maximum: 120 }),
           },
           { additionalProperties: false },
         ),
@@ -158,8 +159,8 @@ export const RequestParams = {
   getAgentStatus: Empty,
   setAgentStatus: Type.Object(
     {
-      statusId: Type.String({ minLength: 1, maxLength: 64 }),
-      statusName: Type.Optional(Type.String({ maxLength: 255 })),
+      statusId: Text({ minLength: 1, maxLength: 64 }),
+      statusName: Type.Optional(Text({ maxLength: 255 })),
       enqueueNextState: Type.Optional(Type.Boolean()),
     },
     { additionalProperties: false },
@@ -169,8 +170,8 @@ export const RequestParams = {
       statuses: Type.Array(
         Type.Object(
           {
-            statusId: Type.String({ minLength: 1, maxLength: 64 }),
-            statusName: Type.String({ minLength: 1, maxLength: 255 }),
+            statusId: Text({ minLength: 1, maxLength: 64 }),
+            statusName: Text({ minLength: 1, maxLength: 255 }),
             hasChannels: Type.Boolean(),
             isOffline: Type.Boolean(),
           },
@@ -198,7 +199,7 @@ export const RequestParams = {
     { additionalProperties: false },
   ),
   sendDigits: Type.Object(
-    { callId: Id, digits: Type.String({ minLength: 1, maxLength: 64 }) },
+    { callId: Id, digits: Text({ minLength: 1, maxLength: 64 }) },
     { additionalProperties: false },
   ),
   addParticipant: Type.Object(
@@ -210,16 +211,16 @@ export const RequestParams = {
   pauseRecording: CallRef,
   resumeRecording: CallRef,
   wrapUp: Type.Object(
-    { callId: Id, disposition: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })) },
+    { callId: Id, disposition: Type.Optional(Text({ minLength: 1, maxLength: 80 })) },
     { additionalProperties: false },
   ),
   getAgentConfig: Empty,
   setAgentConfig: AgentConfigPatch,
   getPhoneContacts: Type.Object(
     {
-      contains: Type.Optional(Type.String({ maxLength: 100 })),
-      limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500 })),
-      offset: Type.Optional(Type.Integer({ minimum: 0 })),
+      contains: Type.Optional(Text({ maxLength: 100 })),
+      limit: Type.Optional(Int({ minimum: 1, maximum: 500 })),
+      offset: Type.Optional(Int({ minimum: 0 })),
       types: Type.Optional(
         Type.Array(
           Type.Union([
@@ -241,7 +242,7 @@ export const RequestParams = {
   bargeIn: CallRef,
   supervisorDisconnect: CallRef,
   setUserStatus: Type.Object(
-    { userId: Id, state: OurSettableState, reason: Type.Optional(Type.String({ maxLength: 80 })) },
+    { userId: Id, state: OurSettableState, reason: Type.Optional(Text({ maxLength: 80 })) },
     { additionalProperties: false },
   ),
   sendMessage: Type.Object({ message: Type.Unknown() }, { additionalProperties: false }),
@@ -254,8 +255,8 @@ export type ParamsOf<M extends Method> = Static<(typeof RequestParams)[M]>;
 export const Hello = Type.Object(
   {
     type: Type.Literal('hello'),
-    token: Type.String({ minLength: 1, maxLength: 200 }),
-    lastSeq: Type.Optional(Type.Integer({ minimum: 0 })),
+    token: Text({ minLength: 1, maxLength: 200 }),
+    lastSeq: Type.Optional(Int({ minimum: 0, maximum: Number.MAX_SAFE_INTEGER })),
   },
   { additionalProperties: false },
 );
@@ -264,8 +265,8 @@ export type Hello = Static<typeof Hello>;
 export const RequestFrame = Type.Object(
   {
     type: Type.Literal('request'),
-    id: Type.String({ minLength: 1, maxLength: 64 }),
-    method: Type.String(),
+    id: Text({ minLength: 1, maxLength: 64 }),
+    method: Text(),
     params: Type.Optional(Type.Unknown()),
   },
   { additionalProperties: false },
@@ -274,10 +275,10 @@ export type RequestFrame = Static<typeof RequestFrame>;
 
 export const LoginBody = Type.Object(
   {
-    orgId: Type.String({ minLength: 15, maxLength: 18 }),
-    contactCenter: Type.String({ minLength: 1, maxLength: 80 }),
-    username: Type.String({ minLength: 1, maxLength: 80 }),
-    password: Type.String({ minLength: 1, maxLength: 200 }),
+    orgId: Text({ minLength: 15, maxLength: 18 }),
+    contactCenter: Text({ minLength: 1, maxLength: 80 }),
+    username: Text({ minLength: 1, maxLength: 80 }),
+    password: Text({ minLength: 1, maxLength: 200 }),
   },
   { additionalProperties: false },
 );

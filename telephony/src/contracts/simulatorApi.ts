@@ -5,6 +5,7 @@
  * Simulator page reads. Imports nothing of the engine or the database (eslint.config.js).
  */
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Int, Prose, RECORDING_URL_PATTERN, Text, Timestamp } from './bounds.ts';
 import { ContactCenterSettings } from '../domain/settings.ts';
 import type { AgentConfig, AgentStatus, ParticipantRole, QueueStats } from './agentApi.ts';
 import { CONNECTOR_ERROR_CODES } from './errors.ts';
@@ -14,13 +15,15 @@ export type { ErrorBody, ErrorCode } from './errors.ts';
 // ---------------------------------------------------------------------------------------------------
 // Requests
 
-const Phone = Type.String({ minLength: 1, maxLength: 32 });
+const Phone = Text({ minLength: 1, maxLength: 32 });
+/** Where a recording is stored: https only (docs/security.md, "Recording links"). */
+const RecordingUrl = Text({ format: 'uri', pattern: RECORDING_URL_PATTERN, maxLength: 2000 });
 
 export const InboundBody = Type.Object(
   {
     from: Phone,
     to: Phone,
-    callerName: Type.Optional(Type.String({ maxLength: 120 })),
+    callerName: Type.Optional(Text({ maxLength: 120 })),
     attributes: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
   },
   { additionalProperties: false },
@@ -29,43 +32,43 @@ export type InboundBody = Static<typeof InboundBody>;
 
 /** DTMF digits a caller or an external third party keys (checked by the engine: 0-9, *, #, A-D, ≤ 64). */
 export const DigitsBody = Type.Object(
-  { digits: Type.String({ minLength: 1, maxLength: 64 }) },
+  { digits: Text({ minLength: 1, maxLength: 64 }) },
   { additionalProperties: false },
 );
 export type DigitsBody = Static<typeof DigitsBody>;
 
 export const TranscriptBody = Type.Object(
   {
-    participantId: Type.Optional(Type.String()),
+    participantId: Type.Optional(Text()),
     speaker: Type.Union(
       ['END_USER', 'HUMAN_AGENT', 'VIRTUAL_AGENT', 'SUPERVISOR'].map((s) => Type.Literal(s)),
     ),
-    text: Type.String({ minLength: 1, maxLength: 10_000 }),
-    startTime: Type.Optional(Type.Integer({ minimum: 0 })),
-    endTime: Type.Optional(Type.Integer({ minimum: 0 })),
+    text: Prose({ minLength: 1, maxLength: 10_000 }),
+    startTime: Type.Optional(Timestamp()),
+    endTime: Type.Optional(Timestamp()),
   },
   { additionalProperties: false },
 );
 export type TranscriptBody = Static<typeof TranscriptBody>;
 
 export const RecordingBody = Type.Object(
-  { url: Type.String({ format: 'uri', maxLength: 2000 }), durationSeconds: Type.Integer({ minimum: 0 }) },
+  { url: RecordingUrl, durationSeconds: Int({ minimum: 0 }) },
   { additionalProperties: false },
 );
 export type RecordingBody = Static<typeof RecordingBody>;
 
 export const VoicemailBody = Type.Object(
   {
-    url: Type.String({ format: 'uri', maxLength: 2000 }),
-    durationSeconds: Type.Integer({ minimum: 0 }),
-    transcript: Type.Optional(Type.String({ maxLength: 10_000 })),
+    url: RecordingUrl,
+    durationSeconds: Int({ minimum: 0 }),
+    transcript: Type.Optional(Prose({ maxLength: 10_000 })),
   },
   { additionalProperties: false },
 );
 export type VoicemailBody = Static<typeof VoicemailBody>;
 
 export const CallbackBody = Type.Object(
-  { phoneNumber: Type.Optional(Phone), at: Type.Optional(Type.Integer({ minimum: 0 })) },
+  { phoneNumber: Type.Optional(Phone), at: Type.Optional(Timestamp()) },
   { additionalProperties: false },
 );
 export type CallbackBody = Static<typeof CallbackBody>;
@@ -77,13 +80,13 @@ export const AudioStatsBody = Type.Object(
 export type AudioStatsBody = Static<typeof AudioStatsBody>;
 
 export const DialerBody = Type.Object(
-  { to: Phone, queueId: Type.String({ minLength: 1 }), from: Type.Optional(Phone) },
+  { to: Phone, queueId: Text({ minLength: 1 }), from: Type.Optional(Phone) },
   { additionalProperties: false },
 );
 export type DialerBody = Static<typeof DialerBody>;
 
 export const DeskPhoneBody = Type.Object(
-  { callId: Type.String({ minLength: 1 }), participantId: Type.Optional(Type.String()) },
+  { callId: Text({ minLength: 1 }), participantId: Type.Optional(Text()) },
   { additionalProperties: false },
 );
 export type DeskPhoneBody = Static<typeof DeskPhoneBody>;
@@ -91,15 +94,15 @@ export type DeskPhoneBody = Static<typeof DeskPhoneBody>;
 export const DESK_PHONE_ACTIONS = ['answer', 'hold', 'resume', 'mute', 'unmute', 'hangup'] as const;
 export type DeskPhoneAction = (typeof DESK_PHONE_ACTIONS)[number];
 export const DeskPhoneParams = Type.Object({
-  userId: Type.String(),
+  userId: Text(),
   action: Type.Union(DESK_PHONE_ACTIONS.map((a) => Type.Literal(a))),
 });
 
 export const FailNextBody = Type.Object(
   {
     code: Type.Optional(Type.Union(CONNECTOR_ERROR_CODES.map((c) => Type.Literal(c)))),
-    customErrorLabel: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
-    method: Type.Optional(Type.String({ maxLength: 64 })),
+    customErrorLabel: Type.Optional(Text({ minLength: 1, maxLength: 80 })),
+    method: Type.Optional(Text({ maxLength: 64 })),
   },
   { additionalProperties: false },
 );
@@ -107,9 +110,9 @@ export type FailNextBody = Static<typeof FailNextBody>;
 
 export const BreakBody = Type.Object(
   {
-    at: Type.Optional(Type.Integer({ minimum: 0 })),
+    at: Type.Optional(Timestamp()),
     minutes: Type.Number({ exclusiveMinimum: 0, maximum: 480 }),
-    reason: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+    reason: Type.Optional(Text({ minLength: 1, maxLength: 80 })),
   },
   { additionalProperties: false },
 );
@@ -137,7 +140,7 @@ export type SettingsPatch = Partial<ContactCenterSettings>;
 export const AgentConfigBody = Type.Object(
   {
     phoneType: Type.Optional(Type.Union([Type.Literal('SOFT_PHONE'), Type.Literal('DESK_PHONE')])),
-    deskPhoneNumber: Type.Optional(Type.Union([Type.String({ maxLength: 32 }), Type.Null()])),
+    deskPhoneNumber: Type.Optional(Type.Union([Text({ maxLength: 32 }), Type.Null()])),
     autoAccept: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },

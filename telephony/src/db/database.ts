@@ -36,7 +36,12 @@ export function openDatabase(options: DatabaseOptions): OpenedDatabase {
     if (schema) pool.on('connect', (client) => void client.query(`create schema if not exists ${schema}`));
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), engine: 'postgres' };
   }
-  if (options.sqlitePath !== ':memory:') fs.mkdirSync(path.dirname(options.sqlitePath), { recursive: true });
+  if (options.sqlitePath !== ':memory:') {
+    fs.mkdirSync(path.dirname(options.sqlitePath), { recursive: true });
+    // Readable by the service's user only, like master.key (SQLite gives -wal and -shm the same mode).
+    fs.closeSync(fs.openSync(options.sqlitePath, 'a', 0o600));
+    fs.chmodSync(options.sqlitePath, 0o600);
+  }
   const sqlite = new SQLite(options.sqlitePath);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');

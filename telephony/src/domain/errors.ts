@@ -42,3 +42,19 @@ export class InvalidStateError extends Error {
   override name = 'InvalidStateError';
   readonly code = 'INVALID_STATE';
 }
+
+/**
+ * Refused for the rate or the load, before any work (docs/security.md): `RATE_LIMITED` (HTTP 429,
+ * too many attempts of one account or source) or `UNAVAILABLE` (HTTP 503, the service is busy); the
+ * client may retry after `retryAfterSeconds` (the `Retry-After` header).
+ */
+export class ThrottledError extends Error {
+  override name = 'ThrottledError';
+  constructor(
+    readonly code: 'RATE_LIMITED' | 'UNAVAILABLE',
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}

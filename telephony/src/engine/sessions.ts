@@ -2,48 +2,18 @@
  * Agent login: scrypt password hashes, random session tokens stored as SHA-256, expiry, and
  * take-over (a new login ends the user's other sessions; their sockets are told why).
  */
-import { passwordHashOf } from './credentials.ts';
+import { passwordHashOf, setPasswordHash } from './credentials.ts';
 import type { PublicUser } from '../contracts/agentApi.ts';
-import {
-  createHash,
-  randomBytes,
-  scrypt as scryptCb,
-  timingSafeEqual,
-  type ScryptOptions,
-} from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import type { UserTable } from '../db/schema.ts';
-import { ConnectorError } from '../domain/errors.ts';
+import { ConnectorError, ThrottledError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import type { Clock } from './engine.ts';
+import { accountKey, type LoginThrottle } from './loginThrottle.ts';
+import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from './passwords.ts';
 
-const SCRYPT = { N: 16384, r: 8, p: 1, keylen: 32 };
-
-function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
-  );
-}
-
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scrypt(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
-  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${key.toString('base64')}`;
-}
-
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, salt, hash] = stored.split('$');
-  if (scheme !== 'scrypt' || !salt || !hash) return false;
-  const expected = Buffer.from(hash, 'base64');
-  const key = await scrypt(password, Buffer.from(salt, 'base64'), expected.length, {
-    N: Number(n),
-    r: Number(r),
-    p: Number(p),
-  });
-  return timingSafeEqual(key, expected);
-}
-
-const DUMMY_HASH = `scrypt$${SCRYPT.N}$8$1$${Buffer.alloc(16).toString('base64')}$${Buffer.alloc(32).toString('base64')}`;
+export { hashPassword, verifyPassword } from './passwords.ts';
 
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -75,6 +45,8 @@ export class Sessions {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly ttlMs: number,
+    /** Failed sign-ins per account and per source (shared with the admin API's agent credentials). */
+    readonly throttle: LoginThrottle,
   ) {}
 
   /** Called with every session that ends (the socket layer closes its sockets). */
@@ -88,7 +60,36 @@ export class Sessions {
     contactCenter: string;
     username: string;
     password: string;
+    /** The client's address (per-source throttling). */
+    source: string;
   }): Promise<{ token: string; expiresAt: number; user: UserTable }> {
+    const attempt = this.throttle.begin(
+      accountKey(input.orgId, input.contactCenter, input.username),
+      input.source,
+    );
+    let user: UserTable | undefined;
+    try {
+      user = await this.checkPassword(input);
+    } catch (err) {
+      attempt.abandoned();
+      throw err;
+    }
+    if (!user) {
+      attempt.failed();
+      throw new ConnectorError('AUTHENTICATION_ERROR', 'wrong contact center, username or password');
+    }
+    attempt.succeeded();
+    return this.open(user);
+  }
+
+  /** The user these credentials prove (the stored hash brought up to today's cost), or undefined. */
+  private async checkPassword(input: {
+    orgId: string;
+    contactCenter: string;
+    username: string;
+    password: string;
+    source: string;
+  }): Promise<UserTable | undefined> {
     const user = await this.db
       .selectFrom('users')
       .innerJoin('contact_centers', 'contact_centers.id', 'users.contact_center_id')
@@ -98,9 +99,20 @@ export class Sessions {
       .where('users.username', '=', input.username)
       .executeTakeFirst();
     const hash = user ? await passwordHashOf(this.db, user.id) : null;
-    const ok = await verifyPassword(input.password, hash ?? DUMMY_HASH);
-    if (!user || !ok)
-      throw new ConnectorError('AUTHENTICATION_ERROR', 'wrong contact center, username or password');
+    const verified = await verifyPassword(input.password, hash ?? UNMATCHABLE_HASH, input.source);
+    if (!user || !hash || !verified.ok) return undefined;
+    if (verified.outdated) {
+      try {
+        await setPasswordHash(this.db, user.id, await hashPassword(input.password, input.source));
+      } catch (err) {
+        // Busy: the hash is replaced at a later sign-in.
+        if (!(err instanceof ThrottledError)) throw err;
+      }
+    }
+    return user;
+  }
+
+  private async open(user: UserTable): Promise<{ token: string; expiresAt: number; user: UserTable }> {
     const now = this.clock.now();
     const token = randomBytes(32).toString('base64url');
     const sessionId = newId('SE');

@@ -3,6 +3,7 @@
  * outbox worker, and the inbound path's create-then-route. Started by `buildService` when configured.
  */
 import { randomUUID } from 'node:crypto';
+import { DEVELOPMENT_SCRT_POLICY, type ScrtPolicy } from './scrtPolicy.ts';
 import type { Db } from '../db/database.ts';
 import { routeRecordedInboundCall, type Engine, type RoutingTarget } from '../engine/index.ts';
 import { KeyVault, type ExportedKey } from './keyVault.ts';
@@ -39,6 +40,8 @@ export interface SalesforceOptions {
   log?: (line: string) => void;
   /** This node's name on the outbox rows it claims (docs/scaling.md); random per process when absent. */
   nodeId?: string;
+  /** Where telephony API requests may go (scrtPolicy.ts); development's when absent. */
+  scrtPolicy?: ScrtPolicy;
 }
 
 /** Retries of a failed inbound create before the call is routed anyway (developer guide ch. 5). */
@@ -69,7 +72,11 @@ export class SalesforceSync implements OutboxSender {
     this.tokens = new TokenIssuer(this.vault, engine.clock, { ttlSeconds: options.tokenTtlSeconds ?? 180 });
     this.client = new TelephonyApiClient(
       this.tokens,
-      { providerName: options.providerName ?? 'switchboard', timeoutMs: options.requestTimeoutMs ?? 10_000 },
+      {
+        providerName: options.providerName ?? 'switchboard',
+        timeoutMs: options.requestTimeoutMs ?? 10_000,
+        policy: options.scrtPolicy ?? DEVELOPMENT_SCRT_POLICY,
+      },
       async (ccId, keyId) => {
         await this.vault.confirm(ccId, keyId);
         this.log(`salesforce: contact center ${ccId} accepted the new key ${keyId}; it signs from now on`);

@@ -4,6 +4,7 @@
  * timeout. A 401 drops the cached token and the request is signed anew and sent once more; refused
  * again while a rotation waits, it is sent with the new key's token, which, accepted, confirms it.
  */
+import { connectRefusal, type ScrtPolicy } from './scrtPolicy.ts';
 import type { TokenIssuer, TokenSubject } from './tokens.ts';
 
 export interface ApiTarget extends TokenSubject {
@@ -25,6 +26,8 @@ export type ApiOutcome =
 export interface TelephonyApiOptions {
   providerName: string;
   timeoutMs: number;
+  /** Which hosts and addresses requests may go to (scrtPolicy.ts). */
+  policy: ScrtPolicy;
 }
 
 /** Whether a failed request may succeed later: outages, overload, timeouts, authentication. */
@@ -79,8 +82,15 @@ export class TelephonyApiClient {
       return { ok: false, status: null, retryable: true, error: `signing: ${(err as Error).message}` };
     }
     const url = `${target.scrtUrl.replace(/\/+$/, '')}/telephony/v1${request.path}`;
+    const refused = await connectRefusal(url, this.options.policy);
+    if (refused) {
+      this.count('refused');
+      return { ok: false, status: null, retryable: false, error: `not sent: ${refused}` };
+    }
     try {
       const res = await fetch(url, {
+        // A redirect could lead anywhere: it is an answer like any other, never followed.
+        redirect: 'manual',
         method: request.method,
         headers: {
           authorization: `Bearer ${token}`,
