@@ -33,6 +33,14 @@ describe('media and the Salesforce sync', () => {
       const seconds = Math.round(wav.samples.length / 8000);
       expect(seconds).toBeGreaterThanOrEqual(2);
       expect(detail.durationSeconds).toBe(seconds);
+      // The agent's signed, expiring link (getSignedRecordingUrl) leads to the same WAV.
+      const link = await a.request<{ path: string; durationSeconds: number }>('getSignedRecordingUrl', {
+        callId,
+      });
+      expect(link.durationSeconds).toBe(seconds);
+      const viaLink = await fetch(new URL(link.path, ctx.run.baseUrl));
+      expect(viaLink.status).toBe(200);
+      expect(readWav(Buffer.from(await viaLink.arrayBuffer())).samples.length).toBe(wav.samples.length);
       for (let i = 0; i < 20; i++) await ctx.advance(1000);
       const record = await ctx.record(callId, (r) => r.fields.totalRecordingDuration !== undefined);
       expect(record.fields).toMatchObject({ totalRecordingDuration: seconds, recordingLocation: detail.url });

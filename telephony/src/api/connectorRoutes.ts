@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { RECORDING_URL_PATTERN } from '../contracts/bounds.ts';
 import type { Engine } from '../engine/engine.ts';
 import { checkRecordingLink, RECORDING_LINK_PREFIX } from '../engine/recordingLinks.ts';
+import { RECORDING_FILES_PREFIX } from '../media/recordingStore.ts';
 import type { ConnectorContext } from './connectorContext.ts';
 
 /** The bundle built by `npm run build:connector` (the package's static resource). */
@@ -31,6 +32,27 @@ const FRAME_ANCESTORS = [
 ].join(' ');
 
 const RECORDING_URL = new RegExp(RECORDING_URL_PATTERN, 'u');
+const HERE = 'service.invalid';
+
+/**
+ * Where a call's signed recording link may send the agent: an https location (object storage), or
+ * that call's own file in this service's recording store (relative, or on the host the link was asked on).
+ */
+function recordingTarget(url: string | null | undefined, callId: string, host: string | undefined): boolean {
+  if (!url) return false;
+  if (RECORDING_URL.test(url)) return true;
+  let parsed: URL;
+  try {
+    parsed = new URL(url, `http://${HERE}`);
+  } catch {
+    return false;
+  }
+  return (
+    (parsed.protocol === 'http:' || parsed.protocol === 'https:') &&
+    (parsed.host === HERE || parsed.host === host) &&
+    parsed.pathname.startsWith(`${RECORDING_FILES_PREFIX}${callId}-`)
+  );
+}
 
 const CORS_PATHS = new Set(['/agent/v1/login', '/agent/v1/logout']);
 
@@ -114,8 +136,8 @@ export function registerConnectorRoutes(
         .select('recording_url')
         .where('id', '=', callId)
         .executeTakeFirst();
-      // Only to an https location: a value stored before the check (javascript:, http:) is never a redirect.
-      if (!call?.recording_url || !RECORDING_URL.test(call.recording_url)) {
+      // A value stored before the check (javascript:, another host) is never a redirect.
+      if (!call?.recording_url || !recordingTarget(call.recording_url, callId, req.headers.host)) {
         return reply
           .code(404)
           .send({ error: { code: 'NOT_FOUND', message: `no recording for call ${callId}` } });
