@@ -173,12 +173,18 @@ export function registerAgentSocket(
         return;
       }
       if (!caller) {
-        opening = hello(frame).finally(() => {
-          opening = null;
-          const queued = early;
-          early = [];
-          if (caller) for (const f of queued) void request(f, caller);
-        });
+        opening = hello(frame)
+          .catch((err: unknown) => {
+            // The database went away under the hello (shutdown): the client reconnects elsewhere or later.
+            app.log.error({ err }, 'agent socket: hello failed');
+            if (socket.readyState === socket.OPEN) socket.close(1011, 'could not open the session');
+          })
+          .finally(() => {
+            opening = null;
+            const queued = early;
+            early = [];
+            if (caller) for (const f of queued) void request(f, caller);
+          });
         return;
       }
       void request(frame, caller);
