@@ -75,7 +75,8 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
       ...(options.args ?? audioFlags()),
       'about:blank',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its own process group: Chromium's helper processes (crashpad, utilities) go with it.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let cleaned: Promise<void> | undefined;
@@ -85,7 +86,13 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
       clearTimeout(timer);
-      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      // Helpers still writing to the profile after the browser exited would make its removal fail.
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // the group is already gone
+      }
+      fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
     })());
   try {
     const endpoint = await new Promise<string>((resolve, reject) => {
