@@ -17,6 +17,8 @@ export interface Config {
   development: boolean;
   schedulerPollMs: number;
   dataDir: string;
+  /** `MEDIA_RTP_TIMEOUT_SECONDS` (default 30): a plain RTP party silent this long is dropped (docs/media.md). */
+  mediaRtpTimeoutMs: number;
   /** `SWITCHBOARD_MASTER_KEY` (encrypts the Salesforce private keys); see salesforce/masterKey.ts. */
   masterKey: string | undefined;
   /** `SWITCHBOARD_PUBLIC_URL`: where the service is reached from outside (signed recording URLs). */
@@ -68,6 +70,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     development,
     schedulerPollMs: Number(env.SCHEDULER_POLL_MS ?? 200),
     dataDir: path.resolve(env.DATA_DIR ?? 'data'),
+    mediaRtpTimeoutMs: Number(env.MEDIA_RTP_TIMEOUT_SECONDS ?? 30) * 1000,
     masterKey: env.SWITCHBOARD_MASTER_KEY || undefined,
     publicUrl: env.SWITCHBOARD_PUBLIC_URL || undefined,
     recordingUrlSecret: env.SWITCHBOARD_RECORDING_URL_SECRET || undefined,

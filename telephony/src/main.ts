@@ -53,7 +53,7 @@ const service = await buildService({
     publicUrl: config.publicUrl,
     scrtAllowedHosts: config.scrtAllowedHosts,
   },
-  media: { dataDir: config.dataDir, publicUrl: config.publicUrl },
+  media: { dataDir: config.dataDir, publicUrl: config.publicUrl, rtpTimeoutMs: config.mediaRtpTimeoutMs },
 });
 
 if (config.development && !(await hasAnyTenant(db))) {

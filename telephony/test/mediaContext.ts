@@ -55,6 +55,7 @@ export function useMediaService(
     agents?: number;
     settings?: Partial<ContactCenterSettings>;
     webrtcConnectTimeoutMs?: number;
+    rtpTimeoutMs?: number;
   } = {},
 ): MediaCtx {
   const ctx = {} as MediaCtx;
@@ -68,6 +69,7 @@ export function useMediaService(
         dataDir: ctx.dataDir,
         sweepMs: 0,
         ...(options.webrtcConnectTimeoutMs ? { webrtcConnectTimeoutMs: options.webrtcConnectTimeoutMs } : {}),
+        ...(options.rtpTimeoutMs ? { rtpTimeoutMs: options.rtpTimeoutMs } : {}),
       },
     });
     ctx.tenant = await createTenant(ctx.dbh.db, {

@@ -288,6 +288,11 @@ export class RtpPhone {
     return this.received.length;
   }
 
+  /** Stops sending (the socket stays open and keeps receiving): a phone gone silent. */
+  stopSending(): void {
+    this.sending = false;
+  }
+
   async close(): Promise<void> {
     clearTimeout(this.timer);
     this.sending = false;

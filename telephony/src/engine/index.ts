@@ -6,7 +6,7 @@
  */
 import type { Engine } from './engine.ts';
 import { sendDigits } from './calls.ts';
-import { callerDigits, leaveVoicemail, publishRecording } from './network.ts';
+import { callerDigits, leaveVoicemail, networkPartyLost, publishRecording } from './network.ts';
 import type { RoutingTarget } from './ports.ts';
 import { routeRecordedCall } from './routing.ts';
 
@@ -29,6 +29,16 @@ export function sendCallerDigits(
   digits: string,
 ): Promise<void> {
   return engine.command(ccId, (tx) => callerDigits(tx, callId, participantId, digits));
+}
+
+/** A phone-network party's audio stopped (the media plane's RTP timeout): it leaves the call like a hang-up. */
+export function dropNetworkParty(
+  engine: Engine,
+  ccId: string,
+  callId: string,
+  participantId: string,
+): Promise<void> {
+  return engine.command(ccId, (tx) => networkPartyLost(tx, callId, participantId));
 }
 
 /** The call's recording file is ready: its URL and real duration (published as `RecordingPublished`). */

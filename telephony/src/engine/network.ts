@@ -188,6 +188,16 @@ export async function thirdPartyHangsUp(tx: Tx, callId: string, participantId: s
   await settle(tx, callId, 'third_party_hangup');
 }
 
+/** A phone-network party was lost (its audio stopped): it leaves as if it hung up; gone already, nothing happens. */
+export async function networkPartyLost(tx: Tx, callId: string, participantId: string): Promise<void> {
+  const p = (await loadParticipants(tx, callId)).find(
+    (x) => x.id === participantId && !x.user_id && x.state !== 'ended',
+  );
+  if (!p) return;
+  if (p.role === 'initial_caller') await callerHangup(tx, callId);
+  else await thirdPartyHangsUp(tx, callId, participantId);
+}
+
 export async function addTranscript(
   tx: Tx,
   callId: string,

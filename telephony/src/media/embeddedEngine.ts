@@ -33,6 +33,7 @@ export interface EmbeddedOptions {
   rtpHost?: string;
   webrtcHostAddresses?: string[];
   webrtcConnectTimeoutMs?: number;
+  rtpTimeoutMs?: number;
 }
 
 export class EmbeddedMediaEngine implements MediaEngine {
@@ -54,6 +55,7 @@ export class EmbeddedMediaEngine implements MediaEngine {
       rtpHost: options.rtpHost ?? '127.0.0.1',
       webrtcHostAddresses: options.webrtcHostAddresses ?? ['127.0.0.1'],
       webrtcConnectTimeoutMs: options.webrtcConnectTimeoutMs ?? 15_000,
+      rtpTimeoutMs: options.rtpTimeoutMs ?? 30_000,
     };
     this.spawn();
   }

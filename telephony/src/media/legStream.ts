@@ -18,7 +18,7 @@ const SHRINK_AFTER_TICKS = 25;
 
 export interface LegCallbacks {
   digit(legId: string, digit: string): void;
-  closed(legId: string, reason: 'ice-timeout' | 'transport-closed'): void;
+  closed(legId: string, reason: 'ice-timeout' | 'transport-closed' | 'rtp-timeout'): void;
 }
 
 export abstract class Leg {

@@ -55,7 +55,8 @@ export type MediaEvent =
   | {
       type: 'legClosed';
       legId: string;
-      reason: 'released' | 'ice-timeout' | 'transport-closed' | 'engine-restart';
+      /** `rtp-timeout`: a plain RTP party sent nothing for the engine's RTP timeout (gone silent). */
+      reason: 'released' | 'ice-timeout' | 'transport-closed' | 'rtp-timeout' | 'engine-restart';
     }
   | { type: 'digit'; legId: string; digit: string }
   | { type: 'promptFinished'; legId: string; prompt: PromptName }

@@ -27,6 +27,8 @@ export interface MediaCommands {
   agentDigits(ccId: string, userId: string, callId: string, digits: string): Promise<void>;
   /** DTMF a phone-network party sent (RFC 4733 received). */
   callerDigits(ccId: string, callId: string, participantId: string, digits: string): Promise<void>;
+  /** A phone-network party's audio stopped (no RTP for the engine's timeout): it leaves, as by hanging up. */
+  partyLost(ccId: string, callId: string, participantId: string): Promise<void>;
 }
 
 export interface MediaPlaneOptions {
@@ -400,7 +402,8 @@ export class MediaPlane {
         }
         if (owner.network && this.networkLegs.get(owner.network.participantId) === owner.network) {
           this.networkLegs.delete(owner.network.participantId);
-          void this.callChanged(owner.network.callId);
+          if (e.reason === 'rtp-timeout') void this.partyLost(owner.network);
+          else void this.callChanged(owner.network.callId);
         }
         return;
       case 'promptFinished': {
@@ -437,6 +440,16 @@ export class MediaPlane {
       return;
     }
     if (media) await this.commands.callerDigits(media.contactCenterId, callId, participantId, digit);
+  }
+
+  /** A party gone silent leaves the call (the engine's hang-up; the others go on), then its media is reconciled. */
+  private partyLost({ callId, participantId }: NetworkLeg): Promise<void> {
+    return this.enqueue(callId, async () => {
+      const media = this.calls.get(callId);
+      if (media && !media.finished)
+        await this.commands.partyLost(media.contactCenterId, callId, participantId);
+      await this.reconcile(callId);
+    });
   }
 
   async counts(): Promise<PlaneCounts> {

@@ -80,7 +80,7 @@ async function handle(req: Request): Promise<unknown> {
     }
     case 'openRtp': {
       const { leg } = await openLeg(req.legId, async () => ({
-        leg: await RtpLeg.open(req.legId, callbacks, config.rtpHost, req.remote),
+        leg: await RtpLeg.open(req.legId, callbacks, config.rtpHost, req.remote, config.rtpTimeoutMs),
       }));
       return admit(leg, leg.local);
     }

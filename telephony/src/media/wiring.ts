@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import {
+  dropNetworkParty,
   leaveVoicemailRecording,
   publishCallRecording,
   sendAgentDigits,
@@ -25,6 +26,8 @@ export interface MediaOptions {
   webrtcHostAddresses?: string[];
   /** A WebRTC leg that does not connect by then is released (default 15 s). */
   webrtcConnectTimeoutMs?: number;
+  /** A plain RTP party that sends nothing for this long is dropped like a hang-up (default 30 s). */
+  rtpTimeoutMs?: number;
   /** How often every call with media is reconciled as a safety net (default 2 s; 0: never). */
   sweepMs?: number;
 }
@@ -38,6 +41,7 @@ export function engineCommands(engine: Engine): MediaCommands {
     agentDigits: (ccId, userId, callId, digits) => sendAgentDigits(engine, ccId, userId, callId, digits),
     callerDigits: (ccId, callId, participantId, digits) =>
       sendCallerDigits(engine, ccId, callId, participantId, digits),
+    partyLost: (ccId, callId, participantId) => dropNetworkParty(engine, ccId, callId, participantId),
   };
 }
 
@@ -51,6 +55,7 @@ export function startMediaPlane(
     ...(options.rtpHost ? { rtpHost: options.rtpHost } : {}),
     ...(options.webrtcHostAddresses ? { webrtcHostAddresses: options.webrtcHostAddresses } : {}),
     ...(options.webrtcConnectTimeoutMs ? { webrtcConnectTimeoutMs: options.webrtcConnectTimeoutMs } : {}),
+    ...(options.rtpTimeoutMs ? { rtpTimeoutMs: options.rtpTimeoutMs } : {}),
   });
   const plane = new MediaPlane({
     engine: media,

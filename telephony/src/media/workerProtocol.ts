@@ -16,6 +16,8 @@ export interface WorkerConfig {
   /** Extra host addresses for WebRTC candidates (loopback for local use and tests). */
   webrtcHostAddresses: string[];
   webrtcConnectTimeoutMs: number;
+  /** A plain RTP leg that receives nothing for this long is closed (`rtp-timeout`). */
+  rtpTimeoutMs: number;
 }
 
 export type Request =
