@@ -371,37 +371,6 @@ describe('a service without its media plane', () => {
   });
 });
 
-describe('a browser without WebRTC', () => {
-  const e2e = useStack();
-
-  it('UNSUPPORTED_BROWSER reaches Omni-Channel once the agent is logged in; calls still ring and connect', async () => {
-    // Before any script of any frame runs (the connector's included): no RTCPeerConnection, no getUserMedia.
-    const context = await e2e.browser.newContext();
-    await context.addInitScript(() => {
-      const w = window as unknown as Record<string, unknown>;
-      delete w.RTCPeerConnection;
-      delete w.webkitRTCPeerConnection;
-      delete (MediaDevices.prototype as Partial<MediaDevices>).getUserMedia;
-    });
-    const ada = await ConsoleAgent.open(e2e.browser, e2e.stack, 'ada', context);
-    try {
-      expect(
-        await ada
-          .connector()
-          .evaluate(() => typeof RTCPeerConnection + typeof navigator.mediaDevices.getUserMedia),
-      ).toBe('undefinedundefined');
-      await expectText(ada.notices(), 'UNSUPPORTED_BROWSER');
-      await ada.setStatus('Available');
-      await e2e.call();
-      await ada.accept();
-      await ada.byTestId('show-connector-frame').check();
-      await ada.softphoneState('off');
-    } finally {
-      await context.close();
-    }
-  });
-});
-
 describe('a microphone the browser does not share', () => {
   // A microphone exists (fake), but the browser denies every permission prompt: like a BLOCK setting.
   const e2e = useStack({

@@ -40,6 +40,10 @@ function iceGathered(pc: RTCPeerConnection): Promise<void> {
   });
 }
 
+function stopTracks(stream: MediaStream | null): void {
+  for (const t of stream?.getTracks() ?? []) t.stop();
+}
+
 export function webRtcSupported(): boolean {
   return (
     typeof RTCPeerConnection !== 'undefined' && typeof navigator.mediaDevices?.getUserMedia === 'function'
@@ -95,16 +99,16 @@ export class Softphone {
     }
   }
 
-  private async negotiate(): Promise<void> {
-    if (typeof RTCPeerConnection === 'undefined' || !navigator.mediaDevices?.getUserMedia)
-      throw softphoneError(
-        'UNSUPPORTED_BROWSER',
-        'this browser has no WebRTC (RTCPeerConnection, getUserMedia)',
-      );
+  /**
+   * The selected microphone (`ideal`: else the default one). When its track ends during the leg
+   * (unplugged, permission revoked) it is taken again and replaces the track the leg sends; if it
+   * cannot be, the leg is lost, and reconnecting publishes why (MICROPHONE_NOT_SHARED, WEBRTC_ERROR).
+   */
+  private async microphone(): Promise<MediaStream> {
     const s = this.deps.settings();
     const processing = s.voiceProcessing;
     try {
-      this.mic = await navigator.mediaDevices.getUserMedia({
+      const mic = await navigator.mediaDevices.getUserMedia({
         audio: {
           ...(s.microphoneDeviceId ? { deviceId: { ideal: s.microphoneDeviceId } } : {}),
           echoCancellation: processing,
@@ -112,11 +116,29 @@ export class Softphone {
           autoGainControl: processing,
         },
       });
+      for (const t of mic.getTracks()) t.onended = () => void this.micEnded();
+      return mic;
     } catch (err) {
       const name = (err as Error).name;
       const denied = name === 'NotAllowedError' || name === 'SecurityError';
       throw softphoneError(denied ? 'MICROPHONE_NOT_SHARED' : 'WEBRTC_ERROR', `microphone: ${name}`);
     }
+  }
+
+  private async micEnded(): Promise<void> {
+    const pc = this.pc;
+    if (!pc) return;
+    const mic = await this.microphone().catch(() => null);
+    if (pc !== this.pc) return stopTracks(mic);
+    if (!mic) return this.lost();
+    await pc.getSenders()[0]?.replaceTrack(mic.getTracks()[0] ?? null);
+    this.dropMic();
+    this.mic = mic;
+  }
+
+  private async negotiate(): Promise<void> {
+    if (!webRtcSupported()) throw unsupportedBrowser();
+    this.mic = await this.microphone();
     const pc = new RTCPeerConnection();
     this.pc = pc;
     this.counters = { sent: 0, lostRemote: 0, received: 0, lost: 0 };
@@ -192,7 +214,10 @@ export class Softphone {
     if (sink.setSinkId && s.speakerDeviceId) sink.setSinkId(s.speakerDeviceId).catch(() => undefined);
   }
 
-  /** The transport dropped (network, service restart): the leg is released; the owner reconnects. */
+  /**
+   * The transport dropped (network, the service's media restarted: `failed` or `closed`) or the
+   * microphone is gone: the leg is released; the owner reconnects.
+   */
   private lost(): void {
     this.release();
     this.set('failed');
@@ -216,11 +241,16 @@ export class Softphone {
     this.stationUrl = null;
     this.pc?.close();
     this.pc = null;
-    for (const t of this.mic?.getTracks() ?? []) t.stop();
+    this.dropMic();
     this.mic = null;
+    this.audio.srcObject = null;
+  }
+
+  /** Stops the microphone and its level meter (a new one measures the next). */
+  private dropMic(): void {
+    stopTracks(this.mic);
     void this.meter?.ctx.close();
     this.meter = null;
-    this.audio.srcObject = null;
   }
 
   /** The microphone's level, 0 to 1 (RMS), for the level meter. */
