@@ -133,6 +133,12 @@ describe('real audio between the softphone and the simulator’s caller', () => 
     await call.simulator.getByTestId(`customer-leaves-${call.callId}`).click();
     await ada.byTestId('acw').waitFor();
     await ada.softphoneState('off');
+    // The call's end completes the stats: the base library's MOS, on the VoiceCall record as in Salesforce.
+    const mos = ada.byTestId(`mos-${call.callId}`);
+    await mos.waitFor();
+    const score = Number(/Mean Opinion Score: ([\d.]+)/.exec((await mos.textContent()) ?? '')?.[1]);
+    expect(score).toBeGreaterThan(1);
+    expect(score).toBeLessThanOrEqual(5);
   });
 
   it('the ring tone (440 + 480 Hz) plays while the call rings and stops when it is answered', async () => {

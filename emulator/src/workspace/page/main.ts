@@ -553,7 +553,7 @@ function renderSupervisor(): void {
 }
 
 function renderRecords(): void {
-  replaceIfChanged(recordsBox, JSON.stringify([records, [...state.recordingLinks]]), () =>
+  replaceIfChanged(recordsBox, JSON.stringify([records, [...state.recordingLinks], [...state.mos]]), () =>
     records.length === 0
       ? [
           h(
@@ -592,6 +592,13 @@ function renderRecords(): void {
             recordField(r, 'callOrigin') ? h('p', {}, `Origin: ${recordField(r, 'callOrigin')}`) : null,
             recordField(r, 'totalHoldDuration')
               ? h('p', {}, `Hold: ${recordField(r, 'totalHoldDuration')} s`)
+              : null,
+            state.mos.has(r.vendorCallKey)
+              ? h(
+                  'p',
+                  { 'data-testid': `mos-${r.vendorCallKey}` },
+                  `Mean Opinion Score: ${state.mos.get(r.vendorCallKey)?.toFixed(2)}`,
+                )
               : null,
             recording
               ? h(

@@ -79,6 +79,11 @@ export class OmniState {
   audioDevices: AudioDevice[] = [];
   /** The last AUDIO_STATS sample per call (what the base library forwards from UPDATE_AUDIO_STATS). */
   readonly audioStats = new Map<string, AudioSample>();
+  /**
+   * The Mean Opinion Score per call: the base library's G.107 score of the call's stats, sent with
+   * UPDATE_AUDIO_STATS_COMPLETED; Salesforce stores it in the VoiceCall's Mean Opinion Score field.
+   */
+  readonly mos = new Map<string, number>();
   acw: { callId: string; since: number } | null = null;
   supervised: { call: PhoneCall; bargedIn: boolean } | null = null;
   bargedInBy: string | null = null;
@@ -224,6 +229,11 @@ export function applyEvent(
       const a = (payload as { audioStats?: { callId?: string; stats?: AudioSample[] } })?.audioStats;
       const last = a?.stats?.[a.stats.length - 1];
       if (a?.callId && last) state.audioStats.set(a.callId, last);
+      return;
+    }
+    case 'UPDATE_AUDIO_STATS_COMPLETED': {
+      const p = payload as { callId?: string; mos?: number };
+      if (p?.callId && typeof p.mos === 'number') state.mos.set(p.callId, p.mos);
       return;
     }
     case 'MUTE_TOGGLE':
