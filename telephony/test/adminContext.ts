@@ -11,6 +11,7 @@ import { afterEach, beforeEach } from 'vitest';
 import { issueClient, type IssuedClient } from '../src/admin/accounts.ts';
 import type { ContactCenterSettings } from '../src/domain/settings.ts';
 import type { SalesforceOptions } from '../src/salesforce/index.ts';
+import type { S3StoreConfig } from '../src/storage/s3RecordingStore.ts';
 import {
   startTelephonyApiEmulator,
   type TelephonyApiEmulator,
@@ -129,7 +130,12 @@ export async function tokenOf(run: Running, client: IssuedClient): Promise<strin
 }
 
 export function useAdmin(
-  options: { settings?: Partial<ContactCenterSettings>; salesforce?: Partial<SalesforceOptions> } = {},
+  options: {
+    settings?: Partial<ContactCenterSettings>;
+    salesforce?: Partial<SalesforceOptions>;
+    /** Recordings in this bucket instead of the data folder. */
+    s3?: () => S3StoreConfig;
+  } = {},
 ): AdminCtx {
   const clients: AgentClient[] = [];
   const ctx = {} as AdminCtx;
@@ -140,7 +146,7 @@ export function useAdmin(
     ctx.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-admin-'));
     ctx.run = await startService(ctx.dbh.db, {
       clock: ctx.clock,
-      recordings: { dataDir: ctx.dataDir, sweepMs: 0 },
+      recordings: { dataDir: ctx.dataDir, sweepMs: 0, ...(options.s3 ? { s3: options.s3() } : {}) },
       salesforce: {
         masterKey: randomBytes(32),
         createBackoffMs: 5,

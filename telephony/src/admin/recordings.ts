@@ -77,9 +77,13 @@ export async function signedUrls(
     errorCode,
   });
   const urlOf = new Map<string, string | null>();
+  const deleted = new Set<string>();
   for (const call of calls) {
     const row = call.state === 'ended' ? await options.recordings?.current(call.id) : undefined;
-    if (!row) continue;
+    if (!row) {
+      if (call.state === 'ended' && (await options.recordings?.wasDeleted(call.id))) deleted.add(call.id);
+      continue;
+    }
     const target = await options.recordings!.target(row, minutes * 60);
     if (!target) continue;
     if ('url' in target) urlOf.set(call.id, target.url);
@@ -98,8 +102,9 @@ export async function signedUrls(
     if (call.state !== 'ended') return failed(key, 409);
     const url = urlOf.get(call.id);
     if (url) return { vendorCallKey: key, url, expiresInMinutes: minutes, errorCode: null };
-    // A URL stored on the call that is not an object of the service's storage is never signed.
-    if (call.recording_url) return failed(key, 404);
+    // Deleted (retention, DELETE), or a URL stored on the call that is no object of the service's
+    // storage: never signed.
+    if (deleted.has(call.id) || call.recording_url) return failed(key, 404);
     const mayArrive =
       call.recording_enabled === 1 &&
       call.connected_at !== null &&

@@ -5,7 +5,7 @@
 import { MAX_PRESIGN_SECONDS, type S3StoreConfig } from './s3RecordingStore.ts';
 
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const PREFIX = /^(?:[A-Za-z0-9_.-]+\/)*$/;
+const PREFIX = /^(?:(?!\.\.?\/)[A-Za-z0-9_.-]+\/)*$/;
 
 export function parseS3Config(env: NodeJS.ProcessEnv): S3StoreConfig | undefined {
   const bucket = env.RECORDINGS_S3_BUCKET;
