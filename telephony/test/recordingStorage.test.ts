@@ -10,7 +10,9 @@ import path from 'node:path';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RecordingSettings, SignedUrl } from '../src/contracts/adminApi.ts';
-import { readWav } from '../src/media/wav.ts';
+import { publishCallRecording } from '../src/engine/index.ts';
+import { readWav, WavWriter } from '../src/media/wav.ts';
+import { RecordingArchive } from '../src/storage/recordingArchive.ts';
 import { tokenOf, useAdmin, type AdminCtx, type ErrorAnswer } from './adminContext.ts';
 import type { Tenant } from './harness.ts';
 import { storeRecording } from './recordingFixture.ts';
@@ -184,6 +186,35 @@ describe('recordings in S3 (a local S3-compatible server, real SigV4)', () => {
     expect((await fetch(`${ctx.run.baseUrl}${link.path}`, { redirect: 'manual' })).status).toBe(404);
     expect((await agent.refuse('getSignedRecordingUrl', { callId })).code).toBe('INVALID_PARAMS');
     expect((await ctx.api.delete<ErrorAnswer>(`/recordings/${callId}`)).status).toBe(404);
+  });
+
+  it('a recording the bucket refuses is kept in the data folder, and its link serves it', async () => {
+    const callId = await endedCall(ctx, ctx.tenant);
+    const logged: string[] = [];
+    const denied = new RecordingArchive(ctx.dbh.db, ctx.clock, {
+      dataDir: ctx.dataDir,
+      s3: s3.config({ credentials: { accessKeyId: 'WRONG', secretAccessKey: 'WRONG' } }),
+      sweepMs: 0,
+      log: (m) => logged.push(m),
+    });
+    const spool = path.join(ctx.dataDir, 'spool.wav');
+    const writer = new WavWriter(spool);
+    writer.write(new Int16Array(8000).fill(1000));
+    writer.close();
+    const { url } = await denied.save(
+      { key: `${callId}-call`, callId, contactCenterId: ctx.tenant.ccId },
+      spool,
+    );
+    await denied.close();
+    expect(url).toMatch(new RegExp(`^/media/v1/recordings/${callId}-call\\.wav\\?sig=`));
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toContain('kept in the data folder');
+    expect(fs.existsSync(path.join(ctx.dataDir, 'recordings', `${callId}-call.wav`))).toBe(true);
+    expect(await inBucket(objectKey(ctx.tenant, callId))).toBe(false);
+    await publishCallRecording(ctx.run.service.engine, ctx.tenant.ccId, callId, { url, durationSeconds: 1 });
+    const agent = await ctx.login(ctx.tenant, 'agent2');
+    const link = await agent.request<{ path: string }>('getSignedRecordingUrl', { callId });
+    expect((await wavAt(`${ctx.run.baseUrl}${link.path}`)).length).toBe(8000);
   });
 
   it('retention: recordingRetentionDays through the admin API; the sweep deletes expired recordings from the bucket', async () => {

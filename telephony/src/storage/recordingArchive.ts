@@ -14,6 +14,7 @@ import {
   type FinishedRecording,
   type RecordingSink,
   type RecordingStore,
+  type StoredObject,
   type StoredRecording,
 } from '../media/recordingStore.ts';
 import { S3RecordingStore, type S3StoreConfig } from './s3RecordingStore.ts';
@@ -27,6 +28,8 @@ export interface RecordingStorageOptions {
   s3?: S3StoreConfig | undefined;
   /** How often expired recordings are deleted (default hourly; 0: only when `sweep()` is called). */
   sweepMs?: number;
+  /** Where a recording kept in the data folder for want of the bucket is reported (default: stderr). */
+  log?: (message: string) => void;
 }
 
 /** Where a link leads: a file of the local store, or a presigned URL of the bucket. */
@@ -47,6 +50,8 @@ export class RecordingArchive implements RecordingSink {
 
   private sweeping: Promise<number> | null = null;
 
+  private readonly log: (message: string) => void;
+
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
@@ -54,6 +59,7 @@ export class RecordingArchive implements RecordingSink {
   ) {
     this.local = new LocalRecordingStore(options.dataDir, options.publicUrl?.replace(/\/$/, '') ?? '');
     this.s3 = options.s3 ? new S3RecordingStore(options.s3) : null;
+    this.log = options.log ?? ((message) => console.error(message));
     const sweepMs = options.sweepMs ?? DEFAULT_SWEEP_MS;
     if (sweepMs > 0) {
       this.timer = setInterval(() => void this.sweep().catch(() => undefined), sweepMs);
@@ -65,9 +71,23 @@ export class RecordingArchive implements RecordingSink {
     return kind === 's3' ? this.s3 : this.local;
   }
 
+  /**
+   * Stores a finished recording in the bucket, or in the data folder without one — or when the
+   * bucket refuses it (unreachable, denied): a recording is never lost for want of object storage.
+   */
   async save(recording: FinishedRecording, file: string): Promise<StoredRecording> {
-    const store = this.s3 ?? this.local;
-    const stored = await store.put(recording, file);
+    let store: RecordingStore = this.s3 ?? this.local;
+    let stored: StoredObject;
+    try {
+      stored = await store.put(recording, file);
+    } catch (err) {
+      if (store === this.local) throw err;
+      this.log(
+        `recording ${recording.key} kept in the data folder: the bucket refused it (${(err as Error).message})`,
+      );
+      store = this.local;
+      stored = await store.put(recording, file);
+    }
     const row = {
       store: store.kind,
       object_key: stored.objectKey,
