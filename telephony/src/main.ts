@@ -90,9 +90,16 @@ const bucket = config.recordingsS3;
 console.log(
   `  media: agent softphones POST /media/v1/station; recordings in ${bucket ? `s3://${bucket.bucket}/${bucket.prefix}` : `${config.dataDir}/recordings`}`,
 );
-if (bucket && !(await service.recordings?.s3?.acceptedBySalesforce()))
-  console.warn(
-    '  warning: presigned URLs of this bucket do not match what Salesforce accepts (Amazon S3 or Google Cloud Storage); Einstein Conversation Insights will refuse them (docs/media.md)',
+const s3 = service.recordings?.s3;
+if (s3)
+  await s3.acceptedBySalesforce().then(
+    (accepted) => {
+      if (!accepted)
+        console.warn(
+          '  warning: presigned URLs of this bucket do not match what Salesforce accepts (Amazon S3 or Google Cloud Storage); Einstein Conversation Insights will refuse them (docs/media.md)',
+        );
+    },
+    (err: Error) => console.warn(`  warning: cannot presign recording URLs (credentials?): ${err.message}`),
   );
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
