@@ -2,6 +2,8 @@
 import path from 'node:path';
 import { MIN_TOKEN_LENGTH } from './api/simulatorRoutes.ts';
 import { parseAllowedHosts } from './salesforce/scrtPolicy.ts';
+import { parseS3Config } from './storage/s3Config.ts';
+import type { S3StoreConfig } from './storage/s3RecordingStore.ts';
 
 export interface Config {
   host: string;
@@ -31,6 +33,10 @@ export interface Config {
   scrtAllowedHosts: string[];
   /** `SCRT_ALLOW_PRIVATE_ADDRESSES=1`: telephony API hosts may resolve to private addresses. */
   scrtAllowPrivateAddresses: boolean;
+  /** `RECORDINGS_S3_*`: the bucket recordings go to (storage/s3Config.ts); the data folder when absent. */
+  recordingsS3: S3StoreConfig | undefined;
+  /** `RECORDINGS_SWEEP_MINUTES`: how often expired recordings are deleted (default 60). */
+  recordingSweepMs: number;
   salesforce: {
     providerName: string;
     createTimeoutMs: number;
@@ -40,6 +46,13 @@ export interface Config {
     outboxBackoffMs: number;
     outboxBackoffCapMs: number;
   };
+}
+
+function sweepMinutes(value: string | undefined): number {
+  const minutes = Number(value ?? 60);
+  if (!Number.isInteger(minutes) || minutes < 0 || minutes > 10_080)
+    throw new Error('RECORDINGS_SWEEP_MINUTES must be a whole number from 0 (never) to 10080');
+  return minutes;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -77,6 +90,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scrtAllowedHosts: parseAllowedHosts(env.SCRT_ALLOWED_HOSTS),
     trustProxy: env.TRUST_PROXY === 'true' ? true : env.TRUST_PROXY || false,
     scrtAllowPrivateAddresses: env.SCRT_ALLOW_PRIVATE_ADDRESSES === '1',
+    recordingsS3: parseS3Config(env),
+    recordingSweepMs: sweepMinutes(env.RECORDINGS_SWEEP_MINUTES) * 60_000,
     salesforce: {
       providerName: env.TELEPHONY_PROVIDER_NAME ?? 'switchboard',
       createTimeoutMs: Number(env.SALESFORCE_CREATE_TIMEOUT_MS ?? 2000),

@@ -54,6 +54,12 @@ const service = await buildService({
     scrtAllowedHosts: config.scrtAllowedHosts,
   },
   media: { dataDir: config.dataDir, publicUrl: config.publicUrl, rtpTimeoutMs: config.mediaRtpTimeoutMs },
+  recordings: {
+    dataDir: config.dataDir,
+    publicUrl: config.publicUrl,
+    s3: config.recordingsS3,
+    sweepMs: config.recordingSweepMs,
+  },
 });
 
 if (config.development && !(await hasAnyTenant(db))) {
@@ -80,7 +86,21 @@ console.log(
   `  agent API: ws://${config.host}:${config.port}/agent/v1/socket   simulator API: http://${config.host}:${config.port}/sim/v1`,
 );
 console.log(`  admin API: http://${config.host}:${config.port}/admin/v1 (token: POST /oauth/token)`);
-console.log(`  media: agent softphones POST /media/v1/station; recordings in ${config.dataDir}/recordings`);
+const bucket = config.recordingsS3;
+console.log(
+  `  media: agent softphones POST /media/v1/station; recordings in ${bucket ? `s3://${bucket.bucket}/${bucket.prefix}` : `${config.dataDir}/recordings`}`,
+);
+const s3 = service.recordings?.s3;
+if (s3)
+  await s3.acceptedBySalesforce().then(
+    (accepted) => {
+      if (!accepted)
+        console.warn(
+          '  warning: presigned URLs of this bucket do not match what Salesforce accepts (Amazon S3 or Google Cloud Storage); Einstein Conversation Insights will refuse them (docs/media.md)',
+        );
+    },
+    (err: Error) => console.warn(`  warning: cannot presign recording URLs (credentials?): ${err.message}`),
+  );
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

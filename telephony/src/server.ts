@@ -21,6 +21,7 @@ import { Scheduler } from './engine/scheduler.ts';
 import { Sessions } from './engine/sessions.ts';
 import type { MediaPlane } from './media/mediaPlane.ts';
 import { startMediaPlane, type MediaOptions } from './media/wiring.ts';
+import { RecordingArchive, type RecordingStorageOptions } from './storage/recordingArchive.ts';
 import { DEFAULT_LOGIN_THROTTLE, LoginThrottle, type LoginThrottleOptions } from './engine/loginThrottle.ts';
 import { configureHashing, type HashingOptions } from './engine/passwords.ts';
 import { SalesforceSync, type SalesforceOptions } from './salesforce/index.ts';
@@ -47,6 +48,8 @@ export interface ServiceOptions {
   admin?: AdminApiOptions;
   /** The embedded media plane (docs/media.md); off when absent (media requests get 503). */
   media?: MediaOptions;
+  /** Recording storage (docs/media.md); by default the media plane's data folder, none without it. */
+  recordings?: RecordingStorageOptions;
   /** One node of several on the same PostgreSQL database (docs/scaling.md); one node alone when absent. */
   cluster?: PgCluster;
   /** `TRUST_PROXY`: which proxies' X-Forwarded-For to believe (Fastify's `trustProxy`). */
@@ -87,6 +90,8 @@ export interface Service {
   /** The agents' message inbox and the recording-link secret. */
   connector: ConnectorContext;
   media: MediaPlane | null;
+  /** The stored recordings (local folder or S3); null without recording storage. */
+  recordings: RecordingArchive | null;
   close(): Promise<void>;
 }
 
@@ -155,7 +160,11 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
         ...(cluster ? { nodeId: cluster.nodeId } : {}),
       })
     : null;
-  const media = options.media ? startMediaPlane(engine, options.media) : null;
+  const storage =
+    options.recordings ??
+    (options.media ? { dataDir: options.media.dataDir, publicUrl: options.media.publicUrl } : undefined);
+  const recordings = storage ? new RecordingArchive(options.db, clock, storage) : null;
+  const media = options.media && recordings ? startMediaPlane(engine, options.media, recordings) : null;
   if (media) {
     engine.events.subscribe((batch) => media.plane.onDomainEvents(batch));
     sessions.onEnded((sessionId) => void media.plane.sessionEnded(sessionId));
@@ -174,10 +183,10 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
       },
     );
   registerMediaRoutes(app, sessions, { media, simulator: simulatorEnabled ? simulator : null });
-  registerConnectorRoutes(app, engine, connector);
+  registerConnectorRoutes(app, engine, connector, recordings);
   registerAdminApi(
     app,
-    { engine, sessions, salesforce, recordingSecret: connector.recordingSecret },
+    { engine, sessions, salesforce, recordingSecret: connector.recordingSecret, recordings },
     { ...options.admin, oauthThrottle: new LoginThrottle(clock, limits.oauth) },
   );
   if (simulatorEnabled) {
@@ -201,9 +210,11 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     streams,
     connector,
     media: media?.plane ?? null,
+    recordings,
     async close() {
       recorder.bindSender(null);
       await media?.plane.close();
+      await recordings?.close();
       await salesforce?.stop();
       await scheduler.stop();
       await app.close();

@@ -4,10 +4,14 @@
  * that gets its token through `POST /oauth/token` like the package's external credential.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeEach } from 'vitest';
 import { issueClient, type IssuedClient } from '../src/admin/accounts.ts';
 import type { ContactCenterSettings } from '../src/domain/settings.ts';
 import type { SalesforceOptions } from '../src/salesforce/index.ts';
+import type { S3StoreConfig } from '../src/storage/s3RecordingStore.ts';
 import {
   startTelephonyApiEmulator,
   type TelephonyApiEmulator,
@@ -95,6 +99,8 @@ export async function postToken(
 
 export interface AdminCtx {
   dbh: DatabaseHandle;
+  /** The service's data folder (its local recording store). */
+  dataDir: string;
   clock: ManualClock;
   emulator: TelephonyApiEmulator;
   run: Running;
@@ -124,7 +130,12 @@ export async function tokenOf(run: Running, client: IssuedClient): Promise<strin
 }
 
 export function useAdmin(
-  options: { settings?: Partial<ContactCenterSettings>; salesforce?: Partial<SalesforceOptions> } = {},
+  options: {
+    settings?: Partial<ContactCenterSettings>;
+    salesforce?: Partial<SalesforceOptions>;
+    /** Recordings in this bucket instead of the data folder. */
+    s3?: () => S3StoreConfig;
+  } = {},
 ): AdminCtx {
   const clients: AgentClient[] = [];
   const ctx = {} as AdminCtx;
@@ -132,8 +143,10 @@ export function useAdmin(
     ctx.dbh = testDatabase();
     ctx.clock = new ManualClock();
     ctx.emulator = await startTelephonyApiEmulator({ now: () => ctx.clock.now() });
+    ctx.dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-admin-'));
     ctx.run = await startService(ctx.dbh.db, {
       clock: ctx.clock,
+      recordings: { dataDir: ctx.dataDir, sweepMs: 0, ...(options.s3 ? { s3: options.s3() } : {}) },
       salesforce: {
         masterKey: randomBytes(32),
         createBackoffMs: 5,
@@ -170,6 +183,7 @@ export function useAdmin(
       await ctx.emulator?.close();
     } finally {
       await ctx.dbh?.destroy();
+      fs.rmSync(ctx.dataDir, { recursive: true, force: true });
     }
   });
   return ctx;

@@ -5,14 +5,14 @@
 import { describe, expect, it } from 'vitest';
 import type { PartnerPhoneNumber, SignedUrl, TransferDestination } from '../src/contracts/adminApi.ts';
 import * as tenants from '../src/engine/tenants.ts';
+import { readWav } from '../src/media/wav.ts';
 import { tokenOf, useAdmin, type ErrorAnswer } from './adminContext.ts';
 import type { Tenant } from './harness.ts';
+import { storeRecording } from './recordingFixture.ts';
 
 const ctx = useAdmin();
 const cc = () => `/contact-centers/${ctx.tenant.ccId}`;
-const RECORDING = 'https://media.example.com/rec/1.wav';
-
-/** An inbound call `username` of `tenant` accepts and ends; with the recording published unless told not to. */
+/** An inbound call `username` of `tenant` accepts and ends; with its recording stored unless told not to. */
 async function endedCall(tenant: Tenant, username: string, recording = true): Promise<string> {
   const agent = await ctx.login(tenant, username);
   await agent.goAvailable();
@@ -20,10 +20,7 @@ async function endedCall(tenant: Tenant, username: string, recording = true): Pr
   await agent.waitFor('CALL_STARTED', (e) => e.data.call?.callId === callId);
   await agent.request('acceptCall', { callId });
   await agent.request('endCall', { callId });
-  if (recording)
-    expect(
-      (await ctx.sim.post(`/calls/${callId}/recording`, { url: RECORDING, durationSeconds: 42 })).status,
-    ).toBe(200);
+  if (recording) await storeRecording(ctx.run.service, { callId, contactCenterId: tenant.ccId });
   return callId;
 }
 
@@ -136,7 +133,7 @@ describe('GET …/intelligence-services', () => {
 });
 
 describe('POST /admin/v1/recordings/signed-urls', () => {
-  it('signs a URL per key, in request order, that redirects to the recording until it expires', async () => {
+  it('signs a URL per key, in request order, that serves the recording until it expires', async () => {
     const callId = await endedCall(ctx.tenant, 'agent1');
     const res = await ctx.api.post<{ items: SignedUrl[] }>('/recordings/signed-urls', {
       vendorCallKeys: ['CAmissing', callId],
@@ -156,9 +153,10 @@ describe('POST /admin/v1/recordings/signed-urls', () => {
       `${ctx.run.baseUrl}/recordings/v1/${callId}?expires=${expiresAt}&sig=${new URL(signed!.url!).searchParams.get('sig')}`,
     );
     const open = await fetch(signed!.url!, { redirect: 'manual' });
-    expect([open.status, open.headers.get('location')]).toEqual([302, RECORDING]);
+    expect([open.status, open.headers.get('content-type')]).toEqual([200, 'audio/wav']);
+    expect(readWav(Buffer.from(await open.arrayBuffer())).samples.length).toBe(2 * 8000);
     ctx.clock.advance(5 * 60_000 - 1);
-    expect((await fetch(signed!.url!, { redirect: 'manual' })).status).toBe(302);
+    expect((await fetch(signed!.url!, { redirect: 'manual' })).status).toBe(200);
     ctx.clock.advance(1);
     expect((await fetch(signed!.url!, { redirect: 'manual' })).status).toBe(403);
 
@@ -219,6 +217,21 @@ describe('POST /admin/v1/recordings/signed-urls', () => {
       vendorCallKeys: [theirs],
     });
     expect(own.body.items[0]!.errorCode).toBeNull();
+  });
+
+  it("never signs a URL stored on the call that is not in the service's storage (404)", async () => {
+    const callId = await endedCall(ctx.tenant, 'agent1', false);
+    const posted = await ctx.sim.post(`/calls/${callId}/recording`, {
+      url: 'https://media.example.com/rec/1.wav',
+      durationSeconds: 42,
+    });
+    expect(posted.status).toBe(200);
+    const res = await ctx.api.post<{ items: SignedUrl[] }>('/recordings/signed-urls', {
+      vendorCallKeys: [callId],
+    });
+    expect(res.body.items).toEqual([
+      { vendorCallKey: callId, url: null, expiresInMinutes: null, errorCode: 404 },
+    ]);
   });
 
   it('refuses bad bodies with INVALID_PARAMS', async () => {

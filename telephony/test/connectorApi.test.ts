@@ -49,7 +49,7 @@ describe('the message relay', () => {
 });
 
 describe('signed recording links', () => {
-  it("signs a link to a recording of the agent's contact center; the link redirects to it", async () => {
+  it("signs a link to a recording of the agent's contact center; a URL stored on the call is never followed", async () => {
     const a = await ctx.agent(0);
     const callId = await callWithRecording(a);
     const link = await a.request<{ path: string; expiresAt: number; durationSeconds: number }>(
@@ -58,9 +58,12 @@ describe('signed recording links', () => {
     );
     expect(link.durationSeconds).toBe(42);
     expect(link.expiresAt).toBe(ctx.clock.now() + RECORDING_LINK_TTL_MS);
+    // The simulator's URL is no object of the service's storage: the link leads nowhere (docs/security.md).
     const res = await fetch(`${ctx.run.baseUrl}${link.path}`, { redirect: 'manual' });
-    expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe('https://media.example.com/rec/1.wav');
+    expect([res.status, res.headers.get('location')]).toEqual([404, null]);
+    expect(await res.json()).toEqual({
+      error: { code: 'NOT_FOUND', message: `no recording for call ${callId}` },
+    });
   });
 
   it('refuses a tampered or expired link (403), answers 404 without a recording, signs nothing without one', async () => {
@@ -124,8 +127,9 @@ describe('signed recording links', () => {
         links.push(
           `/recordings/v1/${callId}?expires=${expires}&sig=${recordingSignature(Buffer.from(secret), callId, expires)}`,
         );
+      // Accepted (no 403); the simulator's URL is not in the service's storage, hence 404.
       const res = await fetch(`http://127.0.0.1:${port}${links[0]}`, { redirect: 'manual' });
-      expect(res.status).toBe(302);
+      expect(res.status).toBe(404);
       await service.close();
     }
   });

@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect } from 'vitest';
 import type { ContactCenterSettings } from '../src/domain/settings.ts';
+import type { S3StoreConfig } from '../src/storage/s3RecordingStore.ts';
 import {
   AgentClient,
   Sim,
@@ -56,6 +57,8 @@ export function useMediaService(
     settings?: Partial<ContactCenterSettings>;
     webrtcConnectTimeoutMs?: number;
     rtpTimeoutMs?: number;
+    /** Recordings in this bucket instead of the data folder. */
+    s3?: () => S3StoreConfig;
   } = {},
 ): MediaCtx {
   const ctx = {} as MediaCtx;
@@ -71,6 +74,7 @@ export function useMediaService(
         ...(options.webrtcConnectTimeoutMs ? { webrtcConnectTimeoutMs: options.webrtcConnectTimeoutMs } : {}),
         ...(options.rtpTimeoutMs ? { rtpTimeoutMs: options.rtpTimeoutMs } : {}),
       },
+      ...(options.s3 ? { recordings: { dataDir: ctx.dataDir, sweepMs: 0, s3: options.s3() } } : {}),
     });
     ctx.tenant = await createTenant(ctx.dbh.db, {
       agents: options.agents ?? 3,

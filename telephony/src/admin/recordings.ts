@@ -1,13 +1,26 @@
 /**
- * Signed recording URLs for Einstein Conversation Insights and universal call recording access
- * (`RecordingMediaProvider`): one per vendor call key, of any contact center of the account. The URL
- * is the recording link of engine/recordingLinks.ts with the expiry asked for; per key, an HTTP status
- * says why there is none (404: never will be; 409: not yet, Salesforce retries).
+ * Recordings through the admin API (docs/admin-api.md): signed recording URLs for Einstein
+ * Conversation Insights and universal call recording access (`RecordingMediaProvider`), one per
+ * vendor call key of any contact center of the account; the deletion of one recording; and a contact
+ * center's recording settings (retention). A URL is made from the call's stored recording
+ * (storage/recordingArchive.ts): a presigned URL of its object in the bucket, or the service's signed
+ * link (engine/recordingLinks.ts) for the local store. Per key, an HTTP status says why there is none
+ * (404: never will be; 409: not yet, Salesforce retries).
  */
+import type { ContactCenterTable } from '../db/schema.ts';
 import type { Engine } from '../engine/engine.ts';
 import { RECORDING_LINK_PREFIX, recordingSignature } from '../engine/recordingLinks.ts';
+import { updateSettings } from '../engine/tenants.ts';
+import { parseSettings } from '../domain/settings.ts';
+import { StorageUnavailableError, type RecordingArchive } from '../storage/recordingArchive.ts';
+import { AdminError, notFound } from './errors.ts';
 import type { Account } from './oauth.ts';
-import type { SignedUrl, SignedUrlBody } from '../contracts/adminApi.ts';
+import type {
+  RecordingSettings,
+  RecordingSettingsPatch,
+  SignedUrl,
+  SignedUrlBody,
+} from '../contracts/adminApi.ts';
 
 export const DEFAULT_EXPIRY_MINUTES = 60;
 /** How long after a recorded call ended its recording may still arrive (answered 409 meanwhile). */
@@ -41,7 +54,7 @@ export async function signedUrls(
   engine: Engine,
   account: Account,
   body: SignedUrlBody,
-  options: { baseUrl: string; secret: Buffer },
+  options: { baseUrl: string; secret: Buffer; recordings: RecordingArchive | null },
 ): Promise<SignedUrl[]> {
   const now = engine.clock.now();
   const minutes = body.expiresInMinutes ?? DEFAULT_EXPIRY_MINUTES;
@@ -63,25 +76,76 @@ export async function signedUrls(
     expiresInMinutes: null,
     errorCode,
   });
+  const urlOf = new Map<string, string | null>();
+  const deleted = new Set<string>();
+  for (const call of calls) {
+    const row = call.state === 'ended' ? await options.recordings?.current(call.id) : undefined;
+    if (!row) {
+      if (call.state === 'ended' && (await options.recordings?.wasDeleted(call.id))) deleted.add(call.id);
+      continue;
+    }
+    const target = await options.recordings!.target(row, minutes * 60);
+    if (!target) continue;
+    if ('url' in target) urlOf.set(call.id, target.url);
+    else {
+      const expiresAt = now + minutes * 60_000;
+      const sig = recordingSignature(options.secret, call.id, expiresAt);
+      urlOf.set(
+        call.id,
+        `${options.baseUrl}${RECORDING_LINK_PREFIX}${encodeURIComponent(call.id)}?expires=${expiresAt}&sig=${sig}`,
+      );
+    }
+  }
   return body.vendorCallKeys.map((key) => {
     const call = byId.get(callOf.get(key) ?? '');
     if (!call) return failed(key, 404);
     if (call.state !== 'ended') return failed(key, 409);
-    if (!call.recording_url) {
-      const mayArrive =
-        call.recording_enabled === 1 &&
-        call.connected_at !== null &&
-        call.ended_at !== null &&
-        now - call.ended_at < RECORDING_GRACE_MS;
-      return failed(key, mayArrive ? 409 : 404);
-    }
-    const expiresAt = now + minutes * 60_000;
-    const sig = recordingSignature(options.secret, call.id, expiresAt);
-    return {
-      vendorCallKey: key,
-      url: `${options.baseUrl}${RECORDING_LINK_PREFIX}${encodeURIComponent(call.id)}?expires=${expiresAt}&sig=${sig}`,
-      expiresInMinutes: minutes,
-      errorCode: null,
-    };
+    const url = urlOf.get(call.id);
+    if (url) return { vendorCallKey: key, url, expiresInMinutes: minutes, errorCode: null };
+    // Deleted (retention, DELETE), or a URL stored on the call that is no object of the service's
+    // storage: never signed.
+    if (deleted.has(call.id) || call.recording_url) return failed(key, 404);
+    const mayArrive =
+      call.recording_enabled === 1 &&
+      call.connected_at !== null &&
+      call.ended_at !== null &&
+      now - call.ended_at < RECORDING_GRACE_MS;
+    return failed(key, mayArrive ? 409 : 404);
   });
+}
+
+/** Deletes the stored recording of the call a key names (any contact center of the account). */
+export async function deleteRecording(
+  engine: Engine,
+  account: Account,
+  vendorCallKey: string,
+  recordings: RecordingArchive | null,
+): Promise<void> {
+  const callId = (await callsOfKeys(engine, account.orgId, [vendorCallKey])).get(vendorCallKey);
+  const row = callId ? await recordings?.current(callId) : undefined;
+  if (!row) throw notFound(`no stored recording for ${vendorCallKey}`, { vendorCallKey });
+  try {
+    await recordings!.remove(row);
+  } catch (err) {
+    if (err instanceof StorageUnavailableError) throw new AdminError(503, 'UNAVAILABLE', err.message);
+    throw err;
+  }
+}
+
+function recordingSettingsOf(settingsJson: string): RecordingSettings {
+  const { recordingDefault, recordingRetentionDays } = parseSettings(settingsJson);
+  return { recordingDefault, recordingRetentionDays };
+}
+
+export function readRecordingSettings(cc: ContactCenterTable): RecordingSettings {
+  return recordingSettingsOf(cc.settings_json);
+}
+
+export async function saveRecordingSettings(
+  engine: Engine,
+  cc: ContactCenterTable,
+  patch: RecordingSettingsPatch,
+): Promise<RecordingSettings> {
+  const merged = await updateSettings(engine.db, cc.id, patch);
+  return { recordingDefault: merged.recordingDefault, recordingRetentionDays: merged.recordingRetentionDays };
 }

@@ -9,6 +9,7 @@ import type { Engine } from '../engine/engine.ts';
 import type { Sessions } from '../engine/sessions.ts';
 import { LoginThrottle } from '../engine/loginThrottle.ts';
 import type { SalesforceSync } from '../salesforce/index.ts';
+import type { RecordingArchive } from '../storage/recordingArchive.ts';
 import { AGENT_REALM, authenticateAgent } from './agentAuth.ts';
 import { connect, contactCenterOf, updateOrgDomain, bindContactCenter } from './contactCenters.ts';
 import { AdminError, fromEngineError, invalidParams } from './errors.ts';
@@ -24,7 +25,7 @@ import {
 } from './oauth.ts';
 import { addQueue, listQueues, removeQueue, setQueueMembers } from './queues.ts';
 import { DEFAULT_RATE_LIMIT, RateLimiter, type RateLimitOptions } from './rateLimit.ts';
-import { signedUrls } from './recordings.ts';
+import { deleteRecording, readRecordingSettings, saveRecordingSettings, signedUrls } from './recordings.ts';
 import { phoneNumbers, transferDestinations } from './routing.ts';
 import {
   AgentSettings,
@@ -41,6 +42,8 @@ import {
   QueueCreateBody,
   QueueMembersBody,
   QueueParams,
+  RecordingParams,
+  RecordingSettingsPatch,
   SignedUrlBody,
   UserAddBody,
   UserParams,
@@ -67,6 +70,8 @@ export interface AdminApiDeps {
   salesforce: SalesforceSync | null;
   /** The secret of signed recording links (shared with the connector's routes). */
   recordingSecret: Buffer;
+  /** The stored recordings; null without recording storage. */
+  recordings: RecordingArchive | null;
 }
 
 /** Where a validation error points: the JSON pointer of the value, a missing or an unknown property. */
@@ -335,8 +340,27 @@ export function registerAdminApi(
           items: await signedUrls(engine, accountOf(req), req.body, {
             baseUrl: (options.publicUrl ?? `${req.protocol}://${req.host}`).replace(/\/+$/, ''),
             secret: deps.recordingSecret,
+            recordings: deps.recordings,
           }),
         }),
+      );
+      admin.delete<{ Params: RecordingParams }>(
+        '/recordings/:vendorCallKey',
+        { schema: { params: RecordingParams } },
+        async (req, reply) => {
+          await deleteRecording(engine, accountOf(req), req.params.vendorCallKey, deps.recordings);
+          return reply.code(204).send();
+        },
+      );
+      admin.get<{ Params: CcParams }>(
+        '/contact-centers/:cc/recording-settings',
+        { schema: { params: CcParams } },
+        async (req) => readRecordingSettings(await contactCenter(req)),
+      );
+      admin.patch<{ Params: CcParams; Body: RecordingSettingsPatch }>(
+        '/contact-centers/:cc/recording-settings',
+        { schema: { params: CcParams, body: RecordingSettingsPatch } },
+        async (req) => saveRecordingSettings(engine, await contactCenter(req), req.body),
       );
     },
     { prefix: '/admin/v1' },

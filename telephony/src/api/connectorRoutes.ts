@@ -1,14 +1,16 @@
 /**
  * What the connector needs from the service over HTTP (docs/connector.md): the connector page and its
  * bundle (connector-URL mode), CORS for the agent login when the connector runs from a Salesforce
- * domain (static resource mode), and the signed recording links' endpoint.
+ * domain (static resource mode), and the signed recording links' endpoint: a valid link serves the
+ * call's recording from the local store, or redirects to a presigned URL of the call's object in the
+ * bucket under its own contact center's prefix — never to a URL stored on the call (docs/security.md).
  */
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { RECORDING_URL_PATTERN } from '../contracts/bounds.ts';
 import type { Engine } from '../engine/engine.ts';
 import { checkRecordingLink, RECORDING_LINK_PREFIX } from '../engine/recordingLinks.ts';
-import { RECORDING_FILES_PREFIX } from '../media/recordingStore.ts';
+import type { RecordingArchive } from '../storage/recordingArchive.ts';
 import type { ConnectorContext } from './connectorContext.ts';
 
 /** The bundle built by `npm run build:connector` (the package's static resource). */
@@ -31,29 +33,6 @@ const FRAME_ANCESTORS = [
   'http://localhost:*',
 ].join(' ');
 
-const RECORDING_URL = new RegExp(RECORDING_URL_PATTERN, 'u');
-const HERE = 'service.invalid';
-
-/**
- * Where a call's signed recording link may send the agent: an https location (object storage), or
- * that call's own file in this service's recording store (relative, or on the host the link was asked on).
- */
-function recordingTarget(url: string | null | undefined, callId: string, host: string | undefined): boolean {
-  if (!url) return false;
-  if (RECORDING_URL.test(url)) return true;
-  let parsed: URL;
-  try {
-    parsed = new URL(url, `http://${HERE}`);
-  } catch {
-    return false;
-  }
-  return (
-    (parsed.protocol === 'http:' || parsed.protocol === 'https:') &&
-    (parsed.host === HERE || parsed.host === host) &&
-    parsed.pathname.startsWith(`${RECORDING_FILES_PREFIX}${callId}-`)
-  );
-}
-
 const CORS_PATHS = new Set(['/agent/v1/login', '/agent/v1/logout']);
 
 const PAGE = `<!doctype html>
@@ -74,6 +53,7 @@ export function registerConnectorRoutes(
   app: FastifyInstance,
   engine: Engine,
   context: ConnectorContext,
+  recordings: RecordingArchive | null,
 ): void {
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const origin = req.headers.origin;
@@ -131,18 +111,19 @@ export function registerConnectorRoutes(
           .code(403)
           .send({ error: { code: 'AUTHENTICATION_ERROR', message: `recording link ${check}` } });
       }
-      const call = await engine.db
-        .selectFrom('calls')
-        .select('recording_url')
-        .where('id', '=', callId)
-        .executeTakeFirst();
-      // A value stored before the check (javascript:, another host) is never a redirect.
-      if (!call?.recording_url || !recordingTarget(call.recording_url, callId, req.headers.host)) {
+      const now = engine.clock.now();
+      const row = await recordings?.current(callId);
+      const target = row ? await recordings!.target(row, (Number(req.query.expires) - now) / 1000) : null;
+      if (!target) {
         return reply
           .code(404)
           .send({ error: { code: 'NOT_FOUND', message: `no recording for call ${callId}` } });
       }
-      return reply.redirect(call.recording_url, 302);
+      if ('url' in target) return reply.header('cache-control', 'no-store').redirect(target.url, 302);
+      return reply
+        .type('audio/wav')
+        .header('cache-control', 'private, no-store')
+        .send(createReadStream(target.file));
     },
   );
 }

@@ -243,6 +243,21 @@ export const SignedUrl = Type.Object({
   errorCode: Nullable(Int()),
 });
 export type SignedUrl = Static<typeof SignedUrl>;
+export const RecordingParams = Type.Object({ vendorCallKey: Text({ minLength: 1, maxLength: 255 }) }, closed);
+export type RecordingParams = Static<typeof RecordingParams>;
+/** A contact center's recording settings (docs/admin-api.md): what a PATCH may change. */
+export const RecordingSettingsPatch = Type.Object(
+  {
+    recordingDefault: Type.Optional(Type.Boolean()),
+    recordingRetentionDays: Type.Optional(Int({ minimum: 0, maximum: 3650 })),
+  },
+  { ...closed, minProperties: 1 },
+);
+export type RecordingSettingsPatch = Static<typeof RecordingSettingsPatch>;
+export interface RecordingSettings {
+  recordingDefault: boolean;
+  recordingRetentionDays: number;
+}
 
 export const IntelligenceService = Type.Object({
   service: Text(),

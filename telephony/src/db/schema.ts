@@ -327,6 +327,21 @@ export interface AdminTokenTable {
   expires_at: number;
 }
 
+/** A stored recording (docs/media.md): which store holds it, as which object, for which contact center. */
+export interface RecordingTable {
+  /** The media plane's recording key: `<callId>-call` or `<callId>-voicemail`. */
+  id: string;
+  call_id: string;
+  contact_center_id: string;
+  store: 'local' | 's3';
+  /** The object's key in its store (S3: `<prefix><contactCenterId>/<id>.wav`; local: `<id>.wav`). */
+  object_key: string;
+  size_bytes: number;
+  created_at: number;
+  /** When retention or the admin API deleted it; null while it is kept. */
+  deleted_at: number | null;
+}
+
 export interface Database {
   orgs: OrgTable;
   contact_centers: ContactCenterTable;
@@ -355,4 +370,5 @@ export interface Database {
   salesforce_outbox: SalesforceOutboxTable;
   admin_clients: AdminClientTable;
   admin_tokens: AdminTokenTable;
+  recordings: RecordingTable;
 }

@@ -8,6 +8,8 @@ export const ContactCenterSettings = Type.Object({
   /** 0 = infinite wrap-up (the spec's default); otherwise after-call work ends by itself after this. */
   wrapUpSeconds: Type.Integer({ minimum: 0, maximum: 3600, default: 0 }),
   recordingDefault: Type.Boolean({ default: true }),
+  /** Recordings are deleted this many days after they were stored (docs/media.md); 0 keeps them. */
+  recordingRetentionDays: Type.Integer({ minimum: 0, maximum: 3650, default: 0 }),
   /** What a party on hold hears (docs/media.md): the generated hold music, or silence. */
   holdAudio: Type.Union([Type.Literal('music'), Type.Literal('silence')], { default: 'music' }),
   defaultCountry: Type.String({ minLength: 2, maxLength: 2, default: 'US' }),

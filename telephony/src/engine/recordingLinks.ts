@@ -1,7 +1,7 @@
 /**
  * Signed, expiring recording links (`getSignedRecordingUrl`): an HMAC-SHA256 over the call id and
- * the expiry with a per-service secret. The link's endpoint verifies it and redirects to the
- * recording's stored location.
+ * the expiry with a per-service secret. The link's endpoint (api/connectorRoutes.ts) verifies it and
+ * leads to the call's recording in its contact center's storage (storage/recordingArchive.ts).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { refuse } from '../domain/errors.ts';

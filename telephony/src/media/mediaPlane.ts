@@ -15,7 +15,7 @@ import {
   type RtpAddress,
 } from './mediaEngine.ts';
 import { dtmfTargets, mixPlan, type MixPlan, type PartyPlan } from './mixPlan.ts';
-import type { RecordingStore } from './recordingStore.ts';
+import type { RecordingSink } from './recordingStore.ts';
 
 /** What the media plane asks of the call engine (wired at the composition root). */
 export interface MediaCommands {
@@ -34,7 +34,7 @@ export interface MediaCommands {
 export interface MediaPlaneOptions {
   engine: MediaEngine;
   db: Db;
-  store: RecordingStore;
+  store: RecordingSink;
   commands: MediaCommands;
   /** Reports failures of background work (a reconcile, a publish); they never reach a request. */
   log?: (msg: string, err: unknown) => void;
@@ -75,7 +75,7 @@ export interface PlaneCounts {
 export class MediaPlane {
   readonly engine: MediaEngine;
   private readonly db: Db;
-  private readonly store: RecordingStore;
+  private readonly store: RecordingSink;
   private readonly commands: MediaCommands;
   private readonly log: (msg: string, err: unknown) => void;
   private readonly stations = new Map<string, Station>();
@@ -347,7 +347,10 @@ export class MediaPlane {
     if (!media.conversation) return;
     const recording = await this.engine.endConversation(callId);
     if (!recording || recording.durationMs < 20 || state === null) return;
-    const { url } = await this.store.save(recording.key, recording.file);
+    const { url } = await this.store.save(
+      { key: recording.key, callId, contactCenterId: media.contactCenterId },
+      recording.file,
+    );
     await this.commands.publishRecording(media.contactCenterId, callId, url, seconds(recording.durationMs));
   }
 
@@ -367,7 +370,10 @@ export class MediaPlane {
         await this.dropLeg(leg.legId);
       }
       if (!recording) return;
-      const { url } = await this.store.save(recording.key, recording.file);
+      const { url } = await this.store.save(
+        { key: recording.key, callId, contactCenterId: media.contactCenterId },
+        recording.file,
+      );
       await this.commands.leaveVoicemail(media.contactCenterId, callId, url, seconds(recording.durationMs));
       done = true;
     };

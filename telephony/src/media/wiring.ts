@@ -1,6 +1,6 @@
 /**
- * Builds the embedded media plane for the service: the worker-thread engine, the local recording
- * store, and the engine commands the media plane calls.
+ * Builds the embedded media plane for the service: the worker-thread engine, the recording archive
+ * it stores its recordings through, and the engine commands the media plane calls.
  */
 import path from 'node:path';
 import {
@@ -13,12 +13,13 @@ import {
 } from '../engine/index.ts';
 import { EmbeddedMediaEngine } from './embeddedEngine.ts';
 import { MediaPlane, type MediaCommands } from './mediaPlane.ts';
-import { LocalRecordingStore } from './recordingStore.ts';
+import type { RecordingArchive } from '../storage/recordingArchive.ts';
+import type { LocalRecordingStore } from './recordingStore.ts';
 
 export interface MediaOptions {
-  /** The data folder: recordings are kept in its `recordings/`. */
+  /** The data folder: the media engine's spool, and the local store's `recordings/`. */
   dataDir: string;
-  /** The service's public URL, prefixed to recording URLs (relative without it). */
+  /** The service's public URL, prefixed to the local store's recording URLs (relative without it). */
   publicUrl?: string | undefined;
   /** Address plain RTP legs bind to (default 127.0.0.1). */
   rtpHost?: string;
@@ -48,8 +49,9 @@ export function engineCommands(engine: Engine): MediaCommands {
 export function startMediaPlane(
   engine: Engine,
   options: MediaOptions,
+  recordings: RecordingArchive,
 ): { plane: MediaPlane; store: LocalRecordingStore } {
-  const store = new LocalRecordingStore(options.dataDir, options.publicUrl?.replace(/\/$/, '') ?? '');
+  const store = recordings.local;
   const media = new EmbeddedMediaEngine({
     spoolDir: path.join(store.dir, 'spool'),
     ...(options.rtpHost ? { rtpHost: options.rtpHost } : {}),
@@ -60,7 +62,7 @@ export function startMediaPlane(
   const plane = new MediaPlane({
     engine: media,
     db: engine.db,
-    store,
+    store: recordings,
     commands: engineCommands(engine),
   });
   const sweepMs = options.sweepMs ?? 2000;
