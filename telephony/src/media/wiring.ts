@@ -1,6 +1,7 @@
 /**
- * Builds the embedded media plane for the service: the worker-thread engine, the local recording
- * store, and the engine commands the media plane calls.
+ * Builds the media plane for the service: the media engine (the embedded worker thread by default,
+ * Janus media nodes when some are given), the local recording store, and the engine commands the
+ * media plane calls.
  */
 import path from 'node:path';
 import {
@@ -11,6 +12,9 @@ import {
   type Engine,
 } from '../engine/index.ts';
 import { EmbeddedMediaEngine } from './embeddedEngine.ts';
+import { janusMediaEngine } from './janus/janusPool.ts';
+import type { JanusNodeOptions } from './janus/janusEngine.ts';
+import type { MediaEngine } from './mediaEngine.ts';
 import { MediaPlane, type MediaCommands } from './mediaPlane.ts';
 import { LocalRecordingStore } from './recordingStore.ts';
 
@@ -25,6 +29,8 @@ export interface MediaOptions {
   webrtcHostAddresses?: string[];
   /** A WebRTC leg that does not connect by then is released (default 15 s). */
   webrtcConnectTimeoutMs?: number;
+  /** Janus media nodes (docs/media.md): when given, they carry the media instead of the worker thread. */
+  janusNodes?: JanusNodeOptions[];
   /** How often every call with media is reconciled as a safety net (default 2 s; 0: never). */
   sweepMs?: number;
 }
@@ -46,12 +52,18 @@ export function startMediaPlane(
   options: MediaOptions,
 ): { plane: MediaPlane; store: LocalRecordingStore } {
   const store = new LocalRecordingStore(options.dataDir, options.publicUrl?.replace(/\/$/, '') ?? '');
-  const media = new EmbeddedMediaEngine({
-    spoolDir: path.join(store.dir, 'spool'),
-    ...(options.rtpHost ? { rtpHost: options.rtpHost } : {}),
-    ...(options.webrtcHostAddresses ? { webrtcHostAddresses: options.webrtcHostAddresses } : {}),
-    ...(options.webrtcConnectTimeoutMs ? { webrtcConnectTimeoutMs: options.webrtcConnectTimeoutMs } : {}),
-  });
+  const spoolDir = path.join(store.dir, 'spool');
+  const timeout = options.webrtcConnectTimeoutMs
+    ? { webrtcConnectTimeoutMs: options.webrtcConnectTimeoutMs }
+    : {};
+  const media: MediaEngine = options.janusNodes?.length
+    ? janusMediaEngine(options.janusNodes, { spoolDir, ...timeout })
+    : new EmbeddedMediaEngine({
+        spoolDir,
+        ...(options.rtpHost ? { rtpHost: options.rtpHost } : {}),
+        ...(options.webrtcHostAddresses ? { webrtcHostAddresses: options.webrtcHostAddresses } : {}),
+        ...timeout,
+      });
   const plane = new MediaPlane({
     engine: media,
     db: engine.db,
