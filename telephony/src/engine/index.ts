@@ -6,7 +6,13 @@
  */
 import type { Engine } from './engine.ts';
 import { sendDigits } from './calls.ts';
-import { callerDigits, leaveVoicemail, publishRecording } from './network.ts';
+import {
+  callerDigits,
+  callerHangup,
+  leaveVoicemail,
+  publishRecording,
+  thirdPartyHangsUp,
+} from './network.ts';
 import type { RoutingTarget } from './ports.ts';
 import { routeRecordedCall } from './routing.ts';
 
@@ -29,6 +35,22 @@ export function sendCallerDigits(
   digits: string,
 ): Promise<void> {
   return engine.command(ccId, (tx) => callerDigits(tx, callId, participantId, digits));
+}
+
+/**
+ * A phone-network party's media is gone for good (its media node died): it leaves the call as if it
+ * had hung up (the initial caller: `caller_hangup`; a third party: `third_party_hangup`).
+ */
+export function dropNetworkParty(
+  engine: Engine,
+  ccId: string,
+  callId: string,
+  participantId: string,
+  role: string,
+): Promise<void> {
+  return engine.command(ccId, (tx) =>
+    role === 'initial_caller' ? callerHangup(tx, callId) : thirdPartyHangsUp(tx, callId, participantId),
+  );
 }
 
 /** The call's recording file is ready: its URL and real duration (published as `RecordingPublished`). */

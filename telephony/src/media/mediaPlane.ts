@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Db } from '../db/database.ts';
+import type { ParticipantRole } from '../db/schema.ts';
 import type { DomainEvent } from '../engine/index.ts';
 import { loadCallSnapshot } from './callSnapshot.ts';
 import {
@@ -27,6 +28,8 @@ export interface MediaCommands {
   agentDigits(ccId: string, userId: string, callId: string, digits: string): Promise<void>;
   /** DTMF a phone-network party sent (RFC 4733 received). */
   callerDigits(ccId: string, callId: string, participantId: string, digits: string): Promise<void>;
+  /** A phone-network party's media node died: the party leaves the call (as if it hung up). */
+  partyLost(ccId: string, callId: string, participantId: string, role: ParticipantRole): Promise<void>;
 }
 
 export interface MediaPlaneOptions {
@@ -163,7 +166,7 @@ export class MediaPlane {
   ): Promise<{ stationId: string; answerSdp: string }> {
     const id = `ST${randomBytes(12).toString('base64url')}`;
     const legId = `station-${id}`;
-    const { answerSdp } = await this.engine.openWebRtcLeg(legId, offerSdp);
+    const { answerSdp } = await this.engine.openWebRtcLeg(legId, offerSdp, { group: user.contactCenterId });
     const previous = this.stations.get(user.id);
     const station: Station = {
       id,
@@ -220,7 +223,7 @@ export class MediaPlane {
   ): Promise<{ answerSdp: string } | { rtp: RtpAddress }> {
     const p = await this.db
       .selectFrom('participants')
-      .select(['id', 'user_id', 'state'])
+      .select(['id', 'user_id', 'state', 'contact_center_id'])
       .where('id', '=', participantId)
       .where('call_id', '=', callId)
       .executeTakeFirst();
@@ -230,10 +233,11 @@ export class MediaPlane {
         `no phone-network participant ${participantId} live on call ${callId}`,
       );
     const legId = `party-${participantId}-${randomBytes(6).toString('base64url')}`;
+    const placement = { group: p.contact_center_id };
     const result =
       'sdp' in offer
-        ? await this.engine.openWebRtcLeg(legId, offer.sdp)
-        : { rtp: await this.engine.openRtpLeg(legId, offer.rtp) };
+        ? await this.engine.openWebRtcLeg(legId, offer.sdp, placement)
+        : { rtp: await this.engine.openRtpLeg(legId, offer.rtp, placement) };
     const previous = this.networkLegs.get(participantId);
     const leg: NetworkLeg = { legId, callId, participantId };
     this.networkLegs.set(participantId, leg);
@@ -400,7 +404,8 @@ export class MediaPlane {
         }
         if (owner.network && this.networkLegs.get(owner.network.participantId) === owner.network) {
           this.networkLegs.delete(owner.network.participantId);
-          void this.callChanged(owner.network.callId);
+          if (e.reason === 'node-lost') void this.partyLost(owner.network);
+          else void this.callChanged(owner.network.callId);
         }
         return;
       case 'promptFinished': {
@@ -415,6 +420,23 @@ export class MediaPlane {
         void this.onDigit(owner, e.digit).catch((err) => this.log('digit', err));
         return;
     }
+  }
+
+  /**
+   * A phone-network party's media node died: its audio cannot come back at the address it was
+   * given, so the call engine drops the party (as a hang-up of that party) and the call settles.
+   */
+  private partyLost(leg: NetworkLeg): Promise<void> {
+    return this.enqueue(leg.callId, async () => {
+      const p = await this.db
+        .selectFrom('participants')
+        .select(['contact_center_id', 'role', 'state'])
+        .where('id', '=', leg.participantId)
+        .executeTakeFirst();
+      if (p && p.state !== 'ended')
+        await this.commands.partyLost(p.contact_center_id, leg.callId, leg.participantId, p.role);
+      await this.reconcile(leg.callId);
+    });
   }
 
   private async onDigit(owner: { station?: Station; network?: NetworkLeg }, digit: string): Promise<void> {

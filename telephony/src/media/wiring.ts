@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import {
+  dropNetworkParty,
   leaveVoicemailRecording,
   publishCallRecording,
   sendAgentDigits,
@@ -44,6 +45,8 @@ export function engineCommands(engine: Engine): MediaCommands {
     agentDigits: (ccId, userId, callId, digits) => sendAgentDigits(engine, ccId, userId, callId, digits),
     callerDigits: (ccId, callId, participantId, digits) =>
       sendCallerDigits(engine, ccId, callId, participantId, digits),
+    partyLost: (ccId, callId, participantId, role) =>
+      dropNetworkParty(engine, ccId, callId, participantId, role),
   };
 }
 

@@ -88,6 +88,8 @@ export class JanusEngine implements MediaEngine {
   private readonly connectTimeoutMs: number;
   /** Times the node's session was lost (the node died or restarted). */
   losses = 0;
+  /** When the node was last lost or found unreachable (ms since the epoch; 0: never). */
+  downSince = 0;
 
   constructor(private readonly options: JanusEngineOptions) {
     fs.mkdirSync(options.spoolDir, { recursive: true });
@@ -96,6 +98,11 @@ export class JanusEngine implements MediaEngine {
 
   get url(): string {
     return this.options.node.url;
+  }
+
+  /** What the node carries for this service: legs and rooms (the pool places by it). */
+  get load(): number {
+    return this.legs.size + this.conversations.size;
   }
 
   /** Checks the node answers (a session is made); throws MEDIA_UNAVAILABLE otherwise. */
@@ -114,8 +121,10 @@ export class JanusEngine implements MediaEngine {
         });
         this.control = await s.attach(PLUGIN, () => undefined);
         this.session = s;
+        this.downSince = 0;
         return s;
       } catch (err) {
+        this.downSince = Date.now();
         throw unavailable(err);
       } finally {
         this.connecting = null;
@@ -129,12 +138,13 @@ export class JanusEngine implements MediaEngine {
     if (this.session !== s) return;
     this.session = null;
     this.losses++;
+    this.downSince = Date.now();
     const legs = [...this.legs.values()];
     this.legs.clear();
     this.conversations.clear();
     for (const leg of legs) clearTimeout(leg.timer);
     if (this.closed) return;
-    for (const leg of legs) this.publish({ type: 'legClosed', legId: leg.id, reason: 'engine-restart' });
+    for (const leg of legs) this.publish({ type: 'legClosed', legId: leg.id, reason: 'node-lost' });
     this.publish({ type: 'restarted' });
   }
 
@@ -396,10 +406,13 @@ export class JanusEngine implements MediaEngine {
     return { key, file, durationMs: writer.close() };
   }
 
-  sendDigits(legId: string): Promise<void> {
+  sendDigits(legId: string, digits: string): Promise<void> {
     if (!this.legs.has(legId)) return Promise.reject(new MediaError('UNKNOWN_LEG', `no leg ${legId}`));
     return Promise.reject(
-      new MediaError('INVALID_PARAMS', 'Janus AudioBridge does not send RFC 4733 events (docs/media.md)'),
+      new MediaError(
+        'INVALID_PARAMS',
+        `digits ${digits} not sent: Janus AudioBridge does not send RFC 4733 events (docs/media.md)`,
+      ),
     );
   }
 
