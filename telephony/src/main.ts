@@ -6,6 +6,7 @@ import { lockSqliteNode, NodeLockError } from './db/nodeLock.ts';
 import { createDemoTenant, hasAnyTenant } from './devData.ts';
 import { loadMasterKey } from './salesforce/masterKey.ts';
 import { buildService } from './server.ts';
+import { mediaNodesFromEnv } from './media/janus/janusNodes.ts';
 
 const config = loadConfig();
 const master = loadMasterKey({
@@ -29,6 +30,7 @@ if (dbEngine === 'sqlite' && config.sqlitePath !== ':memory:') {
   }
 }
 const cluster = dbEngine === 'postgres' && config.databaseUrl ? new PgCluster(config.databaseUrl) : undefined;
+const janusNodes = mediaNodesFromEnv(process.env);
 const service = await buildService({
   db,
   ...(cluster ? { cluster } : {}),
@@ -53,7 +55,7 @@ const service = await buildService({
     publicUrl: config.publicUrl,
     scrtAllowedHosts: config.scrtAllowedHosts,
   },
-  media: { dataDir: config.dataDir, publicUrl: config.publicUrl },
+  media: { dataDir: config.dataDir, publicUrl: config.publicUrl, janusNodes },
 });
 
 if (config.development && !(await hasAnyTenant(db))) {
@@ -81,6 +83,9 @@ console.log(
 );
 console.log(`  admin API: http://${config.host}:${config.port}/admin/v1 (token: POST /oauth/token)`);
 console.log(`  media: agent softphones POST /media/v1/station; recordings in ${config.dataDir}/recordings`);
+console.log(
+  `  media engine: ${janusNodes.length ? `Janus AudioBridge on ${janusNodes.map((n) => n.url).join(', ')}` : 'embedded (worker thread)'}`,
+);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
