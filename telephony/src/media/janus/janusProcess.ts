@@ -36,7 +36,17 @@ function portBlock(size: number): string {
   return `${base}-${base + size - 1}`;
 }
 
+/** Starts a node; a node that exits while starting (a port taken meanwhile, say) is tried once more. */
 export async function startLocalJanus(options: { apiSecret?: string } = {}): Promise<LocalJanus> {
+  try {
+    return await startOnce(options);
+  } catch (err) {
+    if (!(err instanceof Error) || !err.message.startsWith('janus exited')) throw err;
+    return startOnce(options);
+  }
+}
+
+async function startOnce(options: { apiSecret?: string }): Promise<LocalJanus> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-janus-'));
   const port = await freePort();
   const log = fs.openSync(path.join(workDir, 'janus.log'), 'a');
@@ -54,9 +64,13 @@ export async function startLocalJanus(options: { apiSecret?: string } = {}): Pro
     },
   });
   fs.closeSync(log);
-  let exited = false;
-  const exit = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  void exit.then(() => (exited = true));
+  let exited: string | null = null;
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      exited = signal ?? `code ${code}`;
+      resolve();
+    }),
+  );
   const url = `http://127.0.0.1:${port}/janus`;
   const kill = () => {
     if (exited || child.pid === undefined) return;
@@ -69,9 +83,11 @@ export async function startLocalJanus(options: { apiSecret?: string } = {}): Pro
   const deadline = Date.now() + READY_TIMEOUT_MS;
   for (;;) {
     if (exited) {
-      const tail = fs.readFileSync(path.join(workDir, 'janus.log'), 'utf8').slice(-2000);
+      const tail = fs.readFileSync(path.join(workDir, 'janus.log'), 'utf8').slice(-6000);
       fs.rmSync(workDir, { recursive: true, force: true });
-      throw new Error(`janus did not start (is the Debian package janus installed?):\n${tail}`);
+      throw new Error(
+        `janus exited while starting (${exited}; is the Debian package janus installed?):\n${tail}`,
+      );
     }
     const ok = await fetch(`${url}/info`)
       .then((r) => r.ok)
