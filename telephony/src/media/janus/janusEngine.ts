@@ -2,14 +2,18 @@
  * `MediaEngine` on one Janus media node (AudioBridge, driven over Janus's HTTP API). docs/media.md
  * ("Janus AudioBridge") says how each method maps:
  *
- * - every leg is an AudioBridge participant on its own plugin handle, and has a *home room* of its
- *   own (8 kHz): it waits there, hearing silence, or a prompt played into that room (`play_file`);
+ * - every leg is an AudioBridge participant on its own plugin handle; rooms are 8 kHz;
  * - a conversation is a room; a leg that hears the mix is moved into it (`changeroom`), muted unless
- *   heard; a leg that hears a prompt or silence is moved back home (so it is not heard either);
+ *   heard; a leg that hears silence waits, muted, in the engine's *lobby* room; a leg that hears queue
+ *   or hold music sits, muted, in the engine's queue or hold room, where that music loops
+ *   (`play_file`); a leg that hears the voicemail greeting gets a room of its own where the greeting
+ *   plays once from its start (its end is `promptFinished`). Rooms cost Janus a mixer thread each: the
+ *   shared rooms keep it at about one room per call;
  * - the recording is the room's (`enable_recording`): Janus writes one WAV per active stretch, and
  *   the stretches are joined into the spool file when the conversation ends;
  * - AudioBridge neither reports nor sends RFC 4733 events: `sendDigits` fails, no `digit` events.
  */
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
@@ -31,6 +35,8 @@ import { JanusError, JanusSession, type HandleEvent } from './janusClient.ts';
 const PLUGIN = 'janus.plugin.audiobridge';
 /** A connected WebRTC leg whose media stopped this long ago is released (as the embedded engine). */
 const SILENT_PEER_MS = 5000;
+/** Prompts that loop, each in one room of the engine that every leg hearing it sits in. */
+const LOOPING = (Object.keys(LOOPS) as PromptName[]).filter((p) => LOOPS[p]);
 
 export interface JanusNodeOptions {
   /** The node's HTTP API, e.g. http://10.0.0.5:8088/janus. */
@@ -55,11 +61,14 @@ interface Leg {
   id: string;
   handle: number;
   webrtc: boolean;
-  home: string;
   room: string;
+  /** The leg's greeting room while it has one. */
+  greetingRoom: string | null;
   muted: boolean;
   conversation: string | null;
   playing: { fileId: string; prompt: PromptName } | null;
+  /** The greeting was started in its room (it plays once). */
+  greetingStarted: boolean;
   connected: boolean;
   closing: boolean;
   timer: NodeJS.Timeout | undefined;
@@ -85,6 +94,9 @@ export class JanusEngine implements MediaEngine {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private part = 0;
+  /** The names of this engine's shared rooms (another service's engine on the node has its own). */
+  private readonly shared = `${randomBytes(6).toString('hex')}`;
+  private readonly lobby = `lobby-${this.shared}`;
   private readonly connectTimeoutMs: number;
   /** Times the node's session was lost (the node died or restarted). */
   losses = 0;
@@ -121,6 +133,17 @@ export class JanusEngine implements MediaEngine {
         });
         this.control = await s.attach(PLUGIN, () => undefined);
         this.session = s;
+        await this.createRoom(this.lobby);
+        for (const prompt of LOOPING) {
+          await this.createRoom(this.loopRoom(prompt));
+          await s.request(this.control, {
+            request: 'play_file',
+            room: this.loopRoom(prompt),
+            file_id: prompt,
+            filename: path.join(this.options.node.promptDir, `${prompt}.opus`),
+            loop: true,
+          });
+        }
         this.downSince = 0;
         return s;
       } catch (err) {
@@ -195,33 +218,31 @@ export class JanusEngine implements MediaEngine {
   ): Promise<{ leg: Leg; data: Record<string, unknown>; jsep?: { sdp: string } | undefined }> {
     if (this.legs.has(legId)) throw new MediaError('INVALID_PARAMS', `leg ${legId} exists`);
     const s = await this.ensureSession();
-    const home = `l-${legId}`;
     const leg: Leg = {
       id: legId,
       handle: 0,
       webrtc,
-      home,
-      room: home,
+      room: this.lobby,
+      greetingRoom: null,
       muted: true,
       conversation: null,
       playing: null,
+      greetingStarted: false,
       connected: !webrtc,
       closing: false,
       timer: undefined,
     };
     try {
-      await this.createRoom(home);
       leg.handle = await s.attach(PLUGIN, (e) => this.onHandleEvent(leg, e));
       const joined = await s.send(
         leg.handle,
-        { request: 'join', room: home, display: legId, muted: true, codec: 'pcmu', ...extra },
+        { request: 'join', room: this.lobby, display: legId, muted: true, codec: 'pcmu', ...extra },
         jsep,
       );
       this.legs.set(legId, leg);
       return { leg, data: joined.data, jsep: joined.jsep };
     } catch (err) {
       if (leg.handle) await s.detach(leg.handle).catch(() => undefined);
-      await this.destroyRoom(home).catch(() => undefined);
       if (err instanceof JanusError && err.code !== 0 && jsep)
         throw new MediaError('INVALID_SDP', `invalid SDP offer: ${err.message}`);
       throw unavailable(err);
@@ -279,7 +300,7 @@ export class JanusEngine implements MediaEngine {
     const s = this.session;
     if (!s) return;
     await s.detach(leg.handle).catch(() => undefined);
-    await this.destroyRoom(leg.home).catch(() => undefined);
+    if (leg.greetingRoom) await this.destroyRoom(leg.greetingRoom).catch(() => undefined);
   }
 
   // ── Conversations ────────────────────────────────────────────────────────────────────────────
@@ -306,7 +327,7 @@ export class JanusEngine implements MediaEngine {
         conv.legs.delete(legId);
         if (leg) {
           leg.conversation = null;
-          await this.place(leg, leg.home, true, { kind: 'silence' });
+          await this.place(leg, null, false, { kind: 'silence' });
         }
       }
       for (const l of wanted.values()) {
@@ -316,22 +337,28 @@ export class JanusEngine implements MediaEngine {
         leg.conversation = conversationId;
         conv.legs.add(leg.id);
         const inMix = l.hears.kind === 'mix' || (l.hears.kind === 'silence' && l.heard);
-        await this.place(leg, inMix ? conv.room : leg.home, !l.heard, l.hears);
+        await this.place(leg, inMix ? conv.room : null, l.heard, l.hears);
       }
       await this.record(conv, spec.recording);
     });
   }
 
-  /** Moves a leg to `room` with `muted`, and starts or stops its prompt. */
-  private async place(leg: Leg, room: string, muted: boolean, hears: LegHearing): Promise<void> {
+  /**
+   * Moves a leg into the conversation's room (`mixRoom`, heard or muted), or else where it hears
+   * what it should: the lobby (silence), a looping prompt's room, or its own greeting room.
+   */
+  private async place(leg: Leg, mixRoom: string | null, heard: boolean, hears: LegHearing): Promise<void> {
     const s = this.session as JanusSession;
-    const prompt = room === leg.home && hears.kind === 'prompt' ? hears.prompt : null;
-    if (leg.playing && leg.playing.prompt !== prompt) {
-      const fileId = leg.playing.fileId;
-      leg.playing = null;
-      await s.request(this.control, { request: 'stop_file', room: leg.home, file_id: fileId }).catch(() => {
-        // The prompt had ended already.
-      });
+    const greeting = !mixRoom && hears.kind === 'prompt' && !LOOPS[hears.prompt];
+    let room: string;
+    if (mixRoom) room = mixRoom;
+    else if (hears.kind === 'prompt' && LOOPS[hears.prompt]) room = this.loopRoom(hears.prompt);
+    else if (greeting) room = leg.greetingRoom ?? `g-${leg.id}`;
+    else room = this.lobby;
+    const muted = mixRoom ? !heard : true;
+    if (greeting && !leg.greetingRoom) {
+      leg.greetingRoom = room;
+      await this.createRoom(room);
     }
     if (leg.room !== room) {
       await s.send(leg.handle, { request: 'changeroom', room, muted, display: leg.id });
@@ -341,17 +368,28 @@ export class JanusEngine implements MediaEngine {
       await s.send(leg.handle, { request: 'configure', muted });
       leg.muted = muted;
     }
-    if (prompt && !leg.playing) {
-      const fileId = `${prompt}-${++this.part}`;
-      leg.playing = { fileId, prompt };
+    if (greeting && hears.kind === 'prompt' && !leg.greetingStarted) {
+      const fileId = `${hears.prompt}-${++this.part}`;
+      leg.playing = { fileId, prompt: hears.prompt };
+      leg.greetingStarted = true;
       await s.request(this.control, {
         request: 'play_file',
-        room: leg.home,
+        room,
         file_id: fileId,
-        filename: path.join(this.options.node.promptDir, `${prompt}.opus`),
-        loop: LOOPS[prompt],
+        filename: path.join(this.options.node.promptDir, `${hears.prompt}.opus`),
       });
     }
+    if (!greeting && leg.greetingRoom) {
+      const old = leg.greetingRoom;
+      leg.greetingRoom = null;
+      leg.playing = null;
+      leg.greetingStarted = false;
+      await this.destroyRoom(old).catch(() => undefined);
+    }
+  }
+
+  private loopRoom(prompt: PromptName): string {
+    return `${prompt}-${this.shared}`;
   }
 
   private async record(conv: Conversation, recording: ConversationSpec['recording']): Promise<void> {
@@ -385,7 +423,7 @@ export class JanusEngine implements MediaEngine {
           const leg = this.legs.get(legId);
           if (!leg) continue;
           leg.conversation = null;
-          await this.place(leg, leg.home, true, { kind: 'silence' }).catch(() => undefined);
+          await this.place(leg, null, false, { kind: 'silence' }).catch(() => undefined);
         }
         await this.destroyRoom(conv.room).catch(() => undefined);
       }
@@ -441,6 +479,9 @@ export class JanusEngine implements MediaEngine {
         await this.destroyRoom(conv.room).catch(() => undefined);
       }
       for (const leg of [...this.legs.values()]) await this.dropLeg(leg);
+      if (this.session)
+        for (const room of [this.lobby, ...LOOPING.map((p) => this.loopRoom(p))])
+          await this.destroyRoom(room).catch(() => undefined);
       this.closed = true;
       await this.session?.destroy();
       this.session = null;

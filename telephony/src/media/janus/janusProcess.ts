@@ -30,14 +30,23 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** A random block of `size` UDP ports in 20000–59999 (nodes started side by side rarely collide). */
-function portBlock(size: number): string {
-  const base = 20000 + Math.floor(Math.random() * ((40000 - size) / size)) * size;
-  return `${base}-${base + size - 1}`;
+/**
+ * Two adjacent random blocks of `size` UDP ports in 20000–59999, for WebRTC and plain RTP (nodes
+ * started side by side rarely collide).
+ */
+function portBlocks(size: number): [string, string] {
+  const base = 20000 + Math.floor(Math.random() * Math.floor((40000 - 2 * size) / size)) * size;
+  return [`${base}-${base + size - 1}`, `${base + size}-${base + 2 * size - 1}`];
 }
 
 /** Starts a node; a node that exits while starting (a port taken meanwhile, say) is tried once more. */
-export async function startLocalJanus(options: { apiSecret?: string } = {}): Promise<LocalJanus> {
+export interface LocalJanusOptions {
+  apiSecret?: string;
+  /** UDP ports per range (WebRTC, plain RTP); each participant takes two (default 400). */
+  ports?: number;
+}
+
+export async function startLocalJanus(options: LocalJanusOptions = {}): Promise<LocalJanus> {
   try {
     return await startOnce(options);
   } catch (err) {
@@ -46,9 +55,10 @@ export async function startLocalJanus(options: { apiSecret?: string } = {}): Pro
   }
 }
 
-async function startOnce(options: { apiSecret?: string }): Promise<LocalJanus> {
+async function startOnce(options: LocalJanusOptions): Promise<LocalJanus> {
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-janus-'));
   const port = await freePort();
+  const [rtpPorts, bridgePorts] = portBlocks(options.ports ?? 400);
   const log = fs.openSync(path.join(workDir, 'janus.log'), 'a');
   const child = spawn('bash', [START], {
     detached: true,
@@ -57,8 +67,8 @@ async function startOnce(options: { apiSecret?: string }): Promise<LocalJanus> {
       ...process.env,
       JANUS_HTTP_PORT: String(port),
       JANUS_WORK_DIR: workDir,
-      JANUS_RTP_PORTS: portBlock(400),
-      JANUS_BRIDGE_PORTS: portBlock(400),
+      JANUS_RTP_PORTS: rtpPorts,
+      JANUS_BRIDGE_PORTS: bridgePorts,
       JANUS_DEBUG_LEVEL: '2',
       ...(options.apiSecret ? { JANUS_API_SECRET: options.apiSecret } : {}),
     },
