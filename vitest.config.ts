@@ -33,7 +33,13 @@ export default defineConfig({
       // The media tests again on a Janus media node (docs/media.md, "Engines").
       {
         extends: true,
-        test: { name: 'janus', include: JANUS_MEDIA_TESTS, env: { MEDIA_ENGINE: 'janus' } },
+        // A file's first set-up starts its Janus node (and makes the prompts): more time for hooks.
+        test: {
+          name: 'janus',
+          include: JANUS_MEDIA_TESTS,
+          env: { MEDIA_ENGINE: 'janus' },
+          hookTimeout: 60_000,
+        },
       },
     ],
   },
