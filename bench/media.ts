@@ -4,12 +4,18 @@
  * process. Steps up the number of calls until more than 1 % of frames are late (> 60 ms behind their
  * schedule) or lost; prints, per step, the loss, the media plane's CPU and memory per call and the
  * mouth-to-ear latency through the mix.
+ *
+ * `npm run bench:media -- --engine janus`: the same through a Janus AudioBridge node started for the
+ * run (scripts/janus/start.sh); CPU and memory are then the Janus process's (from /proc).
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { EmbeddedMediaEngine } from '../telephony/src/media/embeddedEngine.ts';
+import { JanusEngine } from '../telephony/src/media/janus/janusEngine.ts';
+import { startLocalJanus, type LocalJanus } from '../telephony/src/media/janus/janusProcess.ts';
+import type { MediaEngine } from '../telephony/src/media/mediaEngine.ts';
 import type { EndpointCommand } from './mediaEndpoints.ts';
 
 const STEPS = (process.env.BENCH_MEDIA_STEPS ?? '1,25,50,100,150,200,300,400')
@@ -56,8 +62,33 @@ async function settledRss(): Promise<number> {
   return process.memoryUsage().rss;
 }
 
-async function step(engine: EmbeddedMediaEngine, calls: number): Promise<StepResult> {
-  const idleRss = await settledRss();
+const ENGINE = process.argv.includes('--engine')
+  ? process.argv[process.argv.indexOf('--engine') + 1]
+  : 'embedded';
+if (ENGINE !== 'embedded' && ENGINE !== 'janus') {
+  console.error('usage: npm run bench:media [-- --engine embedded|janus]');
+  process.exit(2);
+}
+let janus: LocalJanus | null = null;
+
+/** CPU time (µs) and RSS (bytes) of the media engine: this process, or the Janus process. */
+function engineUsage(): { cpuMicros: number; rss: number } {
+  const pid = janus?.process.pid;
+  if (!pid) {
+    const c = process.cpuUsage();
+    return { cpuMicros: c.user + c.system, rss: process.memoryUsage().rss };
+  }
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const rssKb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+  return { cpuMicros: (ticks / CLOCK_TICKS) * 1e6, rss: rssKb * 1024 };
+}
+/** Linux's USER_HZ, the unit of /proc/<pid>/stat's CPU times. */
+const CLOCK_TICKS = 100;
+
+async function step(engine: MediaEngine, calls: number): Promise<StepResult> {
+  const idleRss = janus ? engineUsage().rss : await settledRss();
   const child = fork(new URL('./mediaEndpoints.ts', import.meta.url), [], { execArgv: ['--import', 'tsx'] });
   try {
     const { addresses } = await ask<{ addresses: Array<{ address: string; port: number }> }>(child, {
@@ -80,7 +111,7 @@ async function step(engine: EmbeddedMediaEngine, calls: number): Promise<StepRes
     await ask(child, { op: 'start', remotes });
     await sleep(WARMUP_MS);
     const clock0 = await engine.clockStats();
-    const cpu0 = process.cpuUsage();
+    const cpu0 = engineUsage().cpuMicros;
     const t0 = performance.now();
     await ask(child, { op: 'reset' });
     await sleep(MEASURE_MS);
@@ -91,11 +122,11 @@ async function step(engine: EmbeddedMediaEngine, calls: number): Promise<StepRes
       cpuPct: number;
       latencyMs: StepResult['mouthToEarMs'];
     }>(child, { op: 'stats' });
-    const cpu = process.cpuUsage(cpu0);
+    const cpu = engineUsage().cpuMicros - cpu0;
     const wall = performance.now() - t0;
     const clock1 = await engine.clockStats();
-    const rss = await settledRss();
-    const cpuPct = ((cpu.user + cpu.system) / 1000 / wall) * 100;
+    const rss = janus ? engineUsage().rss : await settledRss();
+    const cpuPct = (cpu / 1000 / wall) * 100;
     await ask(child, { op: 'close' });
     for (let i = 0; i < calls; i++) {
       await engine.endConversation(`c${i}`);
@@ -131,10 +162,13 @@ function round(n: number): number {
 }
 
 const spool = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-bench-media-'));
-const engine = new EmbeddedMediaEngine({ spoolDir: spool });
+if (ENGINE === 'janus') janus = await startLocalJanus({ ports: 4000 });
+const engine: MediaEngine = janus
+  ? new JanusEngine({ node: janus.node, spoolDir: spool })
+  : new EmbeddedMediaEngine({ spoolDir: spool });
 await sleep(500);
 console.log(
-  `bench:media: ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), load average ${os
+  `bench:media (${ENGINE}): ${os.cpus().length} CPU(s) (${os.cpus()[0]?.model ?? '?'}), load average ${os
     .loadavg()
     .map((l) => l.toFixed(2))
     .join(' ')}`,
@@ -161,4 +195,5 @@ console.log(
   }),
 );
 await engine.close();
+await janus?.stop();
 fs.rmSync(spool, { recursive: true, force: true });

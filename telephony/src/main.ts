@@ -6,6 +6,7 @@ import { lockSqliteNode, NodeLockError } from './db/nodeLock.ts';
 import { createDemoTenant, hasAnyTenant } from './devData.ts';
 import { loadMasterKey } from './salesforce/masterKey.ts';
 import { buildService } from './server.ts';
+import { mediaNodesFromEnv } from './media/janus/janusNodes.ts';
 
 const config = loadConfig();
 const master = loadMasterKey({
@@ -29,6 +30,7 @@ if (dbEngine === 'sqlite' && config.sqlitePath !== ':memory:') {
   }
 }
 const cluster = dbEngine === 'postgres' && config.databaseUrl ? new PgCluster(config.databaseUrl) : undefined;
+const janusNodes = mediaNodesFromEnv(process.env);
 const service = await buildService({
   db,
   ...(cluster ? { cluster } : {}),
@@ -53,7 +55,12 @@ const service = await buildService({
     publicUrl: config.publicUrl,
     scrtAllowedHosts: config.scrtAllowedHosts,
   },
-  media: { dataDir: config.dataDir, publicUrl: config.publicUrl, rtpTimeoutMs: config.mediaRtpTimeoutMs },
+  media: {
+    dataDir: config.dataDir,
+    publicUrl: config.publicUrl,
+    rtpTimeoutMs: config.mediaRtpTimeoutMs,
+    janusNodes,
+  },
   recordings: {
     dataDir: config.dataDir,
     publicUrl: config.publicUrl,

@@ -7,7 +7,9 @@
 import { describe, expect, it } from 'vitest';
 import { readWav } from '../src/media/wav.ts';
 import { rms, toneShare } from './rtpPhone.ts';
-import { useMediaService, until, type MediaCtx } from './mediaContext.ts';
+import { unlessJanus, useMediaService, until, type MediaCtx } from './mediaContext.ts';
+
+const NO_RFC4733 = 'AudioBridge neither sends nor reports RFC 4733 events';
 
 const CALLER = 600;
 const AGENT = 1000;
@@ -37,6 +39,13 @@ async function fetchWav(ctx: MediaCtx, url: string) {
 }
 
 const seconds = (samples: Int16Array) => samples.length / 8000;
+
+/** `samples` cut in pieces of `n` (the last one whole). */
+function chunks(samples: Int16Array, n: number): Int16Array[] {
+  const out: Int16Array[] = [];
+  for (let i = 0; i + n <= samples.length; i += n) out.push(samples.subarray(i, i + n));
+  return out;
+}
 
 describe('media: a two-party call', () => {
   const ctx = useMediaService();
@@ -122,41 +131,47 @@ describe('media: a two-party call', () => {
     await until(() => caller.hears(AGENT, 0.8), 'the caller to hear the agent again');
   });
 
-  it('DTMF: the agent’s sendDigits and the softphone’s RFC 4733 digits reach the caller as RFC 4733', async () => {
-    const a = await ctx.agent(0);
-    const { phone: agentPhone } = await ctx.station(a, AGENT);
-    const { callId, caller } = await ctx.connectedCall(a, CALLER);
-    await until(() => caller.hears(AGENT, 0.8), 'the caller to hear the agent');
-    await a.request('sendDigits', { callId, digits: '159#' });
-    await until(() => caller.digits.join('') === '159#', 'the digits at the caller');
-    agentPhone.sendDigits('7*');
-    await until(() => caller.digits.join('') === '159#7*', "the softphone's digits at the caller");
-    expect((await detail(ctx, callId)).dtmf).toBe('159#7*');
-    expect(agentPhone.digits).toEqual([]);
-  });
+  unlessJanus(NO_RFC4733)(
+    'DTMF: the agent’s sendDigits and the softphone’s RFC 4733 digits reach the caller as RFC 4733',
+    async () => {
+      const a = await ctx.agent(0);
+      const { phone: agentPhone } = await ctx.station(a, AGENT);
+      const { callId, caller } = await ctx.connectedCall(a, CALLER);
+      await until(() => caller.hears(AGENT, 0.8), 'the caller to hear the agent');
+      await a.request('sendDigits', { callId, digits: '159#' });
+      await until(() => caller.digits.join('') === '159#', 'the digits at the caller');
+      agentPhone.sendDigits('7*');
+      await until(() => caller.digits.join('') === '159#7*', "the softphone's digits at the caller");
+      expect((await detail(ctx, callId)).dtmf).toBe('159#7*');
+      expect(agentPhone.digits).toEqual([]);
+    },
+  );
 });
 
 describe('media: caller DTMF', () => {
   const ctx = useMediaService();
 
-  it("the caller's RFC 4733 digits reach the engine as the caller's digits (DigitsSent)", async () => {
-    const seen: Array<{ digits: string; source: string; participantId: string }> = [];
-    ctx.run.service.engine.events.subscribe((batch) => {
-      for (const e of batch)
-        if (e.type === 'DigitsSent')
-          seen.push({ digits: e.digits, source: e.source, participantId: e.participantId });
-    });
-    const a = await ctx.agent(0);
-    const { phone: agentPhone } = await ctx.station(a, AGENT);
-    const { callerId, caller } = await ctx.connectedCall(a, CALLER);
-    await until(() => agentPhone.hears(CALLER, 0.8), 'the agent to hear the caller');
-    caller.sendDigits('42#');
-    await until(() => seen.length === 3, 'three digits');
-    expect(seen).toEqual(
-      ['4', '2', '#'].map((digits) => ({ digits, source: 'caller', participantId: callerId })),
-    );
-    expect(agentPhone.digits).toEqual([]);
-  });
+  unlessJanus(NO_RFC4733)(
+    "the caller's RFC 4733 digits reach the engine as the caller's digits (DigitsSent)",
+    async () => {
+      const seen: Array<{ digits: string; source: string; participantId: string }> = [];
+      ctx.run.service.engine.events.subscribe((batch) => {
+        for (const e of batch)
+          if (e.type === 'DigitsSent')
+            seen.push({ digits: e.digits, source: e.source, participantId: e.participantId });
+      });
+      const a = await ctx.agent(0);
+      const { phone: agentPhone } = await ctx.station(a, AGENT);
+      const { callerId, caller } = await ctx.connectedCall(a, CALLER);
+      await until(() => agentPhone.hears(CALLER, 0.8), 'the agent to hear the caller');
+      caller.sendDigits('42#');
+      await until(() => seen.length === 3, 'three digits');
+      expect(seen).toEqual(
+        ['4', '2', '#'].map((digits) => ({ digits, source: 'caller', participantId: callerId })),
+      );
+      expect(agentPhone.digits).toEqual([]);
+    },
+  );
 });
 
 describe('media: hold audio set to silence', () => {
@@ -267,28 +282,31 @@ describe('media: supervisor', () => {
 describe('media: voicemail', () => {
   const ctx = useMediaService();
 
-  it('the caller hears the greeting, then is recorded; # leaves the voicemail with a real recording', async () => {
-    const callId = await ctx.sim.call('+14155550123', ctx.tenant.number);
-    expect((await detail(ctx, callId)).state).toBe('voicemail');
-    const parts = await ctx.sim.get<{ participants: Array<{ id: string; role: string }> }>(
-      `/calls/${callId}`,
-    );
-    const caller = await ctx.party(callId, parts.body.participants[0]!.id, CALLER);
-    await until(() => caller.hears(783.99, 0.2) || caller.hears(659.25, 0.2), 'the greeting');
-    await until(() => caller.hears(1174.66, 0.2), 'the beep');
-    await until(() => rms(caller.lastAudio(400)) < 50, 'the greeting to end');
-    await new Promise((r) => setTimeout(r, 1500));
-    caller.sendDigits('#');
-    const d = await callWhen(ctx, callId, (x) => x.state === 'ended');
-    expect(d.origin).toBe('Voicemail');
-    expect(d.voicemailUrl).toBeTruthy();
-    expect(d.recording.url).toBe(d.voicemailUrl);
-    const wav = await fetchWav(ctx, d.voicemailUrl!);
-    expect(seconds(wav.samples)).toBeGreaterThan(1.2);
-    expect(toneShare(wav.samples, CALLER)).toBeGreaterThan(0.9);
-    expect(d.recording.durationSeconds).toBe(Math.round(seconds(wav.samples)));
-    await ctx.expectReleased(0);
-  });
+  unlessJanus(NO_RFC4733)(
+    'the caller hears the greeting, then is recorded; # leaves the voicemail with a real recording',
+    async () => {
+      const callId = await ctx.sim.call('+14155550123', ctx.tenant.number);
+      expect((await detail(ctx, callId)).state).toBe('voicemail');
+      const parts = await ctx.sim.get<{ participants: Array<{ id: string; role: string }> }>(
+        `/calls/${callId}`,
+      );
+      const caller = await ctx.party(callId, parts.body.participants[0]!.id, CALLER);
+      await until(() => caller.hears(783.99, 0.2) || caller.hears(659.25, 0.2), 'the greeting');
+      await until(() => caller.hears(1174.66, 0.2), 'the beep');
+      await until(() => rms(caller.lastAudio(400)) < 50, 'the greeting to end');
+      await new Promise((r) => setTimeout(r, 1500));
+      caller.sendDigits('#');
+      const d = await callWhen(ctx, callId, (x) => x.state === 'ended');
+      expect(d.origin).toBe('Voicemail');
+      expect(d.voicemailUrl).toBeTruthy();
+      expect(d.recording.url).toBe(d.voicemailUrl);
+      const wav = await fetchWav(ctx, d.voicemailUrl!);
+      expect(seconds(wav.samples)).toBeGreaterThan(1.2);
+      expect(toneShare(wav.samples, CALLER)).toBeGreaterThan(0.9);
+      expect(d.recording.durationSeconds).toBe(Math.round(seconds(wav.samples)));
+      await ctx.expectReleased(0);
+    },
+  );
 
   it('a caller who hangs up after the greeting leaves the recording on the call', async () => {
     const callId = await ctx.sim.call('+14155550123', ctx.tenant.number);
@@ -302,7 +320,11 @@ describe('media: voicemail', () => {
     expect((await ctx.sim.post(`/calls/${callId}/hangup`)).status).toBe(200);
     const d = await callWhen(ctx, callId, (x) => x.recording.url !== null);
     const wav = await fetchWav(ctx, d.recording.url!);
-    expect(toneShare(wav.samples, CALLER)).toBeGreaterThan(0.9);
+    // Measured per 100 ms (but the first and last, where the tone starts and stops): a mixer that slips a frame (Janus's jitter buffer does) breaks the
+    // tone's phase, which a single measure over the whole file would count as another sound.
+    const audible = chunks(wav.samples, 800).filter((c) => rms(c) > 300);
+    expect(audible.length).toBeGreaterThan(5);
+    for (const c of audible.slice(1, -1)) expect(toneShare(c, CALLER)).toBeGreaterThan(0.9);
     await ctx.expectReleased(0);
   });
 });

@@ -1,7 +1,10 @@
 /**
- * Set-up of the media tests: the real service with its embedded media plane (a temporary data
- * folder), a tenant, agents over WebSocket, callers as plain RTP phones, agents' softphones as
- * WebRTC (werift) phones on the station endpoint.
+ * Set-up of the media tests: the real service with its media plane (a temporary data folder), a
+ * tenant, agents over WebSocket, callers as plain RTP phones, agents' softphones as WebRTC (werift)
+ * phones on the station endpoint.
+ *
+ * The media engine is the embedded one, or Janus (mediaEngineUnderTest.ts). A test that cannot pass
+ * on Janus says why (`unlessJanus`), and is reported skipped there under that name.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -21,7 +24,10 @@ import {
   type Running,
   type Tenant,
 } from './harness.ts';
+import { mediaEngineOptions } from './mediaEngineUnderTest.ts';
 import { RtpPhone } from './rtpPhone.ts';
+
+export { MEDIA_ENGINE, fileJanus, unlessJanus } from './mediaEngineUnderTest.ts';
 
 export interface MediaCtx {
   dbh: DatabaseHandle;
@@ -71,6 +77,7 @@ export function useMediaService(
       media: {
         dataDir: ctx.dataDir,
         sweepMs: 0,
+        ...(await mediaEngineOptions()),
         ...(options.webrtcConnectTimeoutMs ? { webrtcConnectTimeoutMs: options.webrtcConnectTimeoutMs } : {}),
         ...(options.rtpTimeoutMs ? { rtpTimeoutMs: options.rtpTimeoutMs } : {}),
       },

@@ -28,6 +28,7 @@ import {
   type Running,
   type Tenant,
 } from './harness.ts';
+import { mediaEngineOptions } from './mediaEngineUnderTest.ts';
 
 export interface SfCtx {
   dbh: DatabaseHandle;
@@ -85,7 +86,9 @@ export function useSalesforce(
     ctx.run = await startService(ctx.dbh.db, {
       clock: ctx.clock,
       salesforce: ctx.salesforceOptions,
-      ...(ctx.dataDir ? { media: { dataDir: ctx.dataDir, sweepMs: 0 } } : {}),
+      ...(ctx.dataDir
+        ? { media: { dataDir: ctx.dataDir, sweepMs: 0, ...(await mediaEngineOptions()) } }
+        : {}),
     });
     ctx.tenant = await createTenant(ctx.dbh.db, {
       agents: options.agents ?? 3,

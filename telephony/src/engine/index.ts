@@ -31,7 +31,10 @@ export function sendCallerDigits(
   return engine.command(ccId, (tx) => callerDigits(tx, callId, participantId, digits));
 }
 
-/** A phone-network party's audio stopped (the media plane's RTP timeout): it leaves the call like a hang-up. */
+/**
+ * A phone-network party's media is gone for good (silent past the media plane's RTP timeout, or its
+ * media node died): it leaves the call as if it had hung up; the others go on.
+ */
 export function dropNetworkParty(
   engine: Engine,
   ccId: string,

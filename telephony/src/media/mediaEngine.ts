@@ -55,8 +55,12 @@ export type MediaEvent =
   | {
       type: 'legClosed';
       legId: string;
-      /** `rtp-timeout`: a plain RTP party sent nothing for the engine's RTP timeout (gone silent). */
-      reason: 'released' | 'ice-timeout' | 'transport-closed' | 'rtp-timeout' | 'engine-restart';
+      /**
+       * `rtp-timeout`: a plain RTP party sent nothing for the engine's RTP timeout (gone silent);
+       * `engine-restart`: the engine restarted in place (the party can attach again);
+       * `node-lost`: the media node carrying the leg died (the party's media is gone with it).
+       */
+      reason: 'released' | 'ice-timeout' | 'transport-closed' | 'rtp-timeout' | 'engine-restart' | 'node-lost';
     }
   | { type: 'digit'; legId: string; digit: string }
   | { type: 'promptFinished'; legId: string; prompt: PromptName }
@@ -72,11 +76,19 @@ export class MediaError extends Error {
   }
 }
 
+/**
+ * Where a leg may be mixed: legs of one group (a contact center) are placed on one media node, so
+ * every call of the group can mix them. Engines with one node ignore it.
+ */
+export interface LegPlacement {
+  group: string;
+}
+
 export interface MediaEngine {
   /** A WebRTC leg from a complete SDP offer (non-trickle ICE); the answer is complete too. */
-  openWebRtcLeg(legId: string, offerSdp: string): Promise<{ answerSdp: string }>;
+  openWebRtcLeg(legId: string, offerSdp: string, placement?: LegPlacement): Promise<{ answerSdp: string }>;
   /** A plain RTP leg sending to `remote`; returns where it receives. */
-  openRtpLeg(legId: string, remote: RtpAddress): Promise<RtpAddress>;
+  openRtpLeg(legId: string, remote: RtpAddress, placement?: LegPlacement): Promise<RtpAddress>;
   /** Releases a leg (removing it from its conversation). Unknown legs are ignored. */
   closeLeg(legId: string): Promise<void>;
   /** Sets a conversation's legs and recording; legs left out hear silence and are not heard. */

@@ -27,7 +27,7 @@ export interface MediaCommands {
   agentDigits(ccId: string, userId: string, callId: string, digits: string): Promise<void>;
   /** DTMF a phone-network party sent (RFC 4733 received). */
   callerDigits(ccId: string, callId: string, participantId: string, digits: string): Promise<void>;
-  /** A phone-network party's audio stopped (no RTP for the engine's timeout): it leaves, as by hanging up. */
+  /** A phone-network party's media is gone (no RTP for the engine's timeout, or its media node died): it leaves, as by hanging up. */
   partyLost(ccId: string, callId: string, participantId: string): Promise<void>;
 }
 
@@ -165,7 +165,7 @@ export class MediaPlane {
   ): Promise<{ stationId: string; answerSdp: string }> {
     const id = `ST${randomBytes(12).toString('base64url')}`;
     const legId = `station-${id}`;
-    const { answerSdp } = await this.engine.openWebRtcLeg(legId, offerSdp);
+    const { answerSdp } = await this.engine.openWebRtcLeg(legId, offerSdp, { group: user.contactCenterId });
     const previous = this.stations.get(user.id);
     const station: Station = {
       id,
@@ -222,7 +222,7 @@ export class MediaPlane {
   ): Promise<{ answerSdp: string } | { rtp: RtpAddress }> {
     const p = await this.db
       .selectFrom('participants')
-      .select(['id', 'user_id', 'state'])
+      .select(['id', 'user_id', 'state', 'contact_center_id'])
       .where('id', '=', participantId)
       .where('call_id', '=', callId)
       .executeTakeFirst();
@@ -232,10 +232,11 @@ export class MediaPlane {
         `no phone-network participant ${participantId} live on call ${callId}`,
       );
     const legId = `party-${participantId}-${randomBytes(6).toString('base64url')}`;
+    const placement = { group: p.contact_center_id };
     const result =
       'sdp' in offer
-        ? await this.engine.openWebRtcLeg(legId, offer.sdp)
-        : { rtp: await this.engine.openRtpLeg(legId, offer.rtp) };
+        ? await this.engine.openWebRtcLeg(legId, offer.sdp, placement)
+        : { rtp: await this.engine.openRtpLeg(legId, offer.rtp, placement) };
     const previous = this.networkLegs.get(participantId);
     const leg: NetworkLeg = { legId, callId, participantId };
     this.networkLegs.set(participantId, leg);
@@ -408,7 +409,7 @@ export class MediaPlane {
         }
         if (owner.network && this.networkLegs.get(owner.network.participantId) === owner.network) {
           this.networkLegs.delete(owner.network.participantId);
-          if (e.reason === 'rtp-timeout') void this.partyLost(owner.network);
+          if (e.reason === 'rtp-timeout' || e.reason === 'node-lost') void this.partyLost(owner.network);
           else void this.callChanged(owner.network.callId);
         }
         return;
@@ -448,12 +449,18 @@ export class MediaPlane {
     if (media) await this.commands.callerDigits(media.contactCenterId, callId, participantId, digit);
   }
 
-  /** A party gone silent leaves the call (the engine's hang-up; the others go on), then its media is reconciled. */
+  /**
+   * A phone-network party whose media is gone (silent past the RTP timeout, or its media node died)
+   * leaves the call (the engine's hang-up; the others go on), then the call's media is reconciled.
+   */
   private partyLost({ callId, participantId }: NetworkLeg): Promise<void> {
     return this.enqueue(callId, async () => {
-      const media = this.calls.get(callId);
-      if (media && !media.finished)
-        await this.commands.partyLost(media.contactCenterId, callId, participantId);
+      const p = await this.db
+        .selectFrom('participants')
+        .select('contact_center_id')
+        .where('id', '=', participantId)
+        .executeTakeFirst();
+      if (p) await this.commands.partyLost(p.contact_center_id, callId, participantId);
       await this.reconcile(callId);
     });
   }

@@ -1,6 +1,7 @@
 /**
- * Builds the embedded media plane for the service: the worker-thread engine, the recording archive
- * it stores its recordings through, and the engine commands the media plane calls.
+ * Builds the media plane for the service: the media engine (the embedded worker thread by default,
+ * Janus media nodes when some are given), the recording archive it stores its recordings through,
+ * and the engine commands the media plane calls.
  */
 import path from 'node:path';
 import {
@@ -12,6 +13,9 @@ import {
   type Engine,
 } from '../engine/index.ts';
 import { EmbeddedMediaEngine } from './embeddedEngine.ts';
+import { janusMediaEngine } from './janus/janusPool.ts';
+import type { JanusNodeOptions } from './janus/janusEngine.ts';
+import type { MediaEngine } from './mediaEngine.ts';
 import { MediaPlane, type MediaCommands } from './mediaPlane.ts';
 import type { RecordingArchive } from '../storage/recordingArchive.ts';
 import type { LocalRecordingStore } from './recordingStore.ts';
@@ -29,6 +33,8 @@ export interface MediaOptions {
   webrtcConnectTimeoutMs?: number;
   /** A plain RTP party that sends nothing for this long is dropped like a hang-up (default 30 s). */
   rtpTimeoutMs?: number;
+  /** Janus media nodes (docs/media.md): when given, they carry the media instead of the worker thread. */
+  janusNodes?: JanusNodeOptions[];
   /** How often every call with media is reconciled as a safety net (default 2 s; 0: never). */
   sweepMs?: number;
 }
@@ -52,13 +58,19 @@ export function startMediaPlane(
   recordings: RecordingArchive,
 ): { plane: MediaPlane; store: LocalRecordingStore } {
   const store = recordings.local;
-  const media = new EmbeddedMediaEngine({
-    spoolDir: path.join(store.dir, 'spool'),
-    ...(options.rtpHost ? { rtpHost: options.rtpHost } : {}),
-    ...(options.webrtcHostAddresses ? { webrtcHostAddresses: options.webrtcHostAddresses } : {}),
-    ...(options.webrtcConnectTimeoutMs ? { webrtcConnectTimeoutMs: options.webrtcConnectTimeoutMs } : {}),
-    ...(options.rtpTimeoutMs ? { rtpTimeoutMs: options.rtpTimeoutMs } : {}),
-  });
+  const spoolDir = path.join(store.dir, 'spool');
+  const timeout = options.webrtcConnectTimeoutMs
+    ? { webrtcConnectTimeoutMs: options.webrtcConnectTimeoutMs }
+    : {};
+  const media: MediaEngine = options.janusNodes?.length
+    ? janusMediaEngine(options.janusNodes, { spoolDir, ...timeout })
+    : new EmbeddedMediaEngine({
+        spoolDir,
+        ...(options.rtpHost ? { rtpHost: options.rtpHost } : {}),
+        ...(options.webrtcHostAddresses ? { webrtcHostAddresses: options.webrtcHostAddresses } : {}),
+        ...(options.rtpTimeoutMs ? { rtpTimeoutMs: options.rtpTimeoutMs } : {}),
+        ...timeout,
+      });
   const plane = new MediaPlane({
     engine: media,
     db: engine.db,
