@@ -130,9 +130,14 @@ async function calls(tx: Tx, callIds?: string[]): Promise<WallboardCall[]> {
   }));
 }
 
+/** The whole wallboard of the command's contact center (the admin API's; agents go through wallboardSnapshot). */
+export async function wallboard(tx: Tx): Promise<Wallboard> {
+  return { at: tx.now, queues: await queues(tx), agents: await agents(tx), calls: await calls(tx) };
+}
+
 export async function wallboardSnapshot(tx: Tx, userId: string): Promise<Wallboard> {
   await requireSupervisor(tx, userId);
-  return { at: tx.now, queues: await queues(tx), agents: await agents(tx), calls: await calls(tx) };
+  return wallboard(tx);
 }
 
 /** The fresh rows of the calls and agents a change touched (ended calls by id), and every queue. */
