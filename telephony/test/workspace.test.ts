@@ -297,6 +297,23 @@ describe('wallboard', () => {
     expect(theirs.agents.map((a) => a.userId)).not.toContain(a0.userId);
   });
 
+  it('listens in and barges in on a live call through the supervisor flow; an agent cannot', async () => {
+    const a0 = await ctx.agent(0);
+    const { callId } = await ctx.connectedCall(a0);
+    const a1 = await ctx.agent(1);
+    expect((await wsRefused(a1, 'wallboard.listenIn', { callId })).code).toBe('CAN_NOT_SUPERVISE_CALL');
+    const boss = await ctx.supervisor();
+    const otherBoss = await ctx.login(other, other.supervisor.username);
+    expect((await wsRefused(otherBoss, 'wallboard.listenIn', { callId })).code).toBe(
+      'CAN_NOT_SUPERVISE_CALL',
+    );
+    await ws(boss, 'wallboard.listenIn', { callId });
+    await boss.waitFor('SUPERVISOR_CALL_CONNECTED', (e) => e.data.call?.callId === callId);
+    await ws(boss, 'wallboard.bargeIn', { callId });
+    await boss.waitFor('SUPERVISOR_BARGED_IN', (e) => e.data.call?.callId === callId);
+    await a0.waitFor('CALL_BARGED_IN', (e) => e.data.call?.callId === callId);
+  });
+
   it('pushes the changes of its own contact center to subscribed supervisors', async () => {
     const boss = await ctx.supervisor();
     const otherBoss = await ctx.login(other, other.supervisor.username);
