@@ -342,6 +342,28 @@ export interface RecordingTable {
   deleted_at: number | null;
 }
 
+/** An agent's presence over time (docs/workspace.md): `until` is null for the current state. */
+export interface AgentStateLogTable {
+  user_id: string;
+  state: PresenceState;
+  since: number;
+  until: number | null;
+}
+
+/** An offer that rang the agent and was withdrawn unanswered (missed, declined, the agent went away). */
+export interface AgentMissedOfferTable {
+  user_id: string;
+  call_id: string;
+  at: number;
+}
+
+/** A supervisor who receives the wallboard's pushes until `expires_at`. */
+export interface WallboardSubscriberTable {
+  user_id: string;
+  contact_center_id: string;
+  expires_at: number;
+}
+
 export interface Database {
   orgs: OrgTable;
   contact_centers: ContactCenterTable;
@@ -371,4 +393,7 @@ export interface Database {
   admin_clients: AdminClientTable;
   admin_tokens: AdminTokenTable;
   recordings: RecordingTable;
+  agent_state_log: AgentStateLogTable;
+  agent_missed_offers: AgentMissedOfferTable;
+  wallboard_subscribers: WallboardSubscriberTable;
 }
