@@ -1,0 +1,119 @@
+import { LightningElement, wire } from 'lwc';
+import { MessageContext } from 'lightning/messageService';
+import {
+  errorMessage,
+  formatDateTime,
+  formatDuration,
+  itemsOf,
+  openWorkspaceClient,
+} from 'c/switchboardWorkspaceClient';
+
+const PAGE_SIZE = 25;
+
+/**
+ * Contact history: the agent's own calls, newest first, searched by number or name and filtered by
+ * direction and dates; Call back dials the contact through the softphone in one click.
+ */
+export default class SwitchboardHistory extends LightningElement {
+  @wire(MessageContext) messageContext;
+
+  search = '';
+  direction = '';
+  from = '';
+  to = '';
+  calls = [];
+  nextCursor = null;
+  error = '';
+  status = '';
+  loading = true;
+  client;
+
+  connectedCallback() {
+    this.client = openWorkspaceClient(this.messageContext, 'switchboardHistory');
+    this.client.onEvent('history', () => this.load());
+    this.load();
+  }
+
+  disconnectedCallback() {
+    this.client.close();
+  }
+
+  params(cursor) {
+    const params = { limit: PAGE_SIZE };
+    if (this.search.trim()) params.search = this.search.trim();
+    if (this.direction) params.direction = this.direction;
+    if (this.from) params.from = new Date(`${this.from}T00:00:00`).toISOString();
+    if (this.to) params.to = new Date(`${this.to}T23:59:59.999`).toISOString();
+    if (cursor) params.cursor = cursor;
+    return params;
+  }
+
+  async load(cursor) {
+    try {
+      const data = await this.client.request('history.list', this.params(cursor));
+      const items = itemsOf(data);
+      this.calls = cursor ? [...this.calls, ...items] : items;
+      this.nextCursor = (data && data.nextCursor) || null;
+      this.error = '';
+    } catch (err) {
+      this.error = errorMessage(err);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  get rows() {
+    return this.calls.map((call) => ({
+      ...call,
+      when: formatDateTime(call.startedAt),
+      duration: formatDuration(call.durationSeconds),
+      directionLabel: call.direction === 'outbound' ? 'Outbound' : 'Inbound',
+      callBackLabel: `Call back ${call.phoneNumber}`,
+    }));
+  }
+
+  get isEmpty() {
+    return !this.loading && this.calls.length === 0;
+  }
+
+  get hasMore() {
+    return Boolean(this.nextCursor);
+  }
+
+  handleSearchChange(event) {
+    this.search = event.target.value;
+  }
+
+  handleDirectionChange(event) {
+    this.direction = event.target.value;
+  }
+
+  handleFromChange(event) {
+    this.from = event.target.value;
+  }
+
+  handleToChange(event) {
+    this.to = event.target.value;
+  }
+
+  handleSubmit(event) {
+    event.preventDefault();
+    this.load();
+  }
+
+  handleMore() {
+    this.load(this.nextCursor);
+  }
+
+  async handleCallBack(event) {
+    const { callId, phoneNumber } = event.currentTarget.dataset;
+    try {
+      await this.client.request('history.callBack', { callId });
+      this.status = `Calling ${phoneNumber}…`;
+      this.error = '';
+    } catch (err) {
+      this.status = '';
+      this.error = errorMessage(err);
+    }
+  }
+}

@@ -1,0 +1,79 @@
+import { LightningElement, wire } from 'lwc';
+import { MessageContext } from 'lightning/messageService';
+import {
+  errorMessage,
+  formatDuration,
+  itemsOf,
+  openWorkspaceClient,
+  secondsSince,
+} from 'c/switchboardWorkspaceClient';
+
+/**
+ * Queue: the calls waiting in the agent's queues, longest wait first, with the number each call came
+ * in for; Pick takes one where the contact center lets agents pull calls.
+ */
+export default class SwitchboardQueue extends LightningElement {
+  @wire(MessageContext) messageContext;
+
+  calls = [];
+  error = '';
+  loading = true;
+  now = Date.now();
+  client;
+  ticker;
+
+  connectedCallback() {
+    this.client = openWorkspaceClient(this.messageContext, 'switchboardQueue');
+    this.client.onEvent('queue', () => this.refresh());
+    this.refresh();
+    // The wait times count up while the list is shown.
+    // eslint-disable-next-line @lwc/lwc/no-async-operation
+    this.ticker = setInterval(() => {
+      this.now = Date.now();
+    }, 1000);
+  }
+
+  disconnectedCallback() {
+    clearInterval(this.ticker);
+    this.client.close();
+  }
+
+  async refresh() {
+    try {
+      this.calls = itemsOf(await this.client.request('queue.list'));
+      this.error = '';
+    } catch (err) {
+      this.error = errorMessage(err);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  get rows() {
+    return [...this.calls]
+      .sort((a, b) => Date.parse(a.waitingSince) - Date.parse(b.waitingSince))
+      .map((call) => ({
+        ...call,
+        waited: formatDuration(secondsSince(call.waitingSince, this.now)),
+        pickLabel: `Pick the call from ${call.caller}`,
+      }));
+  }
+
+  get isEmpty() {
+    return !this.loading && this.calls.length === 0;
+  }
+
+  get countText() {
+    return `${this.calls.length} waiting`;
+  }
+
+  async handlePick(event) {
+    const callId = event.currentTarget.dataset.callId;
+    try {
+      await this.client.request('queue.pick', { callId });
+      this.error = '';
+    } catch (err) {
+      this.error = errorMessage(err);
+    }
+  }
+}

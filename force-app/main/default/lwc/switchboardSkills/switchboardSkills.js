@@ -1,0 +1,46 @@
+import { LightningElement, wire } from 'lwc';
+import { MessageContext } from 'lightning/messageService';
+import { errorMessage, formatDuration, itemsOf, openWorkspaceClient } from 'c/switchboardWorkspaceClient';
+
+/** Skills: the agent's queues with the number of calls waiting, the longest and the estimated wait. */
+export default class SwitchboardSkills extends LightningElement {
+  @wire(MessageContext) messageContext;
+
+  skills = [];
+  error = '';
+  loading = true;
+  client;
+
+  connectedCallback() {
+    this.client = openWorkspaceClient(this.messageContext, 'switchboardSkills');
+    this.client.onEvent('queue', () => this.refresh());
+    this.refresh();
+  }
+
+  disconnectedCallback() {
+    this.client.close();
+  }
+
+  async refresh() {
+    try {
+      this.skills = itemsOf(await this.client.request('skills.list'));
+      this.error = '';
+    } catch (err) {
+      this.error = errorMessage(err);
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  get rows() {
+    return this.skills.map((skill) => ({
+      ...skill,
+      longest: formatDuration(skill.longestWaitSeconds),
+      estimated: formatDuration(skill.estimatedWaitSeconds),
+    }));
+  }
+
+  get isEmpty() {
+    return !this.loading && this.skills.length === 0;
+  }
+}

@@ -1,0 +1,105 @@
+import { publish, subscribe, unsubscribe } from 'lightning/messageService';
+import {
+  WorkspaceError,
+  errorMessage,
+  formatDuration,
+  itemsOf,
+  openWorkspaceClient,
+  secondsSince,
+} from 'c/switchboardWorkspaceClient';
+import { answer, deliver, reset } from './fakeConnector';
+
+const CHANNEL = 'switchboard__SwitchboardMessageChannel__c';
+
+describe('c/switchboardWorkspaceClient', () => {
+  afterEach(() => {
+    reset();
+    jest.useRealTimers();
+  });
+
+  it('publishes a request with a fresh id, the op and the params, under its source', () => {
+    const client = openWorkspaceClient('ctx', 'switchboardQueue');
+    client.request('queue.pick', { callId: 'c1' }).catch(() => undefined);
+    client.request('queue.list').catch(() => undefined);
+    expect(subscribe.mock.calls[0][1]).toBe(CHANNEL);
+    const [first, second] = publish.mock.calls.map((call) => call[2]);
+    expect(first).toEqual({
+      source: 'switchboardQueue',
+      payload: {
+        switchboard: 'workspace',
+        id: expect.any(String),
+        op: 'queue.pick',
+        params: { callId: 'c1' },
+      },
+    });
+    expect(second.payload.params).toEqual({});
+    expect(first.payload.id).not.toBe(second.payload.id);
+    client.close();
+  });
+
+  it('resolves with the data of its own reply and ignores replies to others', async () => {
+    answer({ 'skills.list': () => ({ items: [{ queueId: 'q1' }] }) });
+    const client = openWorkspaceClient('ctx', 'a');
+    deliver({ switchboard: 'workspace.reply', id: 'someone-else', ok: true, data: 'not mine' });
+    await expect(client.request('skills.list')).resolves.toEqual({ items: [{ queueId: 'q1' }] });
+    client.close();
+  });
+
+  it('rejects with the error code and message of a refusal', async () => {
+    answer({
+      'stats.get': () => {
+        throw { code: 'FORBIDDEN', message: 'Not yours.' };
+      },
+    });
+    const client = openWorkspaceClient('ctx', 'a');
+    const failure = client.request('stats.get', { period: 'today' });
+    await expect(failure).rejects.toBeInstanceOf(WorkspaceError);
+    await expect(failure).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Not yours.' });
+    client.close();
+  });
+
+  it('fails with TIMEOUT when nothing answers', async () => {
+    jest.useFakeTimers();
+    const client = openWorkspaceClient('ctx', 'a', { timeoutMs: 1000 });
+    const failure = client.request('queue.list');
+    jest.advanceTimersByTime(1000);
+    await expect(failure).rejects.toMatchObject({ code: 'TIMEOUT' });
+    client.close();
+  });
+
+  it('hands events to the handlers of their topic only', () => {
+    const client = openWorkspaceClient('ctx', 'a');
+    const queue = jest.fn();
+    const stats = jest.fn();
+    client.onEvent('queue', queue);
+    client.onEvent('stats', stats);
+    deliver({ switchboard: 'workspace.event', topic: 'queue', data: { changed: true } });
+    deliver('plain text from someone');
+    expect(queue).toHaveBeenCalledWith({ changed: true });
+    expect(stats).not.toHaveBeenCalled();
+    client.close();
+  });
+
+  it('close unsubscribes and fails what is still waiting', async () => {
+    const client = openWorkspaceClient('ctx', 'a');
+    const waiting = client.request('queue.list');
+    client.close();
+    expect(unsubscribe).toHaveBeenCalled();
+    await expect(waiting).rejects.toMatchObject({ code: 'CLOSED' });
+  });
+
+  it('formats durations, elapsed time, lists and errors', () => {
+    expect(formatDuration(5)).toBe('0:05');
+    expect(formatDuration(125)).toBe('2:05');
+    expect(formatDuration(3725)).toBe('1:02:05');
+    expect(formatDuration(undefined)).toBe('');
+    expect(secondsSince('2026-01-01T00:00:00Z', Date.parse('2026-01-01T00:01:30Z'))).toBe(90);
+    expect(secondsSince('not a date')).toBe(0);
+    expect(itemsOf({ items: [1] })).toEqual([1]);
+    expect(itemsOf([2])).toEqual([2]);
+    expect(itemsOf(null)).toEqual([]);
+    expect(errorMessage(new WorkspaceError('BAD_REQUEST', 'No such call.'))).toBe(
+      'No such call. (BAD_REQUEST)',
+    );
+  });
+});

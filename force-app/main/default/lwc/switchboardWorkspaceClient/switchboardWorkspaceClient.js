@@ -1,0 +1,133 @@
+import { APPLICATION_SCOPE, publish, subscribe, unsubscribe } from 'lightning/messageService';
+import SWITCHBOARD_CHANNEL from '@salesforce/messageChannel/switchboard__SwitchboardMessageChannel__c';
+
+/**
+ * The workspace components' request/reply over the Switchboard message channel (docs/workspace.md):
+ * a request `{ switchboard: 'workspace', id, op, params }` goes to the connector through the bridge;
+ * the connector answers `{ switchboard: 'workspace.reply', id, ok, data | error }` and pushes
+ * `{ switchboard: 'workspace.event', topic, data }`. The connector asks the service over the agent's
+ * own session, so no credential is in the browser.
+ */
+
+/** How long a request waits for its reply before it fails with TIMEOUT. */
+export const DEFAULT_TIMEOUT_MS = 15000;
+
+/** A refused or failed request: `code` is the service's error code (or TIMEOUT, CLOSED). */
+export class WorkspaceError extends Error {
+  constructor(code, message) {
+    super(message);
+    this.name = 'WorkspaceError';
+    this.code = code;
+  }
+}
+
+let counter = 0;
+
+/** A request id: a UUID where the browser has one, else unique within this page. */
+export function newRequestId() {
+  if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  counter += 1;
+  return `ws-${Date.now().toString(36)}-${counter}-${Math.random().toString(36).slice(2, 10)}`;
+}
+
+/**
+ * Opens a client on the channel for one component (`source`: its name, so the bridge and the other
+ * components can tell its messages). `request(op, params)` resolves with the reply's data or rejects
+ * with a WorkspaceError; `onEvent(topic, handler)` receives the connector's pushes; `close()` ends the
+ * subscription and fails what is still waiting.
+ */
+export function openWorkspaceClient(messageContext, source, options = {}) {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const pending = new Map();
+  const handlers = new Map();
+
+  const receive = (message) => {
+    const payload = message && message.payload;
+    if (!payload || typeof payload !== 'object') return;
+    if (payload.switchboard === 'workspace.reply') {
+      const waiting = pending.get(payload.id);
+      if (!waiting) return;
+      pending.delete(payload.id);
+      clearTimeout(waiting.timer);
+      if (payload.ok) waiting.resolve(payload.data);
+      else {
+        const error = payload.error || {};
+        waiting.reject(new WorkspaceError(error.code || 'ERROR', error.message || 'The request failed.'));
+      }
+    } else if (payload.switchboard === 'workspace.event') {
+      (handlers.get(payload.topic) || []).forEach((handler) => handler(payload.data));
+    }
+  };
+
+  const subscription = subscribe(messageContext, SWITCHBOARD_CHANNEL, receive, { scope: APPLICATION_SCOPE });
+
+  return {
+    request(op, params = {}) {
+      const id = newRequestId();
+      return new Promise((resolve, reject) => {
+        // A reply that never comes (no connector, connector not signed in) fails after the time-out.
+        // eslint-disable-next-line @lwc/lwc/no-async-operation
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(
+            new WorkspaceError(
+              'TIMEOUT',
+              'Switchboard did not answer. Check that the softphone is signed in.',
+            ),
+          );
+        }, timeoutMs);
+        pending.set(id, { resolve, reject, timer });
+        publish(messageContext, SWITCHBOARD_CHANNEL, {
+          source,
+          payload: { switchboard: 'workspace', id, op, params },
+        });
+      });
+    },
+    onEvent(topic, handler) {
+      handlers.set(topic, [...(handlers.get(topic) || []), handler]);
+    },
+    close() {
+      unsubscribe(subscription);
+      handlers.clear();
+      pending.forEach((waiting) => {
+        clearTimeout(waiting.timer);
+        waiting.reject(new WorkspaceError('CLOSED', 'The component was closed.'));
+      });
+      pending.clear();
+    },
+  };
+}
+
+/** Seconds as `m:ss`, or `h:mm:ss` from an hour on; empty for no value. */
+export function formatDuration(seconds) {
+  if (seconds === null || seconds === undefined || Number.isNaN(Number(seconds))) return '';
+  const total = Math.max(0, Math.round(Number(seconds)));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** Seconds from an ISO time until `now` (never negative). */
+export function secondsSince(iso, now = Date.now()) {
+  const at = Date.parse(iso);
+  return Number.isNaN(at) ? 0 : Math.max(0, Math.floor((now - at) / 1000));
+}
+
+/** An ISO time in the user's locale (date and time). */
+export function formatDateTime(iso) {
+  const at = Date.parse(iso);
+  return Number.isNaN(at) ? '' : new Date(at).toLocaleString();
+}
+
+/** What to show for a failed request. */
+export function errorMessage(error) {
+  if (error instanceof WorkspaceError) return `${error.message} (${error.code})`;
+  return (error && error.message) || 'Something went wrong.';
+}
+
+/** The rows of a list reply: `{ items }` (docs/workspace.md), or the array itself. */
+export function itemsOf(data) {
+  if (Array.isArray(data)) return data;
+  return (data && Array.isArray(data.items) && data.items) || [];
+}
