@@ -1,8 +1,9 @@
 import { LightningElement, wire } from 'lwc';
 import { MessageContext } from 'lightning/messageService';
-import { errorMessage, formatDateTime, itemsOf, openWorkspaceClient } from 'c/switchboardWorkspaceClient';
+import { errorMessage, formatDateTime, listOf, openWorkspaceClient } from 'c/switchboardWorkspaceClient';
 
 const FOR_ME = 'me';
+const STATES = { scheduled: 'Scheduled', waiting: 'Waiting', ringing: 'Ringing' };
 
 /**
  * Callbacks: the pending callbacks, the agent's own or their queues'; schedule one for the agent or
@@ -35,7 +36,10 @@ export default class SwitchboardCallbacks extends LightningElement {
 
   async refresh() {
     try {
-      this.callbacks = itemsOf(await this.client.request('callbacks.list', { scope: this.scope }));
+      this.callbacks = listOf(
+        await this.client.request('callbacks.list', { scope: this.scope }),
+        'callbacks',
+      );
       this.error = '';
     } catch (err) {
       this.error = errorMessage(err);
@@ -46,7 +50,7 @@ export default class SwitchboardCallbacks extends LightningElement {
 
   async loadQueues() {
     try {
-      this.queues = itemsOf(await this.client.request('skills.list'));
+      this.queues = listOf(await this.client.request('skills.list'), 'queues');
     } catch (err) {
       this.error = errorMessage(err);
     }
@@ -65,6 +69,7 @@ export default class SwitchboardCallbacks extends LightningElement {
       ...callback,
       due: formatDateTime(callback.dueAt),
       owner: callback.queueName || 'Me',
+      stateLabel: STATES[callback.state] || callback.state,
     }));
   }
 
@@ -109,7 +114,7 @@ export default class SwitchboardCallbacks extends LightningElement {
     if (this.scheduleDisabled) return;
     const params = {
       phoneNumber: this.phoneNumber.trim(),
-      dueAt: new Date(this.dueAt).toISOString(),
+      dueAt: new Date(this.dueAt).getTime(),
       ...(this.assignee === FOR_ME ? { forMe: true } : { queueId: this.assignee }),
     };
     try {

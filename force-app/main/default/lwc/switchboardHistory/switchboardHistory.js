@@ -4,11 +4,13 @@ import {
   errorMessage,
   formatDateTime,
   formatDuration,
-  itemsOf,
+  listOf,
   openWorkspaceClient,
 } from 'c/switchboardWorkspaceClient';
 
 const PAGE_SIZE = 25;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const DIRECTIONS = { inbound: 'Inbound', outbound: 'Outbound', internal: 'Internal', callback: 'Callback' };
 
 /**
  * Contact history: the agent's own calls, newest first, searched by number or name and filtered by
@@ -42,8 +44,8 @@ export default class SwitchboardHistory extends LightningElement {
     const params = { limit: PAGE_SIZE };
     if (this.search.trim()) params.search = this.search.trim();
     if (this.direction) params.direction = this.direction;
-    if (this.from) params.from = new Date(`${this.from}T00:00:00`).toISOString();
-    if (this.to) params.to = new Date(`${this.to}T23:59:59.999`).toISOString();
+    if (this.from) params.from = new Date(`${this.from}T00:00:00`).getTime();
+    if (this.to) params.to = new Date(`${this.to}T00:00:00`).getTime() + DAY_MS;
     if (cursor) params.cursor = cursor;
     return params;
   }
@@ -51,7 +53,7 @@ export default class SwitchboardHistory extends LightningElement {
   async load(cursor) {
     try {
       const data = await this.client.request('history.list', this.params(cursor));
-      const items = itemsOf(data);
+      const items = listOf(data, 'items');
       this.calls = cursor ? [...this.calls, ...items] : items;
       this.nextCursor = (data && data.nextCursor) || null;
       this.error = '';
@@ -66,9 +68,11 @@ export default class SwitchboardHistory extends LightningElement {
     return this.calls.map((call) => ({
       ...call,
       when: formatDateTime(call.startedAt),
-      duration: formatDuration(call.durationSeconds),
-      directionLabel: call.direction === 'outbound' ? 'Outbound' : 'Inbound',
-      callBackLabel: `Call back ${call.phoneNumber}`,
+      duration: formatDuration(call.talkSeconds),
+      directionLabel: DIRECTIONS[call.direction] || call.direction,
+      contact: call.callerName ? `${call.callerName} (${call.phoneNumber})` : call.phoneNumber,
+      outcome: call.answered ? 'Answered' : 'Not answered',
+      callBackLabel: `Call back ${call.callerName || call.phoneNumber}`,
     }));
   }
 

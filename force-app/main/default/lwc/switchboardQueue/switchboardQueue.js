@@ -3,9 +3,10 @@ import { MessageContext } from 'lightning/messageService';
 import {
   errorMessage,
   formatDuration,
-  itemsOf,
+  listOf,
   openWorkspaceClient,
   secondsSince,
+  toMillis,
 } from 'c/switchboardWorkspaceClient';
 
 /**
@@ -16,6 +17,7 @@ export default class SwitchboardQueue extends LightningElement {
   @wire(MessageContext) messageContext;
 
   calls = [];
+  canPick = false;
   error = '';
   loading = true;
   now = Date.now();
@@ -40,7 +42,9 @@ export default class SwitchboardQueue extends LightningElement {
 
   async refresh() {
     try {
-      this.calls = itemsOf(await this.client.request('queue.list'));
+      const data = await this.client.request('queue.list');
+      this.calls = listOf(data, 'calls');
+      this.canPick = Boolean(data && data.canPick);
       this.error = '';
     } catch (err) {
       this.error = errorMessage(err);
@@ -51,11 +55,14 @@ export default class SwitchboardQueue extends LightningElement {
 
   get rows() {
     return [...this.calls]
-      .sort((a, b) => Date.parse(a.waitingSince) - Date.parse(b.waitingSince))
+      .sort((a, b) => toMillis(a.waitingSince) - toMillis(b.waitingSince))
       .map((call) => ({
         ...call,
         waited: formatDuration(secondsSince(call.waitingSince, this.now)),
-        pickLabel: `Pick the call from ${call.caller}`,
+        from: call.callerName
+          ? `${call.callerName} (${call.caller || 'unknown number'})`
+          : call.caller || 'Unknown caller',
+        pickLabel: `Pick the call from ${call.callerName || call.caller || 'an unknown caller'}`,
       }));
   }
 

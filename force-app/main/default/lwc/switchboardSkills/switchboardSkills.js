@@ -1,6 +1,6 @@
 import { LightningElement, wire } from 'lwc';
 import { MessageContext } from 'lightning/messageService';
-import { errorMessage, formatDuration, itemsOf, openWorkspaceClient } from 'c/switchboardWorkspaceClient';
+import { errorMessage, formatDuration, listOf, openWorkspaceClient } from 'c/switchboardWorkspaceClient';
 
 /** Skills: the agent's queues with the number of calls waiting, the longest and the estimated wait. */
 export default class SwitchboardSkills extends LightningElement {
@@ -23,7 +23,7 @@ export default class SwitchboardSkills extends LightningElement {
 
   async refresh() {
     try {
-      this.skills = itemsOf(await this.client.request('skills.list'));
+      this.skills = listOf(await this.client.request('skills.list'), 'queues');
       this.error = '';
     } catch (err) {
       this.error = errorMessage(err);

@@ -106,7 +106,7 @@ export default class SwitchboardStats extends LightningElement {
       this.chart.update();
       return;
     }
-    this.chart = new this.chartLibrary(canvas.getContext('2d'), {
+    this.chart = new this.chartLibrary(canvas, {
       type: 'bar',
       data,
       options: {

@@ -3,10 +3,21 @@ import { MessageContext } from 'lightning/messageService';
 import {
   errorMessage,
   formatDuration,
-  itemsOf,
+  listOf,
   openWorkspaceClient,
   secondsSince,
 } from 'c/switchboardWorkspaceClient';
+
+function mergeById(rows, changed, key) {
+  const byId = new Map(rows.map((row) => [row[key], row]));
+  changed.forEach((row) => byId.set(row[key], row));
+  return [...byId.values()];
+}
+
+/** The caller of an inbound call, the called number of an outbound one. */
+function otherParty(call) {
+  return (call.direction === 'outbound' ? call.to : call.from) || 'unknown';
+}
 
 /**
  * Wallboard for supervisors, live: queues (waiting, longest wait, service level, abandoned), agents
@@ -25,7 +36,7 @@ export default class SwitchboardWallboard extends LightningElement {
 
   connectedCallback() {
     this.client = openWorkspaceClient(this.messageContext, 'switchboardWallboard');
-    this.client.onEvent('wallboard', (data) => this.apply(data));
+    this.client.onEvent('wallboard', (data) => this.merge(data));
     this.start();
     // Times in state count up between pushes.
     // eslint-disable-next-line @lwc/lwc/no-async-operation
@@ -43,21 +54,33 @@ export default class SwitchboardWallboard extends LightningElement {
   async start() {
     try {
       await this.client.request('wallboard.subscribe');
-      this.apply(await this.client.request('wallboard.snapshot'));
+      this.replace(await this.client.request('wallboard.snapshot'));
       this.error = '';
     } catch (err) {
       this.error = errorMessage(err);
     }
   }
 
-  /** A snapshot, or a change that carries the sections it replaces. */
-  apply(data) {
+  /** A snapshot replaces the board. */
+  replace(data) {
+    this.board = {
+      queues: listOf(data, 'queues'),
+      agents: listOf(data, 'agents'),
+      calls: listOf(data, 'calls'),
+    };
+  }
+
+  /** A pushed change: the fresh rows of what changed, merged by id; ended calls removed. */
+  merge(data) {
     if (!data || typeof data !== 'object') return;
-    const next = { ...this.board };
-    ['queues', 'agents', 'calls'].forEach((section) => {
-      if (data[section] !== undefined) next[section] = itemsOf(data[section]);
-    });
-    this.board = next;
+    const removed = new Set(listOf(data, 'removedCallIds'));
+    this.board = {
+      queues: mergeById(this.board.queues, listOf(data, 'queues'), 'queueId'),
+      agents: mergeById(this.board.agents, listOf(data, 'agents'), 'userId'),
+      calls: mergeById(this.board.calls, listOf(data, 'calls'), 'callId').filter(
+        (c) => !removed.has(c.callId),
+      ),
+    };
   }
 
   get queues() {
@@ -72,20 +95,29 @@ export default class SwitchboardWallboard extends LightningElement {
   }
 
   get agents() {
+    const calls = new Map(this.board.calls.map((c) => [c.callId, c]));
     return this.board.agents.map((a) => ({
       ...a,
-      inState: formatDuration(secondsSince(a.stateSince, this.now)),
-      currentCall: a.currentCall || '—',
+      stateText: a.reason ? `${a.state} (${a.reason})` : a.state,
+      inState: formatDuration(secondsSince(a.since, this.now)),
+      currentCall: a.callId && calls.has(a.callId) ? otherParty(calls.get(a.callId)) : '—',
     }));
   }
 
   get calls() {
-    return this.board.calls.map((c) => ({
-      ...c,
-      talked: formatDuration(secondsSince(c.startedAt, this.now)),
-      listenLabel: `Listen in on ${c.agentName}'s call with ${c.caller}`,
-      bargeLabel: `Barge in on ${c.agentName}'s call with ${c.caller}`,
-    }));
+    const names = new Map(this.board.agents.map((a) => [a.userId, a.name]));
+    return this.board.calls.map((c) => {
+      const caller = otherParty(c);
+      const agentNames = (c.agentIds || []).map((id) => names.get(id) || id).join(', ') || '—';
+      return {
+        ...c,
+        caller,
+        agentNames,
+        talked: formatDuration(secondsSince(c.connectedAt || c.startedAt, this.now)),
+        listenLabel: `Listen in on the call with ${caller}`,
+        bargeLabel: `Barge in on the call with ${caller}`,
+      };
+    });
   }
 
   get noCalls() {

@@ -108,26 +108,30 @@ export function formatDuration(seconds) {
   return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
 }
 
-/** Seconds from an ISO time until `now` (never negative). */
-export function secondsSince(iso, now = Date.now()) {
-  const at = Date.parse(iso);
+/** A time of the protocol (ms since the epoch) or an ISO string, as ms; NaN for neither. */
+export function toMillis(time) {
+  if (typeof time === 'number') return time;
+  return typeof time === 'string' ? Date.parse(time) : NaN;
+}
+
+/** Seconds from `time` until `now` (never negative; 0 for no time). */
+export function secondsSince(time, now = Date.now()) {
+  const at = toMillis(time);
   return Number.isNaN(at) ? 0 : Math.max(0, Math.floor((now - at) / 1000));
 }
 
-/** An ISO time in the user's locale (date and time). */
-export function formatDateTime(iso) {
-  const at = Date.parse(iso);
+/** A time in the user's locale (date and time); empty for no time. */
+export function formatDateTime(time) {
+  const at = toMillis(time);
   return Number.isNaN(at) ? '' : new Date(at).toLocaleString();
 }
 
-/** What to show for a failed request. */
+/** What to show for a failed request (the connector's messages start with their code). */
 export function errorMessage(error) {
-  if (error instanceof WorkspaceError) return `${error.message} (${error.code})`;
   return (error && error.message) || 'Something went wrong.';
 }
 
-/** The rows of a list reply: `{ items }` (docs/workspace.md), or the array itself. */
-export function itemsOf(data) {
-  if (Array.isArray(data)) return data;
-  return (data && Array.isArray(data.items) && data.items) || [];
+/** The list `key` of a reply (`{ calls }`, `{ queues }`…: docs/workspace.md); empty when absent. */
+export function listOf(data, key) {
+  return (data && Array.isArray(data[key]) && data[key]) || [];
 }

@@ -19,13 +19,14 @@ describe('c-switchboard-callbacks', () => {
 
   it("lists mine, then my queues' when asked", async () => {
     answer({
-      'skills.list': () => ({ items: [] }),
+      'skills.list': () => ({ queues: [] }),
       'callbacks.list': ({ scope }) => ({
-        items: [
+        callbacks: [
           {
             callbackId: scope,
             phoneNumber: '+15550001',
-            dueAt: '2026-12-02T15:00:00Z',
+            dueAt: Date.parse('2026-12-02T15:00:00Z'),
+            state: 'scheduled',
             queueName: scope === 'queues' ? 'Support' : null,
           },
         ],
@@ -35,6 +36,7 @@ describe('c-switchboard-callbacks', () => {
     await settle();
     expect(requests('callbacks.list')[0].params).toEqual({ scope: 'mine' });
     expect(el.shadowRoot.querySelector('tr.callback .owner').textContent).toBe('Me');
+    expect(el.shadowRoot.querySelector('tr.callback .state').textContent).toBe('Scheduled');
     const queues = el.shadowRoot.querySelector('input.scope-queues');
     queues.checked = true;
     queues.dispatchEvent(new CustomEvent('change'));
@@ -45,8 +47,8 @@ describe('c-switchboard-callbacks', () => {
 
   it('schedules one for me or for a queue, then reloads', async () => {
     answer({
-      'skills.list': () => ({ items: [{ queueId: 'q1', name: 'Support' }] }),
-      'callbacks.list': () => ({ items: [] }),
+      'skills.list': () => ({ queues: [{ queueId: 'q1', name: 'Support' }] }),
+      'callbacks.list': () => ({ callbacks: [] }),
       'callbacks.schedule': () => ({ callbackId: 'cb1' }),
     });
     const el = mount(createElement, 'c-switchboard-callbacks', SwitchboardCallbacks);
@@ -64,7 +66,7 @@ describe('c-switchboard-callbacks', () => {
     await settle();
     expect(requests('callbacks.schedule')[0].params).toEqual({
       phoneNumber: '+15550042',
-      dueAt: new Date('2026-12-02T15:30').toISOString(),
+      dueAt: new Date('2026-12-02T15:30').getTime(),
       queueId: 'q1',
     });
     expect(el.shadowRoot.querySelector('.status').textContent).toBe('Callback to +15550042 scheduled.');
@@ -83,10 +85,10 @@ describe('c-switchboard-callbacks', () => {
 
   it('shows a refused schedule as an alert and keeps the form', async () => {
     answer({
-      'skills.list': () => ({ items: [] }),
-      'callbacks.list': () => ({ items: [] }),
+      'skills.list': () => ({ queues: [] }),
+      'callbacks.list': () => ({ callbacks: [] }),
       'callbacks.schedule': () => {
-        throw { code: 'BAD_REQUEST', message: 'The time is in the past.' };
+        throw { code: 'INVALID_PARAMS', message: 'INVALID_PARAMS: dueAt must be in the future' };
       },
     });
     const el = mount(createElement, 'c-switchboard-callbacks', SwitchboardCallbacks);
@@ -98,7 +100,7 @@ describe('c-switchboard-callbacks', () => {
       .dispatchEvent(new CustomEvent('submit', { cancelable: true }));
     await settle();
     expect(el.shadowRoot.querySelector('c-switchboard-alert').message).toBe(
-      'The time is in the past. (BAD_REQUEST)',
+      'INVALID_PARAMS: dueAt must be in the future',
     );
     expect(el.shadowRoot.querySelector('input.phone').value).toBe('+15550042');
   });

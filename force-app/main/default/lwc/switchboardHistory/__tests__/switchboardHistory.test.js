@@ -10,11 +10,14 @@ import {
 
 const call = (id, extra = {}) => ({
   callId: id,
-  startedAt: '2026-12-01T10:00:00Z',
   direction: 'inbound',
   phoneNumber: `+1555000${id}`,
-  durationSeconds: 65,
-  outcome: 'Answered',
+  callerName: null,
+  queueName: 'Support',
+  startedAt: Date.parse('2026-12-01T10:00:00Z'),
+  talkSeconds: 65,
+  holdSeconds: 0,
+  answered: true,
   ...extra,
 });
 
@@ -34,6 +37,7 @@ describe('c-switchboard-history', () => {
     const rows = () => [...el.shadowRoot.querySelectorAll('tr.history-call')];
     expect(rows().map((r) => r.querySelector('.direction').textContent)).toEqual(['Inbound', 'Outbound']);
     expect(rows()[0].querySelector('.duration').textContent).toBe('1:05');
+    expect(rows()[0].querySelector('.outcome').textContent).toBe('Answered');
     el.shadowRoot.querySelector('button.more').click();
     await settle();
     expect(requests('history.list')[1].params).toEqual({ limit: 25, cursor: 'n1' });
@@ -61,7 +65,7 @@ describe('c-switchboard-history', () => {
     await settle();
     const params = requests('history.list')[1].params;
     expect(params).toMatchObject({ search: '5550', direction: 'outbound', limit: 25 });
-    expect(new Date(params.from).getDate()).toBe(1);
+    expect(params.from).toBe(new Date('2026-12-01T00:00:00').getTime());
     expect(params.to).toBeUndefined();
   });
 

@@ -9,30 +9,33 @@ import {
   settle,
 } from '../../switchboardWorkspaceClient/__tests__/fakeConnector';
 
-const ago = (s) => new Date(Date.now() - s * 1000).toISOString();
+const ago = (s) => Date.now() - s * 1000;
 const rows = (el) => [...el.shadowRoot.querySelectorAll('tr.queued-call')];
+const waiting = (id, caller, seconds, extra = {}) => ({
+  callId: id,
+  caller,
+  callerName: null,
+  dialedNumber: '+18005550100',
+  queueId: 'q1',
+  queueName: 'Sales',
+  waitingSince: ago(seconds),
+  callType: 'Inbound',
+  ...extra,
+});
 
 describe('c-switchboard-queue', () => {
   afterEach(reset);
 
   it('lists the waiting calls longest wait first, with caller, called number and queue', async () => {
-    const items = [
-      {
-        callId: 'c2',
-        caller: '+15550002',
-        dialedNumber: '+18005550100',
-        queueName: 'Sales',
-        waitingSince: ago(10),
-      },
-      {
-        callId: 'c1',
-        caller: '+15550001',
+    const calls = [
+      waiting('c2', '+15550002', 10),
+      waiting('c1', '+15550001', 95, {
+        callerName: 'Ann Lee',
         dialedNumber: '+18005550199',
         queueName: 'Support',
-        waitingSince: ago(95),
-      },
+      }),
     ];
-    answer({ 'queue.list': () => ({ items }) });
+    answer({ 'queue.list': () => ({ calls, canPick: false }) });
     const el = mount(createElement, 'c-switchboard-queue', SwitchboardQueue);
     await settle();
     const shown = rows(el).map((r) => [
@@ -41,37 +44,32 @@ describe('c-switchboard-queue', () => {
       r.querySelector('.queue-name').textContent,
     ]);
     expect(shown).toEqual([
-      ['+15550001', '+18005550199', 'Support'],
+      ['Ann Lee (+15550001)', '+18005550199', 'Support'],
       ['+15550002', '+18005550100', 'Sales'],
     ]);
     expect(rows(el)[0].querySelector('.waited').textContent).toMatch(/^1:3[5-6]$/);
     expect(el.shadowRoot.querySelector('.count').textContent).toBe('2 waiting');
+    expect(el.shadowRoot.querySelector('button.pick')).toBeNull();
   });
 
   it('says when no call waits, and reloads on a queue event', async () => {
-    let items = [];
-    answer({ 'queue.list': () => ({ items }) });
+    let calls = [];
+    answer({ 'queue.list': () => ({ calls, canPick: true }) });
     const el = mount(createElement, 'c-switchboard-queue', SwitchboardQueue);
     await settle();
     expect(el.shadowRoot.querySelector('.empty')).not.toBeNull();
-    items = [
-      { callId: 'c9', caller: '+15550009', dialedNumber: '+1800', queueName: 'Sales', waitingSince: ago(1) },
-    ];
+    calls = [waiting('c9', '+15550009', 1)];
     deliver({ switchboard: 'workspace.event', topic: 'queue', data: {} });
     await settle();
     expect(rows(el)).toHaveLength(1);
     expect(requests('queue.list')).toHaveLength(2);
   });
 
-  it('picks a call by its id, and shows a refusal as an alert', async () => {
+  it('picks a call by its id where the contact center allows it, and shows a refusal as an alert', async () => {
     answer({
-      'queue.list': () => ({
-        items: [
-          { callId: 'c1', caller: '+1555', dialedNumber: '+1800', queueName: 'Q', waitingSince: ago(3) },
-        ],
-      }),
+      'queue.list': () => ({ calls: [waiting('c1', '+1555', 3)], canPick: true }),
       'queue.pick': () => {
-        throw { code: 'FORBIDDEN', message: 'Agents may not pick calls here.' };
+        throw { code: 'INVALID_STATE', message: 'INVALID_STATE: the call is no longer waiting' };
       },
     });
     const el = mount(createElement, 'c-switchboard-queue', SwitchboardQueue);
@@ -81,7 +79,8 @@ describe('c-switchboard-queue', () => {
     pick.click();
     await settle();
     expect(requests('queue.pick')[0].params).toEqual({ callId: 'c1' });
-    const alert = el.shadowRoot.querySelector('c-switchboard-alert');
-    expect(alert.message).toBe('Agents may not pick calls here. (FORBIDDEN)');
+    expect(el.shadowRoot.querySelector('c-switchboard-alert').message).toBe(
+      'INVALID_STATE: the call is no longer waiting',
+    );
   });
 });

@@ -15,8 +15,15 @@ describe('c-switchboard-skills', () => {
   it('shows each queue with waiting calls, longest and estimated wait', async () => {
     answer({
       'skills.list': () => ({
-        items: [
-          { queueId: 'q1', name: 'Support', waiting: 3, longestWaitSeconds: 125, estimatedWaitSeconds: 40 },
+        queues: [
+          {
+            queueId: 'q1',
+            name: 'Support',
+            waiting: 3,
+            longestWaitSeconds: 125,
+            estimatedWaitSeconds: 40,
+            availableAgents: 1,
+          },
         ],
       }),
     });
@@ -33,8 +40,9 @@ describe('c-switchboard-skills', () => {
     let fail = false;
     answer({
       'skills.list': () => {
-        if (fail) throw { code: 'UNAVAILABLE', message: 'Try again.' };
-        return { items: [] };
+        if (fail)
+          throw { code: 'GENERIC_ERROR', message: 'GENERIC_ERROR: the Switchboard service is unreachable' };
+        return { queues: [] };
       },
     });
     const el = mount(createElement, 'c-switchboard-skills', SwitchboardSkills);
@@ -44,6 +52,8 @@ describe('c-switchboard-skills', () => {
     deliver({ switchboard: 'workspace.event', topic: 'queue', data: {} });
     await settle();
     expect(requests('skills.list')).toHaveLength(2);
-    expect(el.shadowRoot.querySelector('c-switchboard-alert').message).toBe('Try again. (UNAVAILABLE)');
+    expect(el.shadowRoot.querySelector('c-switchboard-alert').message).toBe(
+      'GENERIC_ERROR: the Switchboard service is unreachable',
+    );
   });
 });

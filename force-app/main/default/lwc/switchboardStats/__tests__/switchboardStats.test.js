@@ -109,12 +109,14 @@ describe('c-switchboard-stats', () => {
   it('shows a refusal as an alert', async () => {
     answer({
       'stats.get': () => {
-        throw { code: 'FORBIDDEN', message: 'Not your stats.' };
+        throw { code: 'GENERIC_ERROR', message: 'GENERIC_ERROR: the Switchboard service did not answer' };
       },
     });
     const el = mount(createElement, 'c-switchboard-stats', SwitchboardStats);
     await settle();
-    expect(el.shadowRoot.querySelector('c-switchboard-alert').message).toBe('Not your stats. (FORBIDDEN)');
+    expect(el.shadowRoot.querySelector('c-switchboard-alert').message).toBe(
+      'GENERIC_ERROR: the Switchboard service did not answer',
+    );
     expect(el.shadowRoot.querySelectorAll('.tile')).toHaveLength(0);
   });
 });

@@ -9,75 +9,86 @@ import {
   settle,
 } from '../../switchboardWorkspaceClient/__tests__/fakeConnector';
 
+const now = Date.now();
 const SNAPSHOT = {
+  at: now,
   queues: [
-    { queueId: 'q1', name: 'Support', waiting: 2, longestWaitSeconds: 61, serviceLevel: 0.8, abandoned: 1 },
+    {
+      queueId: 'q1',
+      name: 'Support',
+      waiting: 2,
+      longestWaitSeconds: 61,
+      answered: 4,
+      serviceLevel: 0.8,
+      abandoned: 1,
+    },
   ],
   agents: [
-    {
-      agentId: 'a1',
-      name: 'Ada',
-      state: 'Available',
-      stateSince: new Date().toISOString(),
-      currentCall: null,
-    },
+    { userId: 'u1', name: 'Ada', state: 'Available', reason: null, since: now, callId: null },
+    { userId: 'u2', name: 'Bob', state: 'Busy', reason: 'On call', since: now, callId: 'c1' },
   ],
   calls: [
     {
       callId: 'c1',
-      caller: '+15550001',
-      agentName: 'Ada',
+      state: 'connected',
+      direction: 'inbound',
+      from: '+15550001',
+      to: '+18005550100',
       queueName: 'Support',
-      startedAt: new Date().toISOString(),
+      agentIds: ['u2'],
+      startedAt: now,
+      connectedAt: now,
     },
   ],
 };
 
 const text = (el, selector) => el.shadowRoot.querySelector(selector).textContent;
+const agentState = (el, id) =>
+  el.shadowRoot.querySelector(`tr.agent[data-user-id="${id}"] .state`).textContent;
+
+async function open() {
+  const el = mount(createElement, 'c-switchboard-wallboard', SwitchboardWallboard);
+  await settle();
+  await settle();
+  return el;
+}
 
 describe('c-switchboard-wallboard', () => {
   afterEach(reset);
 
   it('subscribes, then shows the snapshot: queues, agents, live calls', async () => {
-    answer({ 'wallboard.subscribe': () => ({}), 'wallboard.snapshot': () => SNAPSHOT });
-    const el = mount(createElement, 'c-switchboard-wallboard', SwitchboardWallboard);
-    await settle();
-    await settle();
+    answer({ 'wallboard.subscribe': () => ({ subscribed: true }), 'wallboard.snapshot': () => SNAPSHOT });
+    const el = await open();
     expect(requests().map((r) => r.op)).toEqual(['wallboard.subscribe', 'wallboard.snapshot']);
     expect(text(el, 'tr.queue .waiting')).toBe('2');
     expect(text(el, 'tr.queue .longest')).toBe('1:01');
     expect(text(el, 'tr.queue .service-level')).toBe('80 %');
     expect(text(el, 'tr.queue .abandoned')).toBe('1');
-    expect(text(el, 'tr.agent .state')).toBe('Available');
-    expect(text(el, 'tr.agent .current-call')).toBe('—');
+    expect(agentState(el, 'u1')).toBe('Available');
+    expect(agentState(el, 'u2')).toBe('Busy (On call)');
+    expect(text(el, 'tr.agent[data-user-id="u2"] .current-call')).toBe('+15550001');
     expect(text(el, 'tr.live-call .caller')).toBe('+15550001');
+    expect(text(el, 'tr.live-call .agent-name')).toBe('Bob');
     expect(el.shadowRoot.querySelector('.no-calls')).toBeNull();
   });
 
-  it('applies a pushed change to the sections it carries', async () => {
-    answer({ 'wallboard.subscribe': () => ({}), 'wallboard.snapshot': () => SNAPSHOT });
-    const el = mount(createElement, 'c-switchboard-wallboard', SwitchboardWallboard);
-    await settle();
-    await settle();
+  it('merges a pushed change by id and drops ended calls', async () => {
+    answer({ 'wallboard.subscribe': () => ({ subscribed: true }), 'wallboard.snapshot': () => SNAPSHOT });
+    const el = await open();
     deliver({
       switchboard: 'workspace.event',
       topic: 'wallboard',
       data: {
-        agents: [
-          {
-            agentId: 'a1',
-            name: 'Ada',
-            state: 'On call',
-            stateSince: new Date().toISOString(),
-            currentCall: '+15550001',
-          },
-        ],
+        at: now + 1,
+        queues: [],
+        agents: [{ userId: 'u1', name: 'Ada', state: 'Away', reason: null, since: now, callId: null }],
         calls: [],
+        removedCallIds: ['c1'],
       },
     });
     await settle();
-    expect(text(el, 'tr.agent .state')).toBe('On call');
-    expect(text(el, 'tr.agent .current-call')).toBe('+15550001');
+    expect(agentState(el, 'u1')).toBe('Away');
+    expect(agentState(el, 'u2')).toBe('Busy (On call)');
     expect(text(el, 'tr.queue .waiting')).toBe('2');
     expect(el.shadowRoot.querySelector('tr.live-call')).toBeNull();
     expect(el.shadowRoot.querySelector('.no-calls')).not.toBeNull();
@@ -85,18 +96,16 @@ describe('c-switchboard-wallboard', () => {
 
   it('listens in and barges in on a live call by its id', async () => {
     answer({
-      'wallboard.subscribe': () => ({}),
+      'wallboard.subscribe': () => ({ subscribed: true }),
       'wallboard.snapshot': () => SNAPSHOT,
       'wallboard.listenIn': () => ({}),
       'wallboard.bargeIn': () => {
-        throw { code: 'CONFLICT', message: 'Not listening to that call.' };
+        throw { code: 'INVALID_STATE', message: 'INVALID_STATE: not listening to that call' };
       },
     });
-    const el = mount(createElement, 'c-switchboard-wallboard', SwitchboardWallboard);
-    await settle();
-    await settle();
+    const el = await open();
     const listen = el.shadowRoot.querySelector('button.listen-in');
-    expect(listen.getAttribute('aria-label')).toBe("Listen in on Ada's call with +15550001");
+    expect(listen.getAttribute('aria-label')).toBe('Listen in on the call with +15550001');
     listen.click();
     await settle();
     expect(requests('wallboard.listenIn')[0].params).toEqual({ callId: 'c1' });
@@ -104,20 +113,19 @@ describe('c-switchboard-wallboard', () => {
     el.shadowRoot.querySelector('button.barge-in').click();
     await settle();
     expect(el.shadowRoot.querySelector('c-switchboard-alert').message).toBe(
-      'Not listening to that call. (CONFLICT)',
+      'INVALID_STATE: not listening to that call',
     );
   });
 
   it('shows a refused subscription (not a supervisor) and unsubscribes when closed', async () => {
     answer({
       'wallboard.subscribe': () => {
-        throw { code: 'FORBIDDEN', message: 'Supervisors only.' };
+        throw { code: 'FORBIDDEN', message: 'FORBIDDEN: supervisors only' };
       },
-      'wallboard.unsubscribe': () => ({}),
+      'wallboard.unsubscribe': () => ({ subscribed: false }),
     });
-    const el = mount(createElement, 'c-switchboard-wallboard', SwitchboardWallboard);
-    await settle();
-    expect(el.shadowRoot.querySelector('c-switchboard-alert').message).toBe('Supervisors only. (FORBIDDEN)');
+    const el = await open();
+    expect(el.shadowRoot.querySelector('c-switchboard-alert').message).toBe('FORBIDDEN: supervisors only');
     document.body.removeChild(el);
     expect(requests('wallboard.unsubscribe')).toHaveLength(1);
   });

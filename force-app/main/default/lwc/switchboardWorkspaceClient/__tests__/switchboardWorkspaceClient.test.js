@@ -3,7 +3,7 @@ import {
   WorkspaceError,
   errorMessage,
   formatDuration,
-  itemsOf,
+  listOf,
   openWorkspaceClient,
   secondsSince,
 } from 'c/switchboardWorkspaceClient';
@@ -38,23 +38,23 @@ describe('c/switchboardWorkspaceClient', () => {
   });
 
   it('resolves with the data of its own reply and ignores replies to others', async () => {
-    answer({ 'skills.list': () => ({ items: [{ queueId: 'q1' }] }) });
+    answer({ 'skills.list': () => ({ queues: [{ queueId: 'q1' }] }) });
     const client = openWorkspaceClient('ctx', 'a');
     deliver({ switchboard: 'workspace.reply', id: 'someone-else', ok: true, data: 'not mine' });
-    await expect(client.request('skills.list')).resolves.toEqual({ items: [{ queueId: 'q1' }] });
+    await expect(client.request('skills.list')).resolves.toEqual({ queues: [{ queueId: 'q1' }] });
     client.close();
   });
 
   it('rejects with the error code and message of a refusal', async () => {
     answer({
       'stats.get': () => {
-        throw { code: 'FORBIDDEN', message: 'Not yours.' };
+        throw { code: 'FORBIDDEN', message: 'FORBIDDEN: not yours' };
       },
     });
     const client = openWorkspaceClient('ctx', 'a');
     const failure = client.request('stats.get', { period: 'today' });
     await expect(failure).rejects.toBeInstanceOf(WorkspaceError);
-    await expect(failure).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'Not yours.' });
+    await expect(failure).rejects.toMatchObject({ code: 'FORBIDDEN', message: 'FORBIDDEN: not yours' });
     client.close();
   });
 
@@ -94,12 +94,13 @@ describe('c/switchboardWorkspaceClient', () => {
     expect(formatDuration(3725)).toBe('1:02:05');
     expect(formatDuration(undefined)).toBe('');
     expect(secondsSince('2026-01-01T00:00:00Z', Date.parse('2026-01-01T00:01:30Z'))).toBe(90);
+    expect(secondsSince(Date.parse('2026-01-01T00:00:00Z'), Date.parse('2026-01-01T00:00:10Z'))).toBe(10);
     expect(secondsSince('not a date')).toBe(0);
-    expect(itemsOf({ items: [1] })).toEqual([1]);
-    expect(itemsOf([2])).toEqual([2]);
-    expect(itemsOf(null)).toEqual([]);
-    expect(errorMessage(new WorkspaceError('BAD_REQUEST', 'No such call.'))).toBe(
-      'No such call. (BAD_REQUEST)',
+    expect(listOf({ calls: [1] }, 'calls')).toEqual([1]);
+    expect(listOf({ calls: 'x' }, 'calls')).toEqual([]);
+    expect(listOf(null, 'calls')).toEqual([]);
+    expect(errorMessage(new WorkspaceError('NOT_FOUND', 'NOT_FOUND: no such call'))).toBe(
+      'NOT_FOUND: no such call',
     );
   });
 });
