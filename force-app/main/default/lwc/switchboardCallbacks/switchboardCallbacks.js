@@ -1,6 +1,13 @@
 import { LightningElement, wire } from 'lwc';
 import { MessageContext } from 'lightning/messageService';
-import { errorMessage, formatDateTime, listOf, openWorkspaceClient } from 'c/switchboardWorkspaceClient';
+import {
+  errorMessage,
+  every,
+  formatDateTime,
+  listOf,
+  openWorkspaceClient,
+  REFRESH_MS,
+} from 'c/switchboardWorkspaceClient';
 
 const FOR_ME = 'me';
 const STATES = { scheduled: 'Scheduled', waiting: 'Waiting', ringing: 'Ringing' };
@@ -22,15 +29,21 @@ export default class SwitchboardCallbacks extends LightningElement {
   status = '';
   loading = true;
   client;
+  stop;
 
   connectedCallback() {
     this.client = openWorkspaceClient(this.messageContext, 'switchboardCallbacks');
     this.client.onEvent('callbacks', () => this.refresh());
     this.refresh();
     this.loadQueues();
+    this.stop = every(REFRESH_MS.callbacks, () => {
+      this.refresh();
+      if (this.queues.length === 0) this.loadQueues();
+    });
   }
 
   disconnectedCallback() {
+    this.stop();
     this.client.close();
   }
 

@@ -5,7 +5,9 @@ import {
   formatDateTime,
   formatDuration,
   listOf,
+  every,
   openWorkspaceClient,
+  REFRESH_MS,
 } from 'c/switchboardWorkspaceClient';
 
 const PAGE_SIZE = 25;
@@ -29,15 +31,31 @@ export default class SwitchboardHistory extends LightningElement {
   status = '';
   loading = true;
   client;
+  stop;
+  toolkit = null;
 
   connectedCallback() {
     this.client = openWorkspaceClient(this.messageContext, 'switchboardHistory');
     this.client.onEvent('history', () => this.load());
     this.load();
+    this.stop = every(REFRESH_MS.history, () => this.reloadFirstPage());
+  }
+
+  /** A call that ends (the Service Cloud Voice toolkit's event) is in the history at once. */
+  renderedCallback() {
+    if (this.toolkit) return;
+    this.toolkit = this.template.querySelector('lightning-service-cloud-voice-toolkit-api');
+    this.toolkit.addEventListener('callended', () => this.reloadFirstPage());
   }
 
   disconnectedCallback() {
+    this.stop();
     this.client.close();
+  }
+
+  /** Reloads the newest page unless the agent is paging further back. */
+  reloadFirstPage() {
+    if (this.calls.length <= PAGE_SIZE) this.load();
   }
 
   params(cursor) {

@@ -4,7 +4,9 @@ import {
   errorMessage,
   formatDuration,
   listOf,
+  every,
   openWorkspaceClient,
+  REFRESH_MS,
   secondsSince,
   toMillis,
 } from 'c/switchboardWorkspaceClient';
@@ -22,21 +24,23 @@ export default class SwitchboardQueue extends LightningElement {
   loading = true;
   now = Date.now();
   client;
-  ticker;
+  stops = [];
 
   connectedCallback() {
     this.client = openWorkspaceClient(this.messageContext, 'switchboardQueue');
     this.client.onEvent('queue', () => this.refresh());
     this.refresh();
-    // The wait times count up while the list is shown.
-    // eslint-disable-next-line @lwc/lwc/no-async-operation
-    this.ticker = setInterval(() => {
-      this.now = Date.now();
-    }, 1000);
+    this.stops = [
+      every(REFRESH_MS.queue, () => this.refresh()),
+      // The wait times count up between reloads.
+      every(1000, () => {
+        this.now = Date.now();
+      }),
+    ];
   }
 
   disconnectedCallback() {
-    clearInterval(this.ticker);
+    this.stops.forEach((stop) => stop());
     this.client.close();
   }
 

@@ -1,6 +1,13 @@
 import { LightningElement, wire } from 'lwc';
 import { MessageContext } from 'lightning/messageService';
-import { errorMessage, formatDuration, listOf, openWorkspaceClient } from 'c/switchboardWorkspaceClient';
+import {
+  errorMessage,
+  every,
+  formatDuration,
+  listOf,
+  openWorkspaceClient,
+  REFRESH_MS,
+} from 'c/switchboardWorkspaceClient';
 
 /** Skills: the agent's queues with the number of calls waiting, the longest and the estimated wait. */
 export default class SwitchboardSkills extends LightningElement {
@@ -10,14 +17,17 @@ export default class SwitchboardSkills extends LightningElement {
   error = '';
   loading = true;
   client;
+  stop;
 
   connectedCallback() {
     this.client = openWorkspaceClient(this.messageContext, 'switchboardSkills');
     this.client.onEvent('queue', () => this.refresh());
     this.refresh();
+    this.stop = every(REFRESH_MS.skills, () => this.refresh());
   }
 
   disconnectedCallback() {
+    this.stop();
     this.client.close();
   }
 

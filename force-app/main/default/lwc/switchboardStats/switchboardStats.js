@@ -2,7 +2,13 @@ import { LightningElement, wire } from 'lwc';
 import { MessageContext } from 'lightning/messageService';
 import { loadScript } from 'lightning/platformResourceLoader';
 import CHART_JS from '@salesforce/resourceUrl/switchboard__switchboardChartJs';
-import { errorMessage, formatDuration, openWorkspaceClient } from 'c/switchboardWorkspaceClient';
+import {
+  errorMessage,
+  every,
+  formatDuration,
+  openWorkspaceClient,
+  REFRESH_MS,
+} from 'c/switchboardWorkspaceClient';
 
 const PERIODS = [
   { value: 'today', label: 'Today' },
@@ -22,6 +28,8 @@ export default class SwitchboardStats extends LightningElement {
   error = '';
   chartError = '';
   client;
+  stop;
+  toolkit = null;
   chart = null;
   chartLibrary = null;
 
@@ -29,6 +37,7 @@ export default class SwitchboardStats extends LightningElement {
     this.client = openWorkspaceClient(this.messageContext, 'switchboardStats');
     this.client.onEvent('stats', () => this.refresh());
     this.refresh();
+    this.stop = every(REFRESH_MS.stats, () => this.refresh());
     loadScript(this, CHART_JS)
       .then(() => {
         this.chartLibrary = window.Chart;
@@ -39,7 +48,15 @@ export default class SwitchboardStats extends LightningElement {
       });
   }
 
+  /** A call that ends (the Service Cloud Voice toolkit's event) counts at once. */
+  renderedCallback() {
+    if (this.toolkit) return;
+    this.toolkit = this.template.querySelector('lightning-service-cloud-voice-toolkit-api');
+    this.toolkit.addEventListener('callended', () => this.refresh());
+  }
+
   disconnectedCallback() {
+    this.stop();
     this.client.close();
     if (this.chart) this.chart.destroy();
     this.chart = null;

@@ -4,7 +4,9 @@ import {
   errorMessage,
   formatDuration,
   listOf,
+  every,
   openWorkspaceClient,
+  REFRESH_MS,
   secondsSince,
 } from 'c/switchboardWorkspaceClient';
 
@@ -32,21 +34,27 @@ export default class SwitchboardWallboard extends LightningElement {
   status = '';
   now = Date.now();
   client;
-  ticker;
+  subscribed = false;
+  stops = [];
 
   connectedCallback() {
     this.client = openWorkspaceClient(this.messageContext, 'switchboardWallboard');
     this.client.onEvent('wallboard', (data) => this.merge(data));
     this.start();
-    // Times in state count up between pushes.
-    // eslint-disable-next-line @lwc/lwc/no-async-operation
-    this.ticker = setInterval(() => {
-      this.now = Date.now();
-    }, 1000);
+    this.stops = [
+      // Until the connector answers (the supervisor signs in to the softphone), ask again.
+      every(REFRESH_MS.wallboard, () => {
+        if (!this.subscribed) this.start();
+      }),
+      // Times in state count up between pushes.
+      every(1000, () => {
+        this.now = Date.now();
+      }),
+    ];
   }
 
   disconnectedCallback() {
-    clearInterval(this.ticker);
+    this.stops.forEach((stop) => stop());
     this.client.request('wallboard.unsubscribe').catch(() => undefined);
     this.client.close();
   }
@@ -54,6 +62,7 @@ export default class SwitchboardWallboard extends LightningElement {
   async start() {
     try {
       await this.client.request('wallboard.subscribe');
+      this.subscribed = true;
       this.replace(await this.client.request('wallboard.snapshot'));
       this.error = '';
     } catch (err) {

@@ -21,6 +21,28 @@ export class WorkspaceError extends Error {
   }
 }
 
+/**
+ * How often each component asks again (ms): the waiting calls change by the second; the rest also
+ * reload on the toolkit's call events. A request the connector did not get (not signed in yet) is
+ * retried by the next round.
+ */
+export const REFRESH_MS = {
+  queue: 5000,
+  skills: 5000,
+  callbacks: 30000,
+  history: 60000,
+  stats: 60000,
+  wallboard: 5000,
+};
+
+/** Calls `fn` every `ms` until the returned stop function is called. */
+export function every(ms, fn) {
+  // Periodic reloads are the point here.
+  // eslint-disable-next-line @lwc/lwc/no-async-operation
+  const timer = setInterval(fn, ms);
+  return () => clearInterval(timer);
+}
+
 let counter = 0;
 
 /** A request id: a UUID where the browser has one, else unique within this page. */

@@ -80,4 +80,15 @@ describe('c-switchboard-history', () => {
     expect(requests('history.callBack')[0].params).toEqual({ callId: '1' });
     expect(el.shadowRoot.querySelector('.status').textContent).toBe('Calling +15550001…');
   });
+
+  it('reloads when the toolkit reports that a call ended', async () => {
+    answer({ 'history.list': () => ({ items: [], nextCursor: null }) });
+    const el = mount(createElement, 'c-switchboard-history', SwitchboardHistory);
+    await settle();
+    el.shadowRoot
+      .querySelector('lightning-service-cloud-voice-toolkit-api')
+      .dispatchEvent(new CustomEvent('callended'));
+    await settle();
+    expect(requests('history.list')).toHaveLength(2);
+  });
 });

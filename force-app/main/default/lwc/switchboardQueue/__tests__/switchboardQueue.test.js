@@ -3,6 +3,7 @@ import SwitchboardQueue from 'c/switchboardQueue';
 import {
   answer,
   deliver,
+  flushMicrotasks,
   mount,
   requests,
   reset,
@@ -82,5 +83,16 @@ describe('c-switchboard-queue', () => {
     expect(el.shadowRoot.querySelector('c-switchboard-alert').message).toBe(
       'INVALID_STATE: the call is no longer waiting',
     );
+  });
+
+  it('reloads every 5 seconds', async () => {
+    jest.useFakeTimers();
+    answer({ 'queue.list': () => ({ calls: [], canPick: false }) });
+    mount(createElement, 'c-switchboard-queue', SwitchboardQueue);
+    await flushMicrotasks();
+    jest.advanceTimersByTime(10000);
+    await flushMicrotasks();
+    expect(requests('queue.list')).toHaveLength(3);
+    jest.useRealTimers();
   });
 });

@@ -119,4 +119,15 @@ describe('c-switchboard-stats', () => {
     );
     expect(el.shadowRoot.querySelectorAll('.tile')).toHaveLength(0);
   });
+
+  it('reloads when the toolkit reports that a call ended', async () => {
+    answer({ 'stats.get': () => STATS });
+    const el = mount(createElement, 'c-switchboard-stats', SwitchboardStats);
+    await settle();
+    el.shadowRoot
+      .querySelector('lightning-service-cloud-voice-toolkit-api')
+      .dispatchEvent(new CustomEvent('callended'));
+    await settle();
+    expect(requests('stats.get')).toHaveLength(2);
+  });
 });

@@ -3,6 +3,7 @@ import SwitchboardWallboard from 'c/switchboardWallboard';
 import {
   answer,
   deliver,
+  flushMicrotasks,
   mount,
   requests,
   reset,
@@ -128,5 +129,31 @@ describe('c-switchboard-wallboard', () => {
     expect(el.shadowRoot.querySelector('c-switchboard-alert').message).toBe('FORBIDDEN: supervisors only');
     document.body.removeChild(el);
     expect(requests('wallboard.unsubscribe')).toHaveLength(1);
+  });
+
+  it('asks again until the connector answers, then stops asking', async () => {
+    jest.useFakeTimers();
+    let up = false;
+    answer({
+      'wallboard.subscribe': () => {
+        if (!up)
+          throw { code: 'GENERIC_ERROR', message: 'GENERIC_ERROR: the Switchboard service is unreachable' };
+        return { subscribed: true };
+      },
+      'wallboard.snapshot': () => SNAPSHOT,
+    });
+    const el = mount(createElement, 'c-switchboard-wallboard', SwitchboardWallboard);
+    await flushMicrotasks();
+    expect(el.shadowRoot.querySelector('c-switchboard-alert')).not.toBeNull();
+    up = true;
+    jest.advanceTimersByTime(5000);
+    await flushMicrotasks();
+    expect(requests('wallboard.subscribe')).toHaveLength(2);
+    expect(el.shadowRoot.querySelector('c-switchboard-alert')).toBeNull();
+    expect(el.shadowRoot.querySelectorAll('tr.agent')).toHaveLength(2);
+    jest.advanceTimersByTime(15000);
+    await flushMicrotasks();
+    expect(requests('wallboard.subscribe')).toHaveLength(2);
+    jest.useRealTimers();
   });
 });

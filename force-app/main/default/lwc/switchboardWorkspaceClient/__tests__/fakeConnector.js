@@ -48,3 +48,8 @@ export function reset() {
   jest.clearAllMocks();
   publish.mockReset();
 }
+
+/** Lets replies and re-renders run under jest's fake timers (microtasks only). */
+export async function flushMicrotasks() {
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+}
