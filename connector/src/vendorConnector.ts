@@ -303,7 +303,8 @@ export class SwitchboardConnector extends VendorConnector implements ConnectorRu
   }
 
   /**
-   * A message from the Lightning message bridge: relayed to the service. A callback transfer
+   * A message from the Lightning message bridge: relayed to the service, or asked as a workspace
+   * request when it is one (`switchboard: 'workspace'`). A callback transfer
    * request (`{ type: 'TRANSFER_CALLBACK_REQUEST', payload }`) also opens Omni-Channel's transfer view.
    */
   override handleMessage(message: unknown): void {
@@ -313,6 +314,17 @@ export class SwitchboardConnector extends VendorConnector implements ConnectorRu
       void publishEvent({ eventType: 'SHOW_TRANSFER_VIEW', payload: m.payload ?? {} });
     if ((JSON.stringify(message) ?? '').length > MAX_MESSAGE_CHARS) {
       this.log.add('ERROR', `message not relayed: larger than ${MAX_MESSAGE_CHARS} characters`);
+      return;
+    }
+    // A workspace component's request (docs/workspace.md): asked on the agent's socket, answered as MESSAGE.
+    const w = message as { switchboard?: unknown; id?: unknown; op: string; params?: unknown };
+    if (w.switchboard === 'workspace') {
+      const reply = (r: object) =>
+        publishEvent({ eventType: 'MESSAGE', payload: { switchboard: 'workspace.reply', id: w.id, ...r } });
+      this.request('workspace', { op: w.op, params: w.params }).then(
+        (a) => reply({ ok: true, data: a.result }),
+        (e: ServiceError) => reply({ ok: false, error: { code: e.type, message: e.message } }),
+      );
       return;
     }
     this.request('sendMessage', { message }).catch((err: unknown) =>

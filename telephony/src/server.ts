@@ -18,6 +18,8 @@ import { Engine, systemClock, type Clock } from './engine/engine.ts';
 import { EventHub } from './engine/events.ts';
 import { InjectedFailureGate } from './engine/injectedFailures.ts';
 import { Scheduler } from './engine/scheduler.ts';
+import { recordAgentActivity } from './engine/agentActivity.ts';
+import { WallboardPush } from './engine/wallboardPush.ts';
 import { Sessions } from './engine/sessions.ts';
 import type { MediaPlane } from './media/mediaPlane.ts';
 import { startMediaPlane, type MediaOptions } from './media/wiring.ts';
@@ -105,6 +107,9 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   if (cluster) engine.events.subscribeInTransaction(cluster.announce);
   const streams = new EventHub();
   engine.events.subscribe((batch) => streams.deliver(batch));
+  engine.events.subscribeInTransaction(recordAgentActivity);
+  const wallboard = new WallboardPush(engine);
+  engine.events.subscribe((batch) => wallboard.committed(batch));
   const connector = createConnectorContext(options.recordingUrlSecret);
   const failures = new InjectedFailureGate(options.db);
   const limits: ServiceLimits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -202,6 +207,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     connector,
     media: media?.plane ?? null,
     async close() {
+      wallboard.stop();
       recorder.bindSender(null);
       await media?.plane.close();
       await salesforce?.stop();

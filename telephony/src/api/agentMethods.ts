@@ -15,6 +15,7 @@ import { signedRecordingLink } from '../engine/recordingLinks.ts';
 import { agentStatus, loadUser } from '../engine/presence.ts';
 import * as supervisor from '../engine/supervisor.ts';
 import type { ConnectorContext } from './connectorContext.ts';
+import { runWorkspaceOp } from './workspace.ts';
 
 const checks = Object.fromEntries(
   Object.entries(RequestParams).map(([m, schema]) => [m, TypeCompiler.Compile(schema as TSchema)]),
@@ -45,7 +46,8 @@ type Handler<M extends Method> = (
   connector: ConnectorContext,
 ) => Promise<MethodResults[M]>;
 
-const handlers: { [M in Method]: Handler<M> } = {
+/** Every method but `workspace`, which runWorkspaceOp dispatches (its reads take no lock). */
+const handlers: { [M in Exclude<Method, 'workspace'>]: Handler<M> } = {
   getAgentStatus: async (tx, u) => agentStatus(tx, await loadUser(tx, u)),
   setAgentStatus: (tx, u, p) => setAgentStatus(tx, u, p),
   setPresenceStatuses: (tx, _u, p) =>
@@ -134,6 +136,10 @@ export async function runMethod(
       throw injected;
     }
   }
-  const handler = handlers[method] as Handler<Method>;
+  if (method === 'workspace') {
+    const request = valid as ParamsOf<'workspace'>;
+    return runWorkspaceOp(engine, caller, request.op, request.params);
+  }
+  const handler = handlers[method] as Handler<typeof method>;
   return engine.command(caller.contactCenterId, (tx) => handler(tx, caller.userId, valid, connector));
 }

@@ -1,5 +1,11 @@
 /** Turns a thrown error into the documented error body; unexpected errors are logged and generic. */
-import { ConnectorError, InvalidStateError, NotFoundError, ThrottledError } from '../domain/errors.ts';
+import {
+  ConnectorError,
+  ForbiddenError,
+  InvalidStateError,
+  NotFoundError,
+  ThrottledError,
+} from '../domain/errors.ts';
 import type { ErrorBody } from '../contracts/errors.ts';
 
 export function errorBody(err: unknown): { status: number; body: ErrorBody } {
@@ -13,6 +19,8 @@ export function errorBody(err: unknown): { status: number; body: ErrorBody } {
       body: { code: err.code, message: err.message },
     };
   if (err instanceof NotFoundError) return { status: 404, body: { code: 'NOT_FOUND', message: err.message } };
+  if (err instanceof ForbiddenError)
+    return { status: 403, body: { code: 'FORBIDDEN', message: err.message } };
   if (err instanceof InvalidStateError)
     return { status: 409, body: { code: 'INVALID_STATE', message: err.message } };
   console.error(err);

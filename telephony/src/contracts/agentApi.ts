@@ -247,6 +247,11 @@ export const RequestParams = {
   ),
   sendMessage: Type.Object({ message: Type.Unknown() }, { additionalProperties: false }),
   getSignedRecordingUrl: CallRef,
+  /** A workspace operation of the Lightning components (docs/workspace.md, contracts/workspace.ts). */
+  workspace: Type.Object(
+    { op: Text({ minLength: 1, maxLength: 40 }), params: Type.Optional(Type.Unknown()) },
+    { additionalProperties: false },
+  ),
 } satisfies Record<string, TSchema>;
 
 export type Method = keyof typeof RequestParams;
@@ -318,6 +323,8 @@ export interface MethodResults {
   supervisorDisconnect: { call: CallView };
   sendMessage: { ok: true };
   getSignedRecordingUrl: SignedRecordingLink;
+  /** The operation's answer (`WorkspaceResults` in contracts/workspace.ts). */
+  workspace: unknown;
 }
 
 /** The contact center settings an agent's connector applies (`getSettings`). */

@@ -327,6 +327,28 @@ export interface AdminTokenTable {
   expires_at: number;
 }
 
+/** An agent's presence over time (docs/workspace.md): `until` is null for the current state. */
+export interface AgentStateLogTable {
+  user_id: string;
+  state: PresenceState;
+  since: number;
+  until: number | null;
+}
+
+/** An offer that rang the agent and was withdrawn unanswered (missed, declined, the agent went away). */
+export interface AgentMissedOfferTable {
+  user_id: string;
+  call_id: string;
+  at: number;
+}
+
+/** A supervisor who receives the wallboard's pushes until `expires_at`. */
+export interface WallboardSubscriberTable {
+  user_id: string;
+  contact_center_id: string;
+  expires_at: number;
+}
+
 export interface Database {
   orgs: OrgTable;
   contact_centers: ContactCenterTable;
@@ -355,4 +377,7 @@ export interface Database {
   salesforce_outbox: SalesforceOutboxTable;
   admin_clients: AdminClientTable;
   admin_tokens: AdminTokenTable;
+  agent_state_log: AgentStateLogTable;
+  agent_missed_offers: AgentMissedOfferTable;
+  wallboard_subscribers: WallboardSubscriberTable;
 }

@@ -37,6 +37,11 @@ export class NotFoundError extends Error {
   override name = 'NotFoundError';
   readonly code = 'NOT_FOUND';
 }
+/** Not allowed for this user (code `FORBIDDEN`, HTTP 403): e.g. the wallboard for a non-supervisor. */
+export class ForbiddenError extends Error {
+  override name = 'ForbiddenError';
+  readonly code = 'FORBIDDEN';
+}
 /** A simulator action in the wrong state (code `INVALID_STATE`, HTTP 409). */
 export class InvalidStateError extends Error {
   override name = 'InvalidStateError';

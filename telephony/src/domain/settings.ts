@@ -26,6 +26,8 @@ export const ContactCenterSettings = Type.Object({
     [Type.Literal('ALWAYS'), Type.Literal('NEVER'), Type.Literal('ALWAYS_EXCEPT_ON_HOLD')],
     { default: 'ALWAYS' },
   ),
+  /** Agents may pick a waiting call of their queues in the workspace's Queue (docs/workspace.md). */
+  agentsMayPickCalls: Type.Boolean({ default: false }),
   /** Custom error labels the simulator and the service may raise: label name → default message. */
   customErrorLabels: Type.Record(Type.String(), Type.String(), { default: {} }),
 });

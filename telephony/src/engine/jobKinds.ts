@@ -11,6 +11,8 @@ export const JOB_DECLINE_REST = 'decline_rest';
 export const JOB_SECONDARY_RING = 'secondary_ring';
 /** A queued callback becomes routable (network.ts). */
 export const JOB_CALLBACK_DUE = 'callback_due';
+/** A callback an agent scheduled for herself rings her (callbacks.ts): `ref_id` the leg. */
+export const JOB_PERSONAL_CALLBACK_DUE = 'personal_callback_due';
 /** Safety net: routes a recorded inbound call whose CRM record never came (routing.ts). */
 export const JOB_ROUTE_RECORDED = 'salesforce_route_recorded';
 /** A leg waiting for a flow's answer goes to its fallback queue (routing.ts). */

@@ -5,6 +5,7 @@
 import type { JobTable, ParticipantTable } from '../db/schema.ts';
 import { BREAK_REASON, setStateFromOurSide } from './agentPresence.ts';
 import { endWrapUp, notify } from './callState.ts';
+import { ringPersonalCallback } from './callbacks.ts';
 import type { Engine, Tx } from './engine.ts';
 import { pruneEvents } from './events.ts';
 import {
@@ -14,6 +15,7 @@ import {
   JOB_DECLINE_REST,
   JOB_FLOW_TIMEOUT,
   JOB_OFFER_TIMEOUT,
+  JOB_PERSONAL_CALLBACK_DUE,
   JOB_ROUTE_RECORDED,
   JOB_SECONDARY_RING,
   JOB_WRAP_UP,
@@ -70,6 +72,9 @@ async function runJob(tx: Tx, job: JobTable): Promise<void> {
     case JOB_DECLINE_REST:
     case JOB_FLOW_TIMEOUT:
       await routeWaiting(tx);
+      return;
+    case JOB_PERSONAL_CALLBACK_DUE:
+      await ringPersonalCallback(tx, job.ref_id);
       return;
     case JOB_ROUTE_RECORDED:
       await routeRecordedCall(tx, job.ref_id, payload.target as RoutingTarget);
