@@ -83,7 +83,7 @@ describe("the package's workspace LWCs in the service console", () => {
 
   it('a missed call appears in Queue, with the longest wait first', async () => {
     await e2e.sim('PATCH', `/contact-centers/${e2e.stack.contactCenterId}/settings`, {
-      ringTimeoutSeconds: 3,
+      ringTimeoutSeconds: 5,
     });
     const ada = await e2e.open('ada');
     await ada.setStatus('Available');
@@ -107,7 +107,7 @@ describe("the package's workspace LWCs in the service console", () => {
   it('a handled call appears in Contact history and My stats', async () => {
     const ada = await e2e.open('ada');
     const handled = ada.page.locator('c-switchboard-stats .tile[data-key=handled] .value');
-    await handled.waitFor({ timeout: 30_000 });
+    await handled.waitFor({ timeout: 45_000 });
     const before = Number(await handled.textContent());
     await ada.setStatus('Available');
     const callId = await e2e.call('+14155550303');

@@ -2,7 +2,7 @@ import { LightningElement, wire } from 'lwc';
 import { MessageContext } from 'lightning/messageService';
 import {
   errorMessage,
-  every,
+  keepFresh,
   formatDateTime,
   listOf,
   openWorkspaceClient,
@@ -34,12 +34,10 @@ export default class SwitchboardCallbacks extends LightningElement {
   connectedCallback() {
     this.client = openWorkspaceClient(this.messageContext, 'switchboardCallbacks');
     this.client.onEvent('callbacks', () => this.refresh());
-    this.refresh();
-    this.loadQueues();
-    this.stop = every(REFRESH_MS.callbacks, () => {
-      this.refresh();
-      if (this.queues.length === 0) this.loadQueues();
-    });
+    this.stop = keepFresh(async () => {
+      if (this.queues.length === 0) await this.loadQueues();
+      return this.refresh();
+    }, REFRESH_MS.callbacks);
   }
 
   disconnectedCallback() {
@@ -54,8 +52,10 @@ export default class SwitchboardCallbacks extends LightningElement {
         'callbacks',
       );
       this.error = '';
+      return true;
     } catch (err) {
       this.error = errorMessage(err);
+      return false;
     } finally {
       this.loading = false;
     }

@@ -5,7 +5,7 @@ import {
   formatDateTime,
   formatDuration,
   listOf,
-  every,
+  keepFresh,
   openWorkspaceClient,
   REFRESH_MS,
 } from 'c/switchboardWorkspaceClient';
@@ -37,8 +37,7 @@ export default class SwitchboardHistory extends LightningElement {
   connectedCallback() {
     this.client = openWorkspaceClient(this.messageContext, 'switchboardHistory');
     this.client.onEvent('history', () => this.load());
-    this.load();
-    this.stop = every(REFRESH_MS.history, () => this.reloadFirstPage());
+    this.stop = keepFresh(() => this.reloadFirstPage(), REFRESH_MS.history);
   }
 
   /** A call that ends (the Service Cloud Voice toolkit's event) is in the history at once. */
@@ -55,7 +54,7 @@ export default class SwitchboardHistory extends LightningElement {
 
   /** Reloads the newest page unless the agent is paging further back. */
   reloadFirstPage() {
-    if (this.calls.length <= PAGE_SIZE) this.load();
+    return this.calls.length <= PAGE_SIZE ? this.load() : true;
   }
 
   params(cursor) {
@@ -75,8 +74,10 @@ export default class SwitchboardHistory extends LightningElement {
       this.calls = cursor ? [...this.calls, ...items] : items;
       this.nextCursor = (data && data.nextCursor) || null;
       this.error = '';
+      return true;
     } catch (err) {
       this.error = errorMessage(err);
+      return false;
     } finally {
       this.loading = false;
     }

@@ -5,6 +5,7 @@ import {
   formatDuration,
   listOf,
   every,
+  keepFresh,
   openWorkspaceClient,
   REFRESH_MS,
   secondsSince,
@@ -29,9 +30,8 @@ export default class SwitchboardQueue extends LightningElement {
   connectedCallback() {
     this.client = openWorkspaceClient(this.messageContext, 'switchboardQueue');
     this.client.onEvent('queue', () => this.refresh());
-    this.refresh();
     this.stops = [
-      every(REFRESH_MS.queue, () => this.refresh()),
+      keepFresh(() => this.refresh(), REFRESH_MS.queue),
       // The wait times count up between reloads.
       every(1000, () => {
         this.now = Date.now();
@@ -50,8 +50,10 @@ export default class SwitchboardQueue extends LightningElement {
       this.calls = listOf(data, 'calls');
       this.canPick = Boolean(data && data.canPick);
       this.error = '';
+      return true;
     } catch (err) {
       this.error = errorMessage(err);
+      return false;
     } finally {
       this.loading = false;
     }

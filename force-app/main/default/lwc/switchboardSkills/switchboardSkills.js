@@ -2,7 +2,7 @@ import { LightningElement, wire } from 'lwc';
 import { MessageContext } from 'lightning/messageService';
 import {
   errorMessage,
-  every,
+  keepFresh,
   formatDuration,
   listOf,
   openWorkspaceClient,
@@ -22,8 +22,7 @@ export default class SwitchboardSkills extends LightningElement {
   connectedCallback() {
     this.client = openWorkspaceClient(this.messageContext, 'switchboardSkills');
     this.client.onEvent('queue', () => this.refresh());
-    this.refresh();
-    this.stop = every(REFRESH_MS.skills, () => this.refresh());
+    this.stop = keepFresh(() => this.refresh(), REFRESH_MS.skills);
   }
 
   disconnectedCallback() {
@@ -35,8 +34,10 @@ export default class SwitchboardSkills extends LightningElement {
     try {
       this.skills = listOf(await this.client.request('skills.list'), 'queues');
       this.error = '';
+      return true;
     } catch (err) {
       this.error = errorMessage(err);
+      return false;
     } finally {
       this.loading = false;
     }

@@ -4,7 +4,7 @@ import { loadScript } from 'lightning/platformResourceLoader';
 import CHART_JS from '@salesforce/resourceUrl/switchboard__switchboardChartJs';
 import {
   errorMessage,
-  every,
+  keepFresh,
   formatDuration,
   openWorkspaceClient,
   REFRESH_MS,
@@ -36,8 +36,7 @@ export default class SwitchboardStats extends LightningElement {
   connectedCallback() {
     this.client = openWorkspaceClient(this.messageContext, 'switchboardStats');
     this.client.onEvent('stats', () => this.refresh());
-    this.refresh();
-    this.stop = every(REFRESH_MS.stats, () => this.refresh());
+    this.stop = keepFresh(() => this.refresh(), REFRESH_MS.stats);
     loadScript(this, CHART_JS)
       .then(() => {
         this.chartLibrary = window.Chart;
@@ -67,8 +66,10 @@ export default class SwitchboardStats extends LightningElement {
       this.stats = await this.client.request('stats.get', { period: this.period });
       this.error = '';
       this.drawChart();
+      return true;
     } catch (err) {
       this.error = errorMessage(err);
+      return false;
     }
   }
 

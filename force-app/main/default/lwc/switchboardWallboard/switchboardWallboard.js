@@ -6,7 +6,7 @@ import {
   listOf,
   every,
   openWorkspaceClient,
-  REFRESH_MS,
+  RETRY_MS,
   secondsSince,
 } from 'c/switchboardWorkspaceClient';
 
@@ -43,7 +43,7 @@ export default class SwitchboardWallboard extends LightningElement {
     this.start();
     this.stops = [
       // Until the connector answers (the supervisor signs in to the softphone), ask again.
-      every(REFRESH_MS.wallboard, () => {
+      every(RETRY_MS, () => {
         if (!this.subscribed) this.start();
       }),
       // Times in state count up between pushes.

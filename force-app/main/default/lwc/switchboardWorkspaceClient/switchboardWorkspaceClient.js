@@ -10,7 +10,7 @@ import SWITCHBOARD_CHANNEL from '@salesforce/messageChannel/switchboard__Switchb
  */
 
 /** How long a request waits for its reply before it fails with TIMEOUT. */
-export const DEFAULT_TIMEOUT_MS = 15000;
+export const DEFAULT_TIMEOUT_MS = 12000;
 
 /** A refused or failed request: `code` is the service's error code (or TIMEOUT, CLOSED). */
 export class WorkspaceError extends Error {
@@ -22,18 +22,12 @@ export class WorkspaceError extends Error {
 }
 
 /**
- * How often each component asks again (ms): the waiting calls change by the second; the rest also
- * reload on the toolkit's call events. A request the connector did not get (not signed in yet) is
- * retried by the next round.
+ * How often each component asks again after an answer (ms): the waiting calls change by the second;
+ * the rest also reload on the toolkit's call events. After a failure (the connector drops what it
+ * gets before it is signed in) every component asks again after RETRY_MS.
  */
-export const REFRESH_MS = {
-  queue: 5000,
-  skills: 5000,
-  callbacks: 30000,
-  history: 60000,
-  stats: 60000,
-  wallboard: 5000,
-};
+export const REFRESH_MS = { queue: 5000, skills: 5000, callbacks: 30000, history: 60000, stats: 60000 };
+export const RETRY_MS = 5000;
 
 /** Calls `fn` every `ms` until the returned stop function is called. */
 export function every(ms, fn) {
@@ -41,6 +35,30 @@ export function every(ms, fn) {
   // eslint-disable-next-line @lwc/lwc/no-async-operation
   const timer = setInterval(fn, ms);
   return () => clearInterval(timer);
+}
+
+/**
+ * Runs `load` now, then again `periodMs` after its last success, or RETRY_MS after a failure;
+ * `load` resolves true when it got an answer. Answers the stop function.
+ */
+export function keepFresh(load, periodMs) {
+  let lastSuccess = 0;
+  let ok = false;
+  let running = false;
+  const run = async () => {
+    if (running) return;
+    running = true;
+    try {
+      ok = Boolean(await load());
+      if (ok) lastSuccess = Date.now();
+    } finally {
+      running = false;
+    }
+  };
+  run();
+  return every(RETRY_MS, () => {
+    if (!ok || Date.now() - lastSuccess >= periodMs) run();
+  });
 }
 
 let counter = 0;

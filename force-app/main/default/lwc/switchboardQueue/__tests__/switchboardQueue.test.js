@@ -90,8 +90,10 @@ describe('c-switchboard-queue', () => {
     answer({ 'queue.list': () => ({ calls: [], canPick: false }) });
     mount(createElement, 'c-switchboard-queue', SwitchboardQueue);
     await flushMicrotasks();
-    jest.advanceTimersByTime(10000);
-    await flushMicrotasks();
+    for (let i = 0; i < 2; i++) {
+      jest.advanceTimersByTime(5000);
+      await flushMicrotasks();
+    }
     expect(requests('queue.list')).toHaveLength(3);
     jest.useRealTimers();
   });

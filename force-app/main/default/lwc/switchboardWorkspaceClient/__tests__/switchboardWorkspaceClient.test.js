@@ -3,11 +3,12 @@ import {
   WorkspaceError,
   errorMessage,
   formatDuration,
+  keepFresh,
   listOf,
   openWorkspaceClient,
   secondsSince,
 } from 'c/switchboardWorkspaceClient';
-import { answer, deliver, reset } from './fakeConnector';
+import { answer, deliver, flushMicrotasks, reset } from './fakeConnector';
 
 const CHANNEL = 'switchboard__SwitchboardMessageChannel__c';
 
@@ -102,5 +103,27 @@ describe('c/switchboardWorkspaceClient', () => {
     expect(errorMessage(new WorkspaceError('NOT_FOUND', 'NOT_FOUND: no such call'))).toBe(
       'NOT_FOUND: no such call',
     );
+  });
+
+  it('keepFresh loads now, retries a failure after 5 s, and waits its period after a success', async () => {
+    jest.useFakeTimers();
+    const results = [false, true, true];
+    const load = jest.fn(async () => results.shift());
+    const stop = keepFresh(load, 30000);
+    await flushMicrotasks();
+    expect(load).toHaveBeenCalledTimes(1);
+    jest.advanceTimersByTime(5000);
+    await flushMicrotasks();
+    expect(load).toHaveBeenCalledTimes(2);
+    jest.advanceTimersByTime(25000);
+    await flushMicrotasks();
+    expect(load).toHaveBeenCalledTimes(2);
+    jest.advanceTimersByTime(5000);
+    await flushMicrotasks();
+    expect(load).toHaveBeenCalledTimes(3);
+    stop();
+    jest.advanceTimersByTime(60000);
+    await flushMicrotasks();
+    expect(load).toHaveBeenCalledTimes(3);
   });
 });
