@@ -47,6 +47,7 @@ import {
   UserRemoveBody,
 } from '../contracts/adminApi.ts';
 import { addUsers, readSettings, removeUsers, saveSettings, setPassword, unlockUser } from './users.ts';
+import { contactCenterWallboard, userHistory, userStats } from './workspace.ts';
 
 export interface AdminApiOptions {
   /** `NODE_ENV=production`: the telephony API URL must be https, on a Salesforce (or allowlisted) host. */
@@ -237,6 +238,21 @@ export function registerAdminApi(
         { schema: { params: UserParams, body: AgentSettings } },
         async (req) =>
           saveSettings(engine, agentContactCenters.get(req)!, req.params.salesforceUserId, req.body),
+      );
+      admin.get<{ Params: UserParams; Querystring: Record<string, string> }>(
+        '/contact-centers/:cc/users/:salesforceUserId/history',
+        { schema: { params: UserParams } },
+        async (req) => userHistory(engine, await contactCenter(req), req.params.salesforceUserId, req.query),
+      );
+      admin.get<{ Params: UserParams; Querystring: Record<string, string> }>(
+        '/contact-centers/:cc/users/:salesforceUserId/stats',
+        { schema: { params: UserParams } },
+        async (req) => userStats(engine, await contactCenter(req), req.params.salesforceUserId, req.query),
+      );
+      admin.get<{ Params: CcParams }>(
+        '/contact-centers/:cc/wallboard',
+        { schema: { params: CcParams } },
+        async (req) => contactCenterWallboard(engine, await contactCenter(req)),
       );
       admin.put<{ Params: UserParams; Body: PasswordBody }>(
         '/contact-centers/:cc/users/:salesforceUserId/password',

@@ -49,14 +49,8 @@ function isOp(op: string): op is WorkspaceOp {
   return Object.hasOwn(WorkspaceParams, op);
 }
 
-/** Runs one workspace operation for `userId` of `ccId`; a refusal throws and changes nothing. */
-export async function runWorkspaceOp(
-  engine: Engine,
-  caller: { userId: string; contactCenterId: string },
-  op: string,
-  params: unknown,
-): Promise<unknown> {
-  if (!isOp(op)) throw new ConnectorError('INVALID_PARAMS', `unknown workspace op ${op}`);
+/** The operation's params, checked against its schema; INVALID_PARAMS names the first problem. */
+export function checkParams<O extends WorkspaceOp>(op: O, params: unknown): WorkspaceParamsOf<O> {
   const value = params ?? {};
   const check = checks[op];
   if (!check.Check(value)) {
@@ -66,10 +60,24 @@ export async function runWorkspaceOp(
       `${op}: ${first?.path || '(params)'} ${first?.message ?? 'is invalid'}`,
     );
   }
+  return value as WorkspaceParamsOf<O>;
+}
+
+/** Runs a read in its own transaction, outside the contact center's command lock. */
+export function readIn<T>(engine: Engine, ccId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return engine.db.transaction().execute((trx) => fn(new Tx(trx, ccId, engine.clock.now())));
+}
+
+/** Runs one workspace operation for `userId` of `ccId`; a refusal throws and changes nothing. */
+export async function runWorkspaceOp(
+  engine: Engine,
+  caller: { userId: string; contactCenterId: string },
+  op: string,
+  params: unknown,
+): Promise<unknown> {
+  if (!isOp(op)) throw new ConnectorError('INVALID_PARAMS', `unknown workspace op ${op}`);
+  const valid = checkParams(op, params);
   const { write, run } = ops[op] as { write: boolean; run: Handler<WorkspaceOp> };
-  const valid = value as WorkspaceParamsOf<WorkspaceOp>;
   if (write) return engine.command(caller.contactCenterId, (tx) => run(tx, caller.userId, valid));
-  return engine.db
-    .transaction()
-    .execute((trx) => run(new Tx(trx, caller.contactCenterId, engine.clock.now()), caller.userId, valid));
+  return readIn(engine, caller.contactCenterId, (tx) => run(tx, caller.userId, valid));
 }
