@@ -10,6 +10,9 @@ import {
   secondsSince,
 } from 'c/switchboardWorkspaceClient';
 
+/** Subscribing again renews the service's 12-hour subscription; the new snapshot covers missed pushes. */
+const RESUBSCRIBE_MS = 60 * 60 * 1000;
+
 function mergeById(rows, changed, key) {
   const byId = new Map(rows.map((row) => [row[key], row]));
   changed.forEach((row) => byId.set(row[key], row));
@@ -35,6 +38,8 @@ export default class SwitchboardWallboard extends LightningElement {
   now = Date.now();
   client;
   subscribed = false;
+  subscribedAt = 0;
+  starting = false;
   stops = [];
 
   connectedCallback() {
@@ -42,9 +47,9 @@ export default class SwitchboardWallboard extends LightningElement {
     this.client.onEvent('wallboard', (data) => this.merge(data));
     this.start();
     this.stops = [
-      // Until the connector answers (the supervisor signs in to the softphone), ask again.
+      // Until the connector answers (the supervisor signs in to the softphone), ask again; then hourly.
       every(RETRY_MS, () => {
-        if (!this.subscribed) this.start();
+        if (!this.subscribed || Date.now() - this.subscribedAt >= RESUBSCRIBE_MS) this.start();
       }),
       // Times in state count up between pushes.
       every(1000, () => {
@@ -60,13 +65,18 @@ export default class SwitchboardWallboard extends LightningElement {
   }
 
   async start() {
+    if (this.starting) return;
+    this.starting = true;
     try {
       await this.client.request('wallboard.subscribe');
-      this.subscribed = true;
       this.replace(await this.client.request('wallboard.snapshot'));
+      this.subscribed = true;
+      this.subscribedAt = Date.now();
       this.error = '';
     } catch (err) {
       this.error = errorMessage(err);
+    } finally {
+      this.starting = false;
     }
   }
 

@@ -154,6 +154,15 @@ describe('c-switchboard-wallboard', () => {
     jest.advanceTimersByTime(15000);
     await flushMicrotasks();
     expect(requests('wallboard.subscribe')).toHaveLength(2);
+    // Hourly, it subscribes again (the service's subscription lasts 12 hours) and takes a new snapshot.
+    jest.advanceTimersByTime(60 * 60 * 1000 - 20000);
+    await flushMicrotasks();
+    expect(requests('wallboard.subscribe')).toHaveLength(2);
+    jest.advanceTimersByTime(5000);
+    await flushMicrotasks();
+    await flushMicrotasks();
+    expect(requests('wallboard.subscribe')).toHaveLength(3);
+    expect(requests('wallboard.snapshot')).toHaveLength(2);
     jest.useRealTimers();
   });
 });
