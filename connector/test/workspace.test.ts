@@ -64,6 +64,19 @@ describe('workspace requests through the connector', () => {
     expect(dialing.payload).toMatchObject({ phoneNumber: '+14155550199', callType: 'Outbound' });
   });
 
+  it('listen-in from the Wallboard: Omni-Channel gets SUPERVISOR_CALL_CONNECTED', async () => {
+    const host = await ctx.agent(0);
+    await ctx.available(host);
+    const callId = await ctx.sim.call('+14155550177', ctx.tenant.number);
+    const started = await host.waitFor('CALL_STARTED', (p) => p.callId === callId);
+    await host.request('ACCEPT_CALL', { call: started.payload }, 'CALL_CONNECTED');
+    const boss = await ctx.agent('supervisor');
+    const from = boss.mark();
+    expect((await ask(boss, 'l-1', 'wallboard.listenIn', { callId })).ok).toBe(true);
+    const supervising = await boss.waitFor('SUPERVISOR_CALL_CONNECTED', () => true, from);
+    expect(supervising.payload).toMatchObject({ callId });
+  });
+
   it("a subscribed supervisor's connector publishes the wallboard's pushes", async () => {
     const boss = await ctx.agent('supervisor');
     expect((await ask(boss, 's-1', 'wallboard.subscribe')).data).toEqual({ subscribed: true });

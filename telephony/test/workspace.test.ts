@@ -188,6 +188,25 @@ describe('callbacks', () => {
     await a0.waitFor('QUEUED_CALL_STARTED', (e) => e.data.call?.callId === callback.callbackId);
   });
 
+  it('a callback for me waits while I am not free, then rings me on the next try', async () => {
+    const a0 = await ctx.agent(0);
+    await a0.request('setAgentStatus', { statusId: STATUS.busy });
+    const { callback } = await ws<{ callback: Callback }>(a0, 'callbacks.schedule', {
+      phoneNumber: '+14155550198',
+      dueAt: ctx.clock.now() + 10_000,
+      forMe: true,
+    });
+    await ctx.advance(10_000);
+    expect(a0.names()).not.toContain('QUEUED_CALL_STARTED');
+    const waiting = await ws<{ callbacks: Callback[] }>(a0, 'callbacks.list', { scope: 'mine' });
+    expect(waiting.callbacks).toEqual([
+      expect.objectContaining({ callbackId: callback.callbackId, state: 'waiting' }),
+    ]);
+    await a0.goAvailable();
+    await ctx.advance(30_000);
+    await a0.waitFor('QUEUED_CALL_STARTED', (e) => e.data.call?.callId === callback.callbackId);
+  });
+
   it('a queue callback rings an available member of the queue at its time', async () => {
     const a0 = await ctx.agent(0);
     const a1 = await ctx.agent(1);
@@ -276,6 +295,23 @@ describe('wallboard', () => {
     const theirs = await ws<Wallboard>(otherBoss, 'wallboard.snapshot');
     expect(theirs.calls.map((c) => c.callId)).toEqual([theirCall]);
     expect(theirs.agents.map((a) => a.userId)).not.toContain(a0.userId);
+  });
+
+  it('listens in and barges in on a live call through the supervisor flow; an agent cannot', async () => {
+    const a0 = await ctx.agent(0);
+    const { callId } = await ctx.connectedCall(a0);
+    const a1 = await ctx.agent(1);
+    expect((await wsRefused(a1, 'wallboard.listenIn', { callId })).code).toBe('CAN_NOT_SUPERVISE_CALL');
+    const boss = await ctx.supervisor();
+    const otherBoss = await ctx.login(other, other.supervisor.username);
+    expect((await wsRefused(otherBoss, 'wallboard.listenIn', { callId })).code).toBe(
+      'CAN_NOT_SUPERVISE_CALL',
+    );
+    await ws(boss, 'wallboard.listenIn', { callId });
+    await boss.waitFor('SUPERVISOR_CALL_CONNECTED', (e) => e.data.call?.callId === callId);
+    await ws(boss, 'wallboard.bargeIn', { callId });
+    await boss.waitFor('SUPERVISOR_BARGED_IN', (e) => e.data.call?.callId === callId);
+    await a0.waitFor('CALL_BARGED_IN', (e) => e.data.call?.callId === callId);
   });
 
   it('pushes the changes of its own contact center to subscribed supervisors', async () => {

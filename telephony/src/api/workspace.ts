@@ -14,6 +14,8 @@ import {
 } from '../contracts/workspace.ts';
 import { ConnectorError } from '../domain/errors.ts';
 import { agentStats } from '../engine/agentStats.ts';
+import { callIdOfVendorKey } from '../engine/callState.ts';
+import { bargeIn, superviseCall } from '../engine/supervisor.ts';
 import { listCallbacks, scheduleCallback } from '../engine/callbacks.ts';
 import { Tx, type Engine } from '../engine/engine.ts';
 import { callBack, history } from '../engine/history.ts';
@@ -43,6 +45,12 @@ const ops: { [O in WorkspaceOp]: { write: boolean; run: Handler<O> } } = {
   'wallboard.snapshot': { write: false, run: (tx, u) => wallboardSnapshot(tx, u) },
   'wallboard.subscribe': { write: true, run: (tx, u) => subscribeWallboard(tx, u, true) },
   'wallboard.unsubscribe': { write: true, run: (tx, u) => subscribeWallboard(tx, u, false) },
+  // The supervisor flow Omni-Channel's panel uses (superviseCall, bargeIn): its events reach the connector.
+  'wallboard.listenIn': {
+    write: true,
+    run: async (tx, u, p) => superviseCall(tx, u, await callIdOfVendorKey(tx, p.callId)),
+  },
+  'wallboard.bargeIn': { write: true, run: (tx, u, p) => bargeIn(tx, u, p.callId) },
 };
 
 function isOp(op: string): op is WorkspaceOp {

@@ -59,6 +59,8 @@ export const WorkspaceParams = {
   'wallboard.snapshot': Empty,
   'wallboard.subscribe': Empty,
   'wallboard.unsubscribe': Empty,
+  'wallboard.listenIn': CallRef,
+  'wallboard.bargeIn': CallRef,
 } satisfies Record<string, TSchema>;
 
 export type WorkspaceOp = keyof typeof WorkspaceParams;
@@ -188,6 +190,8 @@ export interface WorkspaceResults {
   'wallboard.snapshot': Wallboard;
   'wallboard.subscribe': { subscribed: boolean };
   'wallboard.unsubscribe': { subscribed: boolean };
+  'wallboard.listenIn': { call: CallView };
+  'wallboard.bargeIn': { call: CallView };
 }
 
 /** The payloads the connector publishes as `MESSAGE` for the components. */
