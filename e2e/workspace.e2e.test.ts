@@ -152,4 +152,24 @@ describe("the package's workspace LWCs in the service console", () => {
     await expectText(adaRow.locator('.state'), /away/i, 15_000);
     await screenshotAppPage(sam.page, 'workspace-wallboard');
   });
+
+  it('the Wallboard listens in on a live call and barges in; Omni-Channel and the agent see it', async () => {
+    const ada = await e2e.open('ada');
+    const sam = await e2e.open('sam');
+    await ada.setStatus('Available');
+    await e2e.call('+14155550505');
+    const callId = await ada.accept();
+    const wallboard = sam.page.locator('c-switchboard-wallboard');
+    const row = wallboard.locator(`tr.live-call[data-call-id="${callId}"]`);
+    await row.waitFor({ timeout: 30_000 });
+    await expectText(row.locator('.caller'), '+14155550505');
+    await row.getByRole('button', { name: 'Listen in on the call with +14155550505' }).click();
+    await expectText(wallboard.locator('.status'), 'Listening in.');
+    await expectText(sam.byTestId('supervising'), 'Listening in');
+    await row.getByRole('button', { name: 'Barge in on the call with +14155550505' }).click();
+    await expectText(wallboard.locator('.status'), 'Barged in.');
+    await expectText(sam.byTestId('supervising'), 'In the call');
+    await expectText(ada.notices(), 'joined the call');
+    await screenshotAppPage(sam.page, 'workspace-wallboard-barge-in');
+  });
 });
