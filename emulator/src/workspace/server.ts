@@ -20,6 +20,7 @@ import {
   type WorkspaceUser,
 } from './contactCenterConfig.ts';
 import { loadPackageLabels } from './labels.ts';
+import { bundleWorkspaceLwc, STATIC_RESOURCES } from './lwcBundle.ts';
 
 const PAGE_ENTRY = fileURLToPath(new URL('./page/main.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -85,6 +86,7 @@ const PAGE = `<!doctype html>
 </head>
 <body>
 <script src="/workspace/assets/workspace.js"></script>
+<script src="/workspace/assets/lwc.js"></script>
 </body>
 </html>
 `;
@@ -98,6 +100,7 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
   const app: FastifyInstance = Fastify({ https: { key: tls.key, cert: tls.cert }, logger: false });
   const statuses = options.presenceStatuses ?? GUIDE_PRESENCE_STATUSES;
   const script = pageScript(PAGE_ENTRY);
+  let lwcScript: Promise<string> | null = null;
 
   app.get('/', async (_req, reply) => reply.redirect(CONSOLE_PATH));
   app.get(CONSOLE_PATH, async (_req, reply) =>
@@ -109,6 +112,32 @@ export async function startWorkspace(options: WorkspaceOptions): Promise<Workspa
     } catch (err) {
       console.error(err);
       return reply.code(500).send({ error: 'the console page did not build' });
+    }
+  });
+  // The managed package's workspace LWCs, compiled on first request (a failed build is tried again).
+  app.get('/workspace/assets/lwc.js', async (_req, reply) => {
+    try {
+      lwcScript ??= bundleWorkspaceLwc().catch((err: unknown) => {
+        lwcScript = null;
+        throw err;
+      });
+      return reply.type('application/javascript; charset=utf-8').send(await lwcScript);
+    } catch (err) {
+      console.error(err);
+      return reply.code(500).send({ error: "the package's LWCs did not build" });
+    }
+  });
+  // The package's static resources (`@salesforce/resourceUrl/<name>`): its JavaScript ones.
+  app.get<{ Params: { name: string } }>('/workspace/resource/:name', async (req, reply) => {
+    if (!/^\w+$/.test(req.params.name)) return reply.code(404).send({ error: 'no such static resource' });
+    try {
+      const code = await readFile(path.join(STATIC_RESOURCES, `${req.params.name}.js`));
+      return reply
+        .type('application/javascript; charset=utf-8')
+        .header('cache-control', 'max-age=3600')
+        .send(code);
+    } catch {
+      return reply.code(404).send({ error: 'no such static resource' });
     }
   });
   app.get('/workspace/assets/workspace.css', async (_req, reply) =>

@@ -18,6 +18,7 @@ import {
   table,
 } from '../../../../shared/dom.ts';
 import { ConnectorHost } from './connectorHost.ts';
+import { FROM_CONNECTOR, TELEPHONY_EVENT, TO_CONNECTOR } from './lightning/bridgeEvents.ts';
 import { applyEvent, callsOf, OmniState, type AudioSample, type PhoneCall } from './omniState.ts';
 import { field as recordField, loadVoiceCalls, recordOf, type VoiceCallRecord } from './records.ts';
 
@@ -891,6 +892,21 @@ async function pollRecords(): Promise<void> {
   render();
 }
 
+/**
+ * The contact center's message bridge (the package's AuraBridge) and the toolkit's event source for
+ * the package's LWCs on this page (lwcWorkspace.ts): the connector's MESSAGE events go to the channel,
+ * and every telephony event to the toolkit stand-in.
+ */
+function playMessageBridge(type: string, payload: unknown): void {
+  window.dispatchEvent(new CustomEvent(TELEPHONY_EVENT, { detail: { type, payload } }));
+  if (type === 'MESSAGE') window.dispatchEvent(new CustomEvent(FROM_CONNECTOR, { detail: payload }));
+}
+
+/** A component's message reaches the connector once it is initialized (guide, chapter 8); before, it is dropped. */
+window.addEventListener(TO_CONNECTOR, (event) => {
+  if (state.ready) host.send('MESSAGE', { message: (event as CustomEvent).detail as unknown });
+});
+
 async function start(): Promise<void> {
   const user = new URLSearchParams(location.search).get('user') ?? '';
   const res = await fetch(`/workspace/v1/config${user ? `?user=${encodeURIComponent(user)}` : ''}`);
@@ -903,6 +919,7 @@ async function start(): Promise<void> {
     config.connectorUrl,
     (type, payload) => {
       applyEvent(state, type, payload, errorText);
+      playMessageBridge(type, payload);
       if (type === 'HANGUP') applyPresenceConfiguration(payload);
       render();
     },
