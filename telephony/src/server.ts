@@ -113,7 +113,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     options.db,
     clock,
     options.sessionTtlMs ?? 12 * 3600_000,
-    new LoginThrottle(clock, limits.login),
+    new LoginThrottle(options.db, clock, 'login', limits.login),
   );
   const scheduler = new Scheduler(engine, options.schedulerPollMs ?? 200);
 
@@ -146,7 +146,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   registerAgentHttp(app, engine, sessions);
   registerAgentSocket(app, { engine, connector, failures, streams }, sessions, limits.socket);
   const simulatorEnabled = options.simulatorEnabled ?? true;
-  const tokenThrottle = new LoginThrottle(clock, limits.login);
+  const tokenThrottle = new LoginThrottle(options.db, clock, 'token', limits.login);
   const simulator = { token: options.simulatorToken ?? null, throttle: tokenThrottle };
   if (simulatorEnabled) registerSimulatorRoutes(app, engine, connector, failures, simulator);
   const salesforce = options.salesforce
@@ -178,7 +178,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   registerAdminApi(
     app,
     { engine, sessions, salesforce, recordingSecret: connector.recordingSecret },
-    { ...options.admin, oauthThrottle: new LoginThrottle(clock, limits.oauth) },
+    { ...options.admin, oauthThrottle: new LoginThrottle(options.db, clock, 'oauth', limits.oauth) },
   );
   if (simulatorEnabled) {
     registerSimulatorControlRoutes(app, { engine, connector, failures }, sessions, simulator);

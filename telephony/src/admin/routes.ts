@@ -95,7 +95,7 @@ export function registerAdminApi(
     db,
     clock: engine.clock,
     tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
-    throttle: options.oauthThrottle ?? new LoginThrottle(engine.clock),
+    throttle: options.oauthThrottle ?? new LoginThrottle(db, engine.clock, 'oauth'),
   });
 
   const accounts = new WeakMap<FastifyRequest, Account>();

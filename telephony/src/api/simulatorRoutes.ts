@@ -83,7 +83,7 @@ export function simulatorAuth(options: SimulatorOptions) {
     if (given === null) return refuse();
     let attempt;
     try {
-      attempt = options.throttle?.begin(`token:${req.ip}`, req.ip);
+      attempt = await options.throttle?.begin(`token:${req.ip}`, req.ip);
     } catch (err) {
       if (!(err instanceof ThrottledError)) throw err;
       return reply
@@ -92,10 +92,10 @@ export function simulatorAuth(options: SimulatorOptions) {
         .send({ error: { code: err.code, message: err.message } });
     }
     if (sameToken(given, options.token)) {
-      attempt?.succeeded();
+      await attempt?.succeeded();
       return;
     }
-    attempt?.failed();
+    await attempt?.failed();
     return refuse();
   };
 }

@@ -327,6 +327,30 @@ export interface AdminTokenTable {
   expires_at: number;
 }
 
+/** Sign-in throttling of one account or one source (docs/security.md, "Logins"). */
+export interface LoginThrottleTable {
+  /** `<throttle>:a:<account>` or `<throttle>:s:<source address>`. */
+  key: string;
+  /** Failed attempts in a row (accounts). */
+  failures: number;
+  /** Refused until then (accounts; ms). */
+  locked_until: number;
+  /** The source's bucket as a theoretical arrival time (ms): full when at or before now. */
+  tat: number;
+  /** Forgotten after (ms). */
+  expires_at: number;
+}
+
+/** A device token given at a successful sign-in, stored as its SHA-256, with its own failures. */
+export interface LoginDeviceTable {
+  token_hash: string;
+  /** The throttle's account key (org, contact center, username). */
+  account: string;
+  failures: number;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database {
   orgs: OrgTable;
   contact_centers: ContactCenterTable;
@@ -355,4 +379,6 @@ export interface Database {
   salesforce_outbox: SalesforceOutboxTable;
   admin_clients: AdminClientTable;
   admin_tokens: AdminTokenTable;
+  login_throttle: LoginThrottleTable;
+  login_devices: LoginDeviceTable;
 }

@@ -1,9 +1,11 @@
 /**
  * Password hashing (docs/security.md, "Logins"): scrypt at OWASP's cost (N=2^14, r=8, p=5: 16 MiB,
- * the cheapest in memory of the equally strong settings of the Password Storage Cheat Sheet) on its
- * own small pool of worker threads, never on Node's shared thread pool, behind a bounded queue: when
- * the queue is full a login is refused at once (`UNAVAILABLE`, HTTP 503) instead of waiting behind a
- * flood, so the event loop and the database keep serving the agents already logged in.
+ * one of the equally strong settings of the Password Storage Cheat Sheet, and with N=2^13, p=10 the
+ * cheapest in CPU) on its own small pool of worker threads, never on Node's shared thread pool,
+ * behind bounded queues in three lanes: a known device's sign-in waits only behind other known
+ * devices and has a thread kept for it; a flood's hashes wait in the lower lanes, and when those are
+ * full a sign-in is refused at once (`UNAVAILABLE`, HTTP 503) instead of waiting behind the flood,
+ * so the event loop and the database keep serving the agents already logged in.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
@@ -19,19 +21,40 @@ const MAX_P = 16;
 const MAXMEM = 130 * 1024 * 1024;
 
 export interface HashingOptions {
-  /** Worker threads computing scrypt (default: half the cores, at least 1). */
+  /**
+   * Worker threads computing scrypt (default: half the cores, at least 2). With two or more, one is
+   * kept for the `priority` lane: the other lanes never take the last idle thread.
+   */
   threads: number;
-  /** Hashes that may wait for a thread; one more is refused with `UNAVAILABLE` (default 32). */
+  /** Hashes of the `normal` and `low` lanes that may wait; one more is refused (`UNAVAILABLE`; default 32). */
   maxQueued: number;
-  /** Hashes one source may have waiting (default 4): a flood from one address cannot fill the queue. */
+  /** Hashes one source may have waiting in those lanes (default 4): one address cannot fill the queue. */
   maxQueuedPerSource: number;
+  /** Hashes of the `priority` lane that may wait (default 64). */
+  maxQueuedPriority: number;
 }
 
 export const DEFAULT_HASHING: HashingOptions = {
-  threads: Math.max(1, Math.floor(availableParallelism() / 2)),
+  threads: Math.max(2, Math.floor(availableParallelism() / 2)),
   maxQueued: 32,
   maxQueuedPerSource: 4,
+  maxQueuedPriority: 64,
 };
+
+/**
+ * Where a hash waits for a thread (engine/loginThrottle.ts decides): `priority` (a known device, or
+ * the service's own work) first, then `normal` (sources and accounts that have not been failing),
+ * then `low` (the rest); within a lane the sources take turns.
+ */
+export type HashLane = 'priority' | 'normal' | 'low';
+const LANES: readonly HashLane[] = ['priority', 'normal', 'low'];
+
+/** What the pool has done since the process started, per lane (the bench and the tests read it). */
+export interface HashingStats {
+  queued: number;
+  running: number;
+  lanes: Record<HashLane, { hashes: number; refused: number; waitedMs: number; hashMs: number }>;
+}
 
 /** The worker: plain JavaScript (no loader needed in the thread), one scrypt at a time. */
 const WORKER_SOURCE = `
@@ -49,6 +72,9 @@ parentPort.on('message', (job) => {
 
 interface Job {
   input: { password: string; salt: Buffer; keylen: number; N: number; r: number; p: number; maxmem: number };
+  lane: HashLane;
+  queuedAt: number;
+  startedAt: number;
   resolve(key: Buffer): void;
   reject(err: Error): void;
 }
@@ -56,42 +82,73 @@ interface Job {
 class ScryptPool {
   private readonly idle: Worker[] = [];
   private readonly busy = new Map<Worker, Job>();
-  /** Waiting hashes per source, served in turn (round robin): a busy source does not delay the others. */
-  private readonly lanes = new Map<string, Job[]>();
-  private queued = 0;
+  /** Waiting hashes per lane, then per source, served in turn (round robin) within a lane. */
+  private readonly waiting: Record<HashLane, Map<string, Job[]>> = {
+    priority: new Map(),
+    normal: new Map(),
+    low: new Map(),
+  };
+  private readonly queued: Record<HashLane, number> = { priority: 0, normal: 0, low: 0 };
+  private readonly stats: HashingStats['lanes'] = {
+    priority: { hashes: 0, refused: 0, waitedMs: 0, hashMs: 0 },
+    normal: { hashes: 0, refused: 0, waitedMs: 0, hashMs: 0 },
+    low: { hashes: 0, refused: 0, waitedMs: 0, hashMs: 0 },
+  };
   private started = 0;
 
   constructor(private readonly options: HashingOptions) {}
 
-  run(input: Job['input'], source: string): Promise<Buffer> {
+  run(input: Job['input'], source: string, lane: HashLane): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
-      const job = { input, resolve, reject };
-      const worker = this.idle.pop() ?? (this.started < this.options.threads ? this.spawn() : undefined);
-      if (worker) return this.start(worker, job);
-      const lane = this.lanes.get(source) ?? [];
-      if (this.queued >= this.options.maxQueued || lane.length >= this.options.maxQueuedPerSource)
+      const job: Job = { input, lane, queuedAt: performance.now(), startedAt: 0, resolve, reject };
+      if (this.mayStart(lane)) {
+        const worker = this.idle.pop() ?? (this.started < this.options.threads ? this.spawn() : undefined);
+        if (worker) return this.start(worker, job);
+      }
+      const o = this.options;
+      const lanes = this.waiting[lane];
+      const mine = lanes.get(source) ?? [];
+      const full =
+        lane === 'priority'
+          ? this.queued.priority >= o.maxQueuedPriority
+          : this.queued.normal + this.queued.low >= o.maxQueued || mine.length >= o.maxQueuedPerSource;
+      if (full) {
+        this.stats[lane].refused++;
         return reject(new ThrottledError('UNAVAILABLE', 'the service is busy checking passwords; retry', 1));
-      lane.push(job);
-      this.lanes.set(source, lane);
-      this.queued++;
+      }
+      mine.push(job);
+      lanes.set(source, mine);
+      this.queued[lane]++;
     });
   }
 
-  /** Hashes waiting for a thread and hashes being computed. */
-  load(): { queued: number; running: number } {
-    return { queued: this.queued, running: this.busy.size };
+  snapshot(): HashingStats {
+    const queued = this.queued.priority + this.queued.normal + this.queued.low;
+    return { queued, running: this.busy.size, lanes: structuredClone(this.stats) };
   }
 
-  /** The next waiting hash: the first source's oldest; that source goes to the back of the line. */
+  /** Whether a hash of `lane` may take a thread now: the last one is kept for the priority lane. */
+  private mayStart(lane: HashLane): boolean {
+    if (lane === 'priority') return true;
+    const reserved = this.options.threads > 1 ? 1 : 0;
+    let others = 0;
+    for (const job of this.busy.values()) if (job.lane !== 'priority') others++;
+    return others < this.options.threads - reserved;
+  }
+
+  /** The next waiting hash: the best lane's first source's oldest; that source goes to the back. */
   private dequeue(): Job | undefined {
-    const first = this.lanes.entries().next();
-    if (first.done) return undefined;
-    const [source, jobs] = first.value;
-    const job = jobs.shift();
-    this.lanes.delete(source);
-    if (jobs.length > 0) this.lanes.set(source, jobs);
-    this.queued--;
-    return job;
+    for (const lane of LANES) {
+      if (this.queued[lane] === 0 || !this.mayStart(lane)) continue;
+      const sources = this.waiting[lane];
+      const [source, jobs] = sources.entries().next().value as [string, Job[]];
+      const job = jobs.shift();
+      sources.delete(source);
+      if (jobs.length > 0) sources.set(source, jobs);
+      this.queued[lane]--;
+      return job;
+    }
+    return undefined;
   }
 
   private spawn(): Worker {
@@ -101,6 +158,7 @@ class ScryptPool {
     worker.on('message', (answer: { key?: Uint8Array; error?: string }) => {
       const job = this.busy.get(worker);
       this.busy.delete(worker);
+      if (job) this.stats[job.lane].hashMs += performance.now() - job.startedAt;
       if (answer.key) job?.resolve(Buffer.from(answer.key));
       else job?.reject(new Error(`scrypt: ${answer.error ?? 'failed'}`));
       this.next(worker);
@@ -122,6 +180,10 @@ class ScryptPool {
   }
 
   private start(worker: Worker, job: Job): void {
+    job.startedAt = performance.now();
+    const stats = this.stats[job.lane];
+    stats.hashes++;
+    stats.waitedMs += job.startedAt - job.queuedAt;
     this.busy.set(worker, job);
     // A thread at work keeps the process alive (a CLI awaiting a hash); an idle one does not.
     worker.ref();
@@ -149,16 +211,23 @@ function scryptPool(): ScryptPool {
   return (pool ??= new ScryptPool(poolOptions));
 }
 
-/** The pool's load (for the metrics and the bench). */
-export function hashingLoad(): { queued: number; running: number } {
-  return scryptPool().load();
+/** The pool's load and what it has done per lane (for the bench and the tests). */
+export function hashingStats(): HashingStats {
+  return scryptPool().snapshot();
 }
 
-/** A new hash at today's cost; `source` is whose turn it takes in the queue (an address, or the service). */
-export async function hashPassword(password: string, source = ''): Promise<string> {
+/**
+ * A new hash at today's cost; `source` is whose turn it takes in its lane (an address, or the
+ * service), `lane` where it waits (the service's own hashes, as an administrator's, go first).
+ */
+export async function hashPassword(
+  password: string,
+  source = '',
+  lane: HashLane = 'priority',
+): Promise<string> {
   const salt = randomBytes(16);
   const { N, r, p, keylen } = SCRYPT;
-  const key = await scryptPool().run({ password, salt, keylen, N, r, p, maxmem: MAXMEM }, source);
+  const key = await scryptPool().run({ password, salt, keylen, N, r, p, maxmem: MAXMEM }, source, lane);
   return `scrypt$${N}$${r}$${p}$${salt.toString('base64')}$${key.toString('base64')}`;
 }
 
@@ -169,7 +238,12 @@ export interface Verification {
 }
 
 /** Checks a password against a stored hash, in constant time; a malformed hash matches nothing. */
-export async function verifyPassword(password: string, stored: string, source = ''): Promise<Verification> {
+export async function verifyPassword(
+  password: string,
+  stored: string,
+  source = '',
+  lane: HashLane = 'normal',
+): Promise<Verification> {
   const [scheme, n, r, p, salt, hash] = stored.split('$');
   const N = Number(n);
   const R = Number(r);
@@ -201,6 +275,7 @@ export async function verifyPassword(password: string, stored: string, source = 
       maxmem: MAXMEM,
     },
     source,
+    lane,
   );
   const ok = key.length === expected.length && timingSafeEqual(key, expected);
   return { ok, outdated: N !== SCRYPT.N || R !== SCRYPT.r || P !== SCRYPT.p };

@@ -1,0 +1,35 @@
+import type { Kysely } from 'kysely';
+
+/*
+ * Sign-in throttling in the database (docs/security.md, "Logins"), so every node of a cluster sees
+ * the same failures, locks and per-source buckets (docs/scaling.md). `login_throttle` holds one row
+ * per account (failures in a row, locked until) or per source (the bucket as a theoretical arrival
+ * time, `tat`, service clock in ms); a row is forgotten after `expires_at`. `login_devices` holds the
+ * device tokens of successful sign-ins (SHA-256, as the session tokens), each with its own failures.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function up(db: Kysely<any>): Promise<void> {
+  await db.schema
+    .createTable('login_throttle')
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('failures', 'integer', (c) => c.notNull())
+    .addColumn('locked_until', 'bigint', (c) => c.notNull())
+    .addColumn('tat', 'bigint', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('login_throttle_expires').on('login_throttle').column('expires_at').execute();
+  await db.schema
+    .createTable('login_devices')
+    .addColumn('token_hash', 'text', (c) => c.primaryKey())
+    .addColumn('account', 'text', (c) => c.notNull())
+    .addColumn('failures', 'integer', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema
+    .createIndex('login_devices_account')
+    .on('login_devices')
+    .columns(['account', 'created_at'])
+    .execute();
+  await db.schema.createIndex('login_devices_expires').on('login_devices').column('expires_at').execute();
+}
