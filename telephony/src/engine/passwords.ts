@@ -23,7 +23,8 @@ const MAXMEM = 130 * 1024 * 1024;
 export interface HashingOptions {
   /**
    * Worker threads computing scrypt (default: half the cores, at least 2). With two or more, one is
-   * kept for the `priority` lane: the other lanes never take the last idle thread.
+   * kept for the `priority` lane; the others (shared) serve every lane, priority first, at a lower
+   * scheduling priority (nice 10).
    */
   threads: number;
   /** Hashes of the `normal` and `low` lanes that may wait; one more is refused (`UNAVAILABLE`; default 32). */
@@ -56,10 +57,18 @@ export interface HashingStats {
   lanes: Record<HashLane, { hashes: number; refused: number; waitedMs: number; hashMs: number }>;
 }
 
-/** The worker: plain JavaScript (no loader needed in the thread), one scrypt at a time. */
+/**
+ * The worker: plain JavaScript (no loader needed in the thread), one scrypt at a time. A shared
+ * thread lowers its own scheduling priority (`workerData.nice`; on Linux the nice value is per
+ * thread): under CPU contention a flood's hashes yield to the event loop and to the kept thread.
+ */
 const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
 const { scryptSync } = require('node:crypto');
+const os = require('node:os');
+if (workerData.nice) {
+  try { os.setPriority(0, workerData.nice); } catch {}
+}
 parentPort.on('message', (job) => {
   try {
     const key = scryptSync(job.password, Buffer.from(job.salt), job.keylen, { N: job.N, r: job.r, p: job.p, maxmem: job.maxmem });
@@ -70,6 +79,9 @@ parentPort.on('message', (job) => {
 });
 `;
 
+/** The nice value of the shared threads (the kept thread keeps the process's). */
+const SHARED_NICE = 10;
+
 interface Job {
   input: { password: string; salt: Buffer; keylen: number; N: number; r: number; p: number; maxmem: number };
   lane: HashLane;
@@ -79,8 +91,12 @@ interface Job {
   reject(err: Error): void;
 }
 
+/** A kept thread serves only the priority lane; a shared one every lane, priority first. */
+type Kind = 'kept' | 'shared';
+
 class ScryptPool {
-  private readonly idle: Worker[] = [];
+  private readonly idle: Record<Kind, Worker[]> = { kept: [], shared: [] };
+  private readonly started: Record<Kind, number> = { kept: 0, shared: 0 };
   private readonly busy = new Map<Worker, Job>();
   /** Waiting hashes per lane, then per source, served in turn (round robin) within a lane. */
   private readonly waiting: Record<HashLane, Map<string, Job[]>> = {
@@ -94,15 +110,16 @@ class ScryptPool {
     normal: { hashes: 0, refused: 0, waitedMs: 0, hashMs: 0 },
     low: { hashes: 0, refused: 0, waitedMs: 0, hashMs: 0 },
   };
-  private started = 0;
 
   constructor(private readonly options: HashingOptions) {}
 
   run(input: Job['input'], source: string, lane: HashLane): Promise<Buffer> {
     return new Promise<Buffer>((resolve, reject) => {
       const job: Job = { input, lane, queuedAt: performance.now(), startedAt: 0, resolve, reject };
-      if (this.mayStart(lane)) {
-        const worker = this.idle.pop() ?? (this.started < this.options.threads ? this.spawn() : undefined);
+      const kinds: Kind[] = lane === 'priority' ? ['kept', 'shared'] : ['shared'];
+      for (const kind of kinds) {
+        const worker =
+          this.idle[kind].pop() ?? (this.started[kind] < this.size(kind) ? this.spawn(kind) : undefined);
         if (worker) return this.start(worker, job);
       }
       const o = this.options;
@@ -127,19 +144,16 @@ class ScryptPool {
     return { queued, running: this.busy.size, lanes: structuredClone(this.stats) };
   }
 
-  /** Whether a hash of `lane` may take a thread now: the last one is kept for the priority lane. */
-  private mayStart(lane: HashLane): boolean {
-    if (lane === 'priority') return true;
-    const reserved = this.options.threads > 1 ? 1 : 0;
-    let others = 0;
-    for (const job of this.busy.values()) if (job.lane !== 'priority') others++;
-    return others < this.options.threads - reserved;
+  /** Threads of a kind: one kept when there are two or more, the others shared. */
+  private size(kind: Kind): number {
+    const kept = this.options.threads > 1 ? 1 : 0;
+    return kind === 'kept' ? kept : this.options.threads - kept;
   }
 
-  /** The next waiting hash: the best lane's first source's oldest; that source goes to the back. */
-  private dequeue(): Job | undefined {
-    for (const lane of LANES) {
-      if (this.queued[lane] === 0 || !this.mayStart(lane)) continue;
+  /** The next hash a freed thread of `kind` takes: the best lane's first source's oldest. */
+  private dequeue(kind: Kind): Job | undefined {
+    for (const lane of kind === 'kept' ? (['priority'] as const) : LANES) {
+      if (this.queued[lane] === 0) continue;
       const sources = this.waiting[lane];
       const [source, jobs] = sources.entries().next().value as [string, Job[]];
       const job = jobs.shift();
@@ -151,9 +165,10 @@ class ScryptPool {
     return undefined;
   }
 
-  private spawn(): Worker {
-    this.started++;
-    const worker = new Worker(WORKER_SOURCE, { eval: true });
+  private spawn(kind: Kind): Worker {
+    this.started[kind]++;
+    const nice = kind === 'shared' && this.size('kept') > 0 ? SHARED_NICE : 0;
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { nice } });
     worker.unref();
     worker.on('message', (answer: { key?: Uint8Array; error?: string }) => {
       const job = this.busy.get(worker);
@@ -161,7 +176,7 @@ class ScryptPool {
       if (job) this.stats[job.lane].hashMs += performance.now() - job.startedAt;
       if (answer.key) job?.resolve(Buffer.from(answer.key));
       else job?.reject(new Error(`scrypt: ${answer.error ?? 'failed'}`));
-      this.next(worker);
+      this.next(worker, kind);
     });
     worker.on('error', (err) => {
       this.busy.get(worker)?.reject(err);
@@ -170,11 +185,11 @@ class ScryptPool {
     worker.on('exit', () => {
       this.busy.get(worker)?.reject(new Error('scrypt worker exited'));
       this.busy.delete(worker);
-      const i = this.idle.indexOf(worker);
-      if (i >= 0) this.idle.splice(i, 1);
-      this.started--;
-      const waiting = this.dequeue();
-      if (waiting) this.start(this.spawn(), waiting);
+      const i = this.idle[kind].indexOf(worker);
+      if (i >= 0) this.idle[kind].splice(i, 1);
+      this.started[kind]--;
+      const waiting = this.dequeue(kind);
+      if (waiting) this.start(this.spawn(kind), waiting);
     });
     return worker;
   }
@@ -190,11 +205,11 @@ class ScryptPool {
     worker.postMessage(job.input);
   }
 
-  private next(worker: Worker): void {
-    const job = this.dequeue();
+  private next(worker: Worker, kind: Kind): void {
+    const job = this.dequeue(kind);
     if (job) return this.start(worker, job);
     worker.unref();
-    this.idle.push(worker);
+    this.idle[kind].push(worker);
   }
 }
 
