@@ -84,7 +84,7 @@ export interface Service {
   salesforce: SalesforceSync | null;
   /** The agents' event streams (open sockets per user). */
   streams: EventHub;
-  /** The agents' message inbox and the recording-link secret. */
+  /** The recording-link secret. */
   connector: ConnectorContext;
   media: MediaPlane | null;
   close(): Promise<void>;

@@ -351,6 +351,15 @@ export interface LoginDeviceTable {
   expires_at: number;
 }
 
+/** A Lightning message an agent sent (the inbox, engine/agentMessages.ts). */
+export interface AgentMessageTable {
+  user_id: string;
+  /** Per agent, from 1. */
+  seq: number;
+  message_json: string;
+  at: number;
+}
+
 export interface Database {
   orgs: OrgTable;
   contact_centers: ContactCenterTable;
@@ -381,4 +390,5 @@ export interface Database {
   admin_tokens: AdminTokenTable;
   login_throttle: LoginThrottleTable;
   login_devices: LoginDeviceTable;
+  agent_messages: AgentMessageTable;
 }

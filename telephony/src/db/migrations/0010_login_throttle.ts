@@ -6,6 +6,8 @@ import type { Kysely } from 'kysely';
  * per account (failures in a row, locked until) or per source (the bucket as a theoretical arrival
  * time, `tat`, service clock in ms); a row is forgotten after `expires_at`. `login_devices` holds the
  * device tokens of successful sign-ins (SHA-256, as the session tokens), each with its own failures.
+ * `agent_messages` is the agents' Lightning message inbox (engine/agentMessages.ts), per node in
+ * memory before: the last 50 per agent, `seq` counting per agent.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
@@ -32,4 +34,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['account', 'created_at'])
     .execute();
   await db.schema.createIndex('login_devices_expires').on('login_devices').column('expires_at').execute();
+  await db.schema
+    .createTable('agent_messages')
+    .addColumn('user_id', 'text', (c) => c.notNull())
+    .addColumn('seq', 'integer', (c) => c.notNull())
+    .addColumn('message_json', 'text', (c) => c.notNull())
+    .addColumn('at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('agent_messages_pk', ['user_id', 'seq'])
+    .execute();
 }
