@@ -90,7 +90,7 @@ export function registerAdminApi(
     production: options.production ?? false,
     allowedHosts: options.scrtAllowedHosts ?? [],
   };
-  const limiter = new RateLimiter(engine.clock, options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const limiter = new RateLimiter(db, engine.clock, options.rateLimit ?? DEFAULT_RATE_LIMIT);
   registerTokenEndpoint(app, {
     db,
     clock: engine.clock,
@@ -149,7 +149,7 @@ export function registerAdminApi(
             if (known) return send(reply, known, true);
             throw err;
           }
-          const wait = limiter.take(account.orgId);
+          const wait = await limiter.take(account.orgId);
           if (wait > 0) {
             reply.header('retry-after', String(wait));
             return send(
@@ -167,7 +167,7 @@ export function registerAdminApi(
         }
         if (!account.scopes.includes(ADMIN_SCOPE))
           return send(reply, new AdminError(403, 'FORBIDDEN', `the token lacks the ${ADMIN_SCOPE} scope`));
-        const wait = limiter.take(account.orgId);
+        const wait = await limiter.take(account.orgId);
         if (wait > 0) {
           reply.header('retry-after', String(wait));
           return send(

@@ -329,16 +329,20 @@ export interface AdminTokenTable {
 
 /** Sign-in throttling of one account or one source (docs/security.md, "Logins"). */
 export interface LoginThrottleTable {
-  /** `<throttle>:a:<account>` or `<throttle>:s:<source address>`. */
+  /** `<throttle>:a:<account>`. */
   key: string;
-  /** Failed attempts in a row (accounts). */
+  /** Failed attempts in a row. */
   failures: number;
-  /** Refused until then (accounts; ms). */
+  /** Refused until then (ms). */
   locked_until: number;
-  /** The source's bucket as a theoretical arrival time (ms): full when at or before now. */
-  tat: number;
   /** Forgotten after (ms). */
   expires_at: number;
+}
+
+/** A token bucket (engine/rateBuckets.ts): its theoretical arrival time (ms), full when at or before now. */
+export interface RateBucketTable {
+  key: string;
+  tat: number;
 }
 
 /** A device token given at a successful sign-in, stored as its SHA-256, with its own failures. */
@@ -391,4 +395,5 @@ export interface Database {
   login_throttle: LoginThrottleTable;
   login_devices: LoginDeviceTable;
   agent_messages: AgentMessageTable;
+  rate_buckets: RateBucketTable;
 }

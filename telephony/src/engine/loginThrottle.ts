@@ -1,7 +1,7 @@
 /**
  * Throttling of password (and client secret) guesses, per account, per source and per known device,
  * checked before any hash is computed (docs/security.md, "Logins"). Kept in the database
- * (`login_throttle`, `login_devices`), so every node of a cluster counts the same failures
+ * (`login_throttle`, `login_devices`, `rate_buckets`), so every node of a cluster counts the same failures
  * (docs/scaling.md); only the attempts in flight are counted per node.
  *
  * - Per account: `freeFailures` failures in a row are free; each further failure locks the account
@@ -11,7 +11,7 @@
  *   slip past the count. A success from an unknown device clears the account; an administrator can
  *   too (`unlock`). Failures are forgotten `failureMemoryMs` after the last.
  * - Per source (the client's address): a bucket of `sourceBurst` attempts refilled at
- *   `sourcePerMinute` (kept as one theoretical arrival time, updated atomically); each attempt takes
+ *   `sourcePerMinute` (engine/rateBuckets.ts, in `rate_buckets`); each attempt takes
  *   one and a success gives it back, so a busy office behind one address logs in freely while a
  *   guesser from it is slowed to the refill rate.
  * - Per known device (OWASP's device cookies): a successful sign-in gives the client a device token;
@@ -29,6 +29,7 @@ import type { Db } from '../db/database.ts';
 import { ThrottledError } from '../domain/errors.ts';
 import type { Clock } from './engine.ts';
 import type { HashLane } from './passwords.ts';
+import { giveBackToBucket, sweepBuckets, takeFromBucket, type Bucket } from './rateBuckets.ts';
 
 export interface LoginThrottleOptions {
   freeFailures: number;
@@ -181,7 +182,6 @@ export class LoginThrottle {
             key: accountKey,
             failures: 1,
             locked_until: 0,
-            tat: 0,
             expires_at: now + o.failureMemoryMs,
           })
           .onConflict((oc) =>
@@ -275,35 +275,13 @@ export class LoginThrottle {
   }
 
   /**
-   * Takes one attempt from the source's bucket, atomically (one statement, whichever node): whether
-   * the bucket was full before (a source that has not been failing), or `RATE_LIMITED`.
+   * Takes one attempt from the source's bucket (engine/rateBuckets.ts: atomic whichever node):
+   * whether the bucket was full before (a source that has not been failing), or `RATE_LIMITED`.
    */
   private async takeFromSource(source: string, now: number): Promise<boolean> {
-    const o = this.options;
-    const key = `${this.name}:s:${source}`;
-    const interval = Math.ceil(60_000 / o.sourcePerMinute);
-    const next = sql<number>`(case when login_throttle.tat > ${now} then login_throttle.tat else ${now} end) + ${interval}`;
-    const taken = await this.db
-      .insertInto('login_throttle')
-      .values({ key, failures: 0, locked_until: 0, tat: now + interval, expires_at: now + interval })
-      .onConflict((oc) =>
-        oc
-          .column('key')
-          .doUpdateSet({ tat: next, expires_at: next })
-          .where(sql<boolean>`${next} - ${now} <= ${o.sourceBurst * interval}`),
-      )
-      .returning('tat')
-      .executeTakeFirst();
-    if (taken) return taken.tat === now + interval;
-    const row = await this.db
-      .selectFrom('login_throttle')
-      .select('tat')
-      .where('key', '=', key)
-      .executeTakeFirst();
-    const wait = Math.max(
-      1,
-      Math.ceil(((row?.tat ?? now) + interval - now - o.sourceBurst * interval) / 1000),
-    );
+    const taken = await takeFromBucket(this.db, `${this.name}:s:${source}`, now, this.sourceBucket());
+    if (taken.taken) return taken.wasFull;
+    const wait = Math.max(1, Math.ceil(taken.waitMs / 1000));
     throw new ThrottledError(
       'RATE_LIMITED',
       `too many sign-in attempts from this address: retry in ${wait} s`,
@@ -312,13 +290,12 @@ export class LoginThrottle {
   }
 
   /** Gives the source's attempt back (a success, or no verdict). */
-  private async giveBack(source: string): Promise<void> {
-    const interval = Math.ceil(60_000 / this.options.sourcePerMinute);
-    await this.db
-      .updateTable('login_throttle')
-      .set({ tat: sql<number>`tat - ${interval}` })
-      .where('key', '=', `${this.name}:s:${source}`)
-      .execute();
+  private giveBack(source: string): Promise<void> {
+    return giveBackToBucket(this.db, `${this.name}:s:${source}`, this.sourceBucket());
+  }
+
+  private sourceBucket(): Bucket {
+    return { intervalMs: 60_000 / this.options.sourcePerMinute, burst: this.options.sourceBurst };
   }
 
   private flying(key: string): number {
@@ -331,6 +308,7 @@ export class LoginThrottle {
     this.sweptAt = now;
     await this.db.deleteFrom('login_throttle').where('expires_at', '<=', now).execute();
     await this.db.deleteFrom('login_devices').where('expires_at', '<=', now).execute();
+    await sweepBuckets(this.db, now);
   }
 }
 

@@ -1,12 +1,18 @@
 /**
- * The agents' Lightning message inbox in the database (docs/scaling.md): what an agent sends over
- * its socket on one node is what the simulator reads on another node of the same database, the last
- * 50 per agent, and a restart keeps it. SQLite, or PostgreSQL with TEST_DATABASE_URL.
+ * What was per node and is now in the database (docs/scaling.md), with two services on one database:
+ * the agents' Lightning message inbox (what an agent sends over its socket on one node is what the
+ * simulator reads on another, the last 50 per agent, kept across a restart) and the admin API's
+ * per-account rate (one bucket for both nodes). The sign-in throttles: loginDevices.test.ts. SQLite,
+ * or PostgreSQL with TEST_DATABASE_URL.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { issueClient } from '../src/admin/accounts.ts';
+import { DEFAULT_RATE_LIMIT } from '../src/admin/rateLimit.ts';
 import { INBOX_PER_AGENT } from '../src/engine/agentMessages.ts';
+import { AdminApi, tokenOf } from './adminContext.ts';
 import {
   AgentClient,
+  ManualClock,
   Sim,
   createTenant,
   startService,
@@ -23,7 +29,8 @@ const clients: AgentClient[] = [];
 
 beforeEach(async () => {
   dbh = testDatabase();
-  nodes = [await startService(dbh.db), await startService(dbh.reopen())];
+  const clock = new ManualClock();
+  nodes = [await startService(dbh.db, { clock }), await startService(dbh.reopen(), { clock })];
   tenant = await createTenant(dbh.db, { agents: 2 });
 });
 afterEach(async () => {
@@ -60,5 +67,22 @@ describe('the message inbox on two nodes', () => {
     nodes[1] = await startService(b.service.engine.db);
     const again = await new Sim(nodes[1]).get<Inbox>(`/agents/${userId}/messages`);
     expect(again.body.messages).toEqual(read.body.messages);
+  });
+});
+
+describe('the admin API rate on two nodes', () => {
+  it("one account's requests through either node take from one bucket", async () => {
+    const [a, b] = nodes as [Running, Running];
+    const client = await issueClient(dbh.db, tenant.orgId, 'test');
+    const token = await tokenOf(a, client);
+    const apis = [new AdminApi(a, token), new AdminApi(b, token)];
+    const path = `/contact-centers/${tenant.ccId}/queues`;
+    for (let i = 0; i < DEFAULT_RATE_LIMIT.burst; i++)
+      expect((await apis[i % 2]!.get(path)).status).toBe(200);
+    for (const api of apis) {
+      const limited = await api.get<{ error: { code: string } }>(path);
+      expect(limited.status).toBe(429);
+      expect(limited.body.error.code).toBe('RATE_LIMITED');
+    }
   });
 });
