@@ -1,7 +1,7 @@
 /**
  * `npm run bench:login-flood` (prints figures; not a test): the service in its own process
  * (bench/serviceProcess.ts, SQLite), a flood of wrong sign-ins at FLOOD_RATE per second (default
- * 400) for FLOOD_SECONDS (default 20), and meanwhile legitimate sign-ins (one every 250 ms, from
+ * 400) for FLOOD_SECONDS (default 20), and meanwhile legitimate sign-ins (one every LEGIT_EVERY_MS, default 500 ms, from
  * another address: 127.0.0.2) and an agent's WebSocket requests (`getAgentStatus` every 50 ms).
  * Three floods: from one address, from FLOOD_SOURCES addresses (127.0.1.x, default 200), and from
  * the legitimate sign-ins' own address (an office behind one NAT with a guesser in it), each
@@ -25,6 +25,7 @@ const SECONDS = Number(process.env.FLOOD_SECONDS ?? 20);
 const SOURCES = Number(process.env.FLOOD_SOURCES ?? 200);
 const DEVICE_TOKENS = process.env.LEGIT_DEVICE !== '0';
 const LEGIT_ADDRESS = '127.0.0.2';
+const LEGIT_EVERY_MS = Number(process.env.LEGIT_EVERY_MS ?? 500);
 
 interface Ready {
   port: number;
@@ -198,7 +199,7 @@ async function phase(name: string, flood: 'none' | 'one' | 'many' | 'legit', sec
   }
   const legit: number[] = [];
   const legitStatus = new Map<number, number>();
-  // One legitimate sign-in every 250 ms, each on its own (agents do not wait for one another).
+  // One legitimate sign-in every LEGIT_EVERY_MS, each on its own (agents do not wait for one another).
   const legitPending: Array<Promise<unknown>> = [];
   for (let k = 0; performance.now() < end; k++) {
     const username = ready.usernames[10 + (k % 28)]!;
@@ -208,7 +209,7 @@ async function phase(name: string, flood: 'none' | 'one' | 'many' | 'legit', sec
         if (r.status === 200) legit.push(r.ms);
       }),
     );
-    await new Promise((r2) => setTimeout(r2, 250));
+    await new Promise((r2) => setTimeout(r2, LEGIT_EVERY_MS));
   }
   const agentLatencies = agent.stop();
   await Promise.all([...pending, ...legitPending]);
