@@ -205,7 +205,9 @@ export class LoginThrottle {
           .where('locked_until', '<', now + delay)
           .execute();
       },
-      abandoned: () => this.giveBack(source),
+      // Refused for load: not a failure of the account, but still an attempt from the source (a
+      // flood cannot retry its 503s forever without spending its bucket).
+      abandoned: async () => {},
     };
   }
 
@@ -289,7 +291,7 @@ export class LoginThrottle {
     );
   }
 
-  /** Gives the source's attempt back (a success, or no verdict). */
+  /** Gives the source's attempt back (a success). */
   private giveBack(source: string): Promise<void> {
     return giveBackToBucket(this.db, `${this.name}:s:${source}`, this.sourceBucket());
   }

@@ -40,7 +40,7 @@ export async function takeFromBucket(
   return { taken: false, waitMs: Math.max(1, (row?.tat ?? now) + interval - now - bucket.burst * interval) };
 }
 
-/** Gives one back (a success, or no verdict). */
+/** Gives one back (a success). */
 export async function giveBackToBucket(db: Db, key: string, bucket: Bucket): Promise<void> {
   const interval = Math.max(1, Math.ceil(bucket.intervalMs));
   await db
