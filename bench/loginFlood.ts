@@ -1,11 +1,14 @@
 /**
  * `npm run bench:login-flood` (prints figures; not a test): the service in its own process
  * (bench/serviceProcess.ts, SQLite), a flood of wrong sign-ins at FLOOD_RATE per second (default
- * 400) for FLOOD_SECONDS (default 20), and meanwhile legitimate sign-ins (one every 250 ms, from
+ * 400) for FLOOD_SECONDS (default 20), and meanwhile legitimate sign-ins (one every LEGIT_EVERY_MS, default 500 ms, from
  * another address: 127.0.0.2) and an agent's WebSocket requests (`getAgentStatus` every 50 ms).
- * Two floods: from one address, then from FLOOD_SOURCES addresses (127.0.1.x, default 200), each
+ * Three floods: from one address, from FLOOD_SOURCES addresses (127.0.1.x, default 200), and from
+ * the legitimate sign-ins' own address (an office behind one NAT with a guesser in it), each
  * guessing the passwords of agents 1-10 and of unknown users; the legitimate sign-ins are agents
- * 11 and up. Prints p50/p99 of each, the flood's answers by status, and the machine's load.
+ * 11 and up, each with the device token of an earlier sign-in (LEGIT_DEVICE=0: without). Prints
+ * p50/p99 of each, the flood's answers by status, the scrypt pool's figures per lane (hashes per
+ * second, average wait for a thread, average time of one hash) and the machine's load.
  */
 import { spawn } from 'node:child_process';
 import http from 'node:http';
@@ -20,6 +23,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const RATE = Number(process.env.FLOOD_RATE ?? 400);
 const SECONDS = Number(process.env.FLOOD_SECONDS ?? 20);
 const SOURCES = Number(process.env.FLOOD_SOURCES ?? 200);
+const DEVICE_TOKENS = process.env.LEGIT_DEVICE !== '0';
+const LEGIT_ADDRESS = '127.0.0.2';
+const LEGIT_EVERY_MS = Number(process.env.LEGIT_EVERY_MS ?? 500);
 
 interface Ready {
   port: number;
@@ -35,18 +41,40 @@ const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'servi
   env: { ...process.env, BENCH_DB: path.join(dir, 'bench.db'), BENCH_AGENTS: '40', NODE_ENV: 'development' },
   stdio: ['pipe', 'pipe', 'inherit'],
 });
-const ready = await new Promise<Ready>((resolve) => {
-  const lines = readline.createInterface({ input: child.stdout });
-  lines.once('line', (line) => resolve(JSON.parse(line) as Ready));
-});
+const lines = readline.createInterface({ input: child.stdout });
+const answers: Array<(line: string) => void> = [];
+lines.on('line', (line) => answers.shift()?.(line));
+const nextLine = () => new Promise<string>((resolve) => answers.push(resolve));
+const ready = JSON.parse(await nextLine()) as Ready;
 
-/** POST /agent/v1/login from `localAddress`; the status and the time it took. */
+interface LaneStats {
+  hashes: number;
+  refused: number;
+  waitedMs: number;
+  hashMs: number;
+}
+type Lanes = Record<'priority' | 'normal' | 'low', LaneStats>;
+/** The service's scrypt pool figures (bench/serviceProcess.ts `hashing`). */
+async function hashing(): Promise<Lanes> {
+  const answer = nextLine();
+  child.stdin.write('hashing\n');
+  return (JSON.parse(await answer) as { lanes: Lanes }).lanes;
+}
+
+/** POST /agent/v1/login from `localAddress`; the status, the time it took and the device token. */
 function login(
   username: string,
   password: string,
   localAddress: string,
-): Promise<{ status: number; ms: number }> {
-  const body = JSON.stringify({ orgId: ready.orgId, contactCenter: ready.apiName, username, password });
+  deviceToken?: string,
+): Promise<{ status: number; ms: number; deviceToken?: string }> {
+  const body = JSON.stringify({
+    orgId: ready.orgId,
+    contactCenter: ready.apiName,
+    username,
+    password,
+    ...(deviceToken ? { deviceToken } : {}),
+  });
   const t0 = performance.now();
   return new Promise((resolve) => {
     const req = http.request(
@@ -60,8 +88,17 @@ function login(
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
       },
       (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, ms: performance.now() - t0 }));
+        let text = '';
+        res.on('data', (c: Buffer) => (text += String(c)));
+        res.on('end', () => {
+          const ms = performance.now() - t0;
+          const status = res.statusCode ?? 0;
+          resolve(
+            status === 200
+              ? { status, ms, deviceToken: (JSON.parse(text) as { deviceToken: string }).deviceToken }
+              : { status, ms },
+          );
+        });
       },
     );
     req.on('error', () => resolve({ status: 0, ms: performance.now() - t0 }));
@@ -103,7 +140,10 @@ async function agentRequests(token: string) {
   };
 }
 
-async function phase(name: string, flood: 'none' | 'one' | 'many', seconds: number) {
+/** The device token each legitimate user's client holds (from one sign-in before the phases). */
+const deviceTokens = new Map<string, string>();
+
+async function phase(name: string, flood: 'none' | 'one' | 'many' | 'legit', seconds: number) {
   const tokenRes = await new Promise<string>((resolve) => {
     const body = JSON.stringify({
       orgId: ready.orgId,
@@ -131,19 +171,23 @@ async function phase(name: string, flood: 'none' | 'one' | 'many', seconds: numb
   const agent = await agentRequests(tokenRes);
   const floodStatus = new Map<number, number>();
   const pending: Array<Promise<unknown>> = [];
-  let stopFlood = false;
   const load0 = os.loadavg()[0]!;
+  const lanes0 = await hashing();
+  const started = performance.now();
+  const end = started + seconds * 1000;
   if (flood !== 'none') {
     const interval = 1000 / RATE;
     let i = 0;
     const t0 = performance.now();
     void (async () => {
-      while (!stopFlood) {
+      // The flood ends on time even when a legitimate sign-in is still waiting for its answer.
+      while (performance.now() < end) {
         const due = t0 + i * interval;
         const wait = due - performance.now();
         if (wait > 1) await new Promise((r) => setTimeout(r, wait));
         const username = i % 2 === 0 ? ready.usernames[i % 10]! : `nobody${i}`;
-        const source = flood === 'one' ? '127.0.0.1' : `127.0.1.${1 + (i % SOURCES)}`;
+        const source =
+          flood === 'one' ? '127.0.0.1' : flood === 'legit' ? LEGIT_ADDRESS : `127.0.1.${1 + (i % SOURCES)}`;
         pending.push(
           login(username, `guess ${i}`, source).then((r) =>
             floodStatus.set(r.status, (floodStatus.get(r.status) ?? 0) + 1),
@@ -155,18 +199,22 @@ async function phase(name: string, flood: 'none' | 'one' | 'many', seconds: numb
   }
   const legit: number[] = [];
   const legitStatus = new Map<number, number>();
-  const end = performance.now() + seconds * 1000;
-  let k = 0;
-  while (performance.now() < end) {
-    const username = ready.usernames[10 + (k++ % 28)]!;
-    const r = await login(username, ready.password, '127.0.0.2');
-    legitStatus.set(r.status, (legitStatus.get(r.status) ?? 0) + 1);
-    if (r.status === 200) legit.push(r.ms);
-    await new Promise((r2) => setTimeout(r2, 250));
+  // One legitimate sign-in every LEGIT_EVERY_MS, each on its own (agents do not wait for one another).
+  const legitPending: Array<Promise<unknown>> = [];
+  for (let k = 0; performance.now() < end; k++) {
+    const username = ready.usernames[10 + (k % 28)]!;
+    legitPending.push(
+      login(username, ready.password, LEGIT_ADDRESS, deviceTokens.get(username)).then((r) => {
+        legitStatus.set(r.status, (legitStatus.get(r.status) ?? 0) + 1);
+        if (r.status === 200) legit.push(r.ms);
+      }),
+    );
+    await new Promise((r2) => setTimeout(r2, LEGIT_EVERY_MS));
   }
-  stopFlood = true;
   const agentLatencies = agent.stop();
-  await Promise.all(pending);
+  await Promise.all([...pending, ...legitPending]);
+  const elapsed = (performance.now() - started) / 1000;
+  const lanes1 = await hashing();
   const load1 = os.loadavg()[0]!;
   console.log(`\n${name}`);
   console.log(
@@ -177,14 +225,31 @@ async function phase(name: string, flood: 'none' | 'one' | 'many', seconds: numb
   );
   if (flood !== 'none')
     console.log(`  flood answers by status: ${JSON.stringify(Object.fromEntries(floodStatus))}`);
+  let total = 0;
+  const perLane = (['priority', 'normal', 'low'] as const).map((lane) => {
+    const [a, b] = [lanes0[lane], lanes1[lane]];
+    const hashes = b.hashes - a.hashes;
+    total += hashes;
+    const avg = (ms: number) => (hashes ? `${(ms / hashes).toFixed(1)} ms` : '–');
+    return `${lane} ${hashes} (wait ${avg(b.waitedMs - a.waitedMs)}, hash ${avg(b.hashMs - a.hashMs)}, ${b.refused - a.refused} × 503)`;
+  });
+  console.log(`  scrypt: ${(total / elapsed).toFixed(1)} hashes/s; per lane: ${perLane.join('; ')}`);
   console.log(`  1-min load average: ${load0.toFixed(2)} → ${load1.toFixed(2)} on ${os.cpus().length} cores`);
 }
 
 try {
-  console.log(`login flood: ${RATE} wrong sign-ins/s for ${SECONDS} s; node ${process.version}`);
+  console.log(
+    `login flood: ${RATE} wrong sign-ins/s for ${SECONDS} s; legitimate sign-ins ${DEVICE_TOKENS ? 'with' : 'without'} device tokens; node ${process.version}`,
+  );
+  if (DEVICE_TOKENS)
+    for (const username of ready.usernames.slice(10, 38)) {
+      const r = await login(username, ready.password, LEGIT_ADDRESS);
+      if (r.deviceToken) deviceTokens.set(username, r.deviceToken);
+    }
   await phase('idle (no flood)', 'none', 5);
   await phase(`flood from one address (127.0.0.1)`, 'one', SECONDS);
   await phase(`flood from ${SOURCES} addresses (127.0.1.x)`, 'many', SECONDS);
+  await phase(`flood from the legitimate sign-ins' own address (${LEGIT_ADDRESS})`, 'legit', SECONDS);
 } finally {
   child.stdin.write('stop\n');
   fs.rmSync(dir, { recursive: true, force: true });

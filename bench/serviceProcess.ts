@@ -6,7 +6,7 @@
  *
  * Commands on stdin, one per line, each answered with one JSON line: `gc` (a full garbage collection
  * when node runs with --expose-gc), `mem` (memory figures, including the size of V8's young
- * generation), `sql` (how many SQL statements were executed so far), `sql-top <n>` (the most frequent), `profile-start` and
+ * generation), `hashing` (the scrypt pool's figures per lane), `sql` (how many SQL statements were executed so far), `sql-top <n>` (the most frequent), `profile-start` and
  * `profile-stop <file>` (a V8 CPU profile of the service's main thread, written as a .cpuprofile), and
  * `stop` (closes the service and exits).
  * Started by bench/routing.ts; not meant to be run by hand.
@@ -20,6 +20,7 @@ import SQLite from 'better-sqlite3';
 import { openDatabase } from '../telephony/src/db/database.ts';
 import { DEMO_PRESENCE_STATUSES } from '../telephony/src/devData.ts';
 import { setPresenceStatuses } from '../telephony/src/engine/agentPresence.ts';
+import { hashingStats } from '../telephony/src/engine/passwords.ts';
 import { hashPassword } from '../telephony/src/engine/sessions.ts';
 import * as tenants from '../telephony/src/engine/tenants.ts';
 import { PgCluster } from '../telephony/src/cluster/pgCluster.ts';
@@ -175,6 +176,9 @@ async function runCommand(command: string, arg: string): Promise<void> {
       reply({ profile: arg });
       return;
     }
+    case 'hashing':
+      reply(hashingStats());
+      return;
     case 'stop':
       await stop();
       return;

@@ -89,7 +89,7 @@ export interface Service {
   salesforce: SalesforceSync | null;
   /** The agents' event streams (open sockets per user). */
   streams: EventHub;
-  /** The agents' message inbox and the recording-link secret. */
+  /** The recording-link secret. */
   connector: ConnectorContext;
   media: MediaPlane | null;
   /** The stored recordings (local folder or S3); null without recording storage. */
@@ -123,7 +123,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     options.db,
     clock,
     options.sessionTtlMs ?? 12 * 3600_000,
-    new LoginThrottle(clock, limits.login),
+    new LoginThrottle(options.db, clock, 'login', limits.login),
   );
   const scheduler = new Scheduler(engine, options.schedulerPollMs ?? 200);
 
@@ -156,7 +156,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   registerAgentHttp(app, engine, sessions);
   registerAgentSocket(app, { engine, connector, failures, streams }, sessions, limits.socket);
   const simulatorEnabled = options.simulatorEnabled ?? true;
-  const tokenThrottle = new LoginThrottle(clock, limits.login);
+  const tokenThrottle = new LoginThrottle(options.db, clock, 'token', limits.login);
   const simulator = { token: options.simulatorToken ?? null, throttle: tokenThrottle };
   if (simulatorEnabled) registerSimulatorRoutes(app, engine, connector, failures, simulator);
   const salesforce = options.salesforce
@@ -192,7 +192,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   registerAdminApi(
     app,
     { engine, sessions, salesforce, recordingSecret: connector.recordingSecret, recordings },
-    { ...options.admin, oauthThrottle: new LoginThrottle(clock, limits.oauth) },
+    { ...options.admin, oauthThrottle: new LoginThrottle(options.db, clock, 'oauth', limits.oauth) },
   );
   if (simulatorEnabled) {
     registerSimulatorControlRoutes(app, { engine, connector, failures }, sessions, simulator);

@@ -69,7 +69,7 @@ export async function authenticateAgent(
         .where('removed_at', 'is', null)
         .executeTakeFirst()
     : undefined;
-  const attempt = throttle.begin(
+  const attempt = await throttle.begin(
     accountKey(contactCenter?.org_id ?? '', contactCenter?.api_name ?? ccRef, credentials.username),
     source,
   );
@@ -77,16 +77,17 @@ export async function authenticateAgent(
   try {
     const stored = user ? await passwordHashOf(db, user.id) : null;
     ok =
-      (await verifyPassword(credentials.password, stored ?? UNMATCHABLE_HASH, source)).ok && stored !== null;
+      (await verifyPassword(credentials.password, stored ?? UNMATCHABLE_HASH, source, attempt.lane)).ok &&
+      stored !== null;
   } catch (err) {
-    attempt.abandoned();
+    await attempt.abandoned();
     throw err;
   }
   if (!contactCenter || !user || !ok) {
-    attempt.failed();
+    await attempt.failed();
     throw unauthorized('wrong contact center, username or password');
   }
-  attempt.succeeded();
+  await attempt.succeeded();
   const claimed = salesforceIdPattern.test(salesforceUserId) ? canonicalSalesforceId(salesforceUserId) : null;
   if (user.salesforce_user_id === null || user.salesforce_user_id !== claimed) {
     throw new AdminError(

@@ -129,16 +129,18 @@ export function registerTokenEndpoint(app: FastifyInstance, options: TokenEndpoi
       const grantType = params.get('grant_type');
       if (!grantType) throw new OAuthError('invalid_request', 'grant_type is required');
       const credentials = clientCredentials(req, params);
-      const attempt = throttle.begin(credentials.id, req.ip);
-      const client = await verifyClient(db, credentials.id, credentials.secret).catch((err: unknown) => {
-        attempt.abandoned();
-        throw err;
-      });
+      const attempt = await throttle.begin(credentials.id, req.ip);
+      const client = await verifyClient(db, credentials.id, credentials.secret).catch(
+        async (err: unknown) => {
+          await attempt.abandoned();
+          throw err;
+        },
+      );
       if (!client) {
-        attempt.failed();
+        await attempt.failed();
         throw new OAuthError('invalid_client', 'unknown client, wrong secret or revoked client');
       }
-      attempt.succeeded();
+      await attempt.succeeded();
       if (grantType !== 'client_credentials')
         throw new OAuthError('unsupported_grant_type', 'only client_credentials is supported');
       const requested = (params.get('scope') ?? ADMIN_SCOPE).split(' ').filter((s) => s !== '');

@@ -96,12 +96,12 @@ export function registerAdminApi(
     production: options.production ?? false,
     allowedHosts: options.scrtAllowedHosts ?? [],
   };
-  const limiter = new RateLimiter(engine.clock, options.rateLimit ?? DEFAULT_RATE_LIMIT);
+  const limiter = new RateLimiter(db, engine.clock, options.rateLimit ?? DEFAULT_RATE_LIMIT);
   registerTokenEndpoint(app, {
     db,
     clock: engine.clock,
     tokenTtlSeconds: options.tokenTtlSeconds ?? DEFAULT_TOKEN_TTL_SECONDS,
-    throttle: options.oauthThrottle ?? new LoginThrottle(engine.clock),
+    throttle: options.oauthThrottle ?? new LoginThrottle(db, engine.clock, 'oauth'),
   });
 
   const accounts = new WeakMap<FastifyRequest, Account>();
@@ -155,7 +155,7 @@ export function registerAdminApi(
             if (known) return send(reply, known, true);
             throw err;
           }
-          const wait = limiter.take(account.orgId);
+          const wait = await limiter.take(account.orgId);
           if (wait > 0) {
             reply.header('retry-after', String(wait));
             return send(
@@ -173,7 +173,7 @@ export function registerAdminApi(
         }
         if (!account.scopes.includes(ADMIN_SCOPE))
           return send(reply, new AdminError(403, 'FORBIDDEN', `the token lacks the ${ADMIN_SCOPE} scope`));
-        const wait = limiter.take(account.orgId);
+        const wait = await limiter.take(account.orgId);
         if (wait > 0) {
           reply.header('retry-after', String(wait));
           return send(

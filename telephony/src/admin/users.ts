@@ -285,7 +285,7 @@ export async function setPassword(
 ): Promise<void> {
   const user = await memberOf(db, cc.id, salesforceUserId);
   await setPasswordHash(db, user.id, await hashPassword(password));
-  throttle.unlock(accountKey(cc.org_id, cc.api_name, user.username));
+  await throttle.unlock(accountKey(cc.org_id, cc.api_name, user.username));
 }
 
 /**
@@ -299,5 +299,5 @@ export async function unlockUser(
   salesforceUserId: string,
 ): Promise<{ unlocked: boolean }> {
   const user = await memberOf(db, cc.id, salesforceUserId);
-  return { unlocked: throttle.unlock(accountKey(cc.org_id, cc.api_name, user.username)) };
+  return { unlocked: await throttle.unlock(accountKey(cc.org_id, cc.api_name, user.username)) };
 }

@@ -10,8 +10,8 @@ import { errorBody } from './errors.ts';
 export function registerAgentHttp(app: FastifyInstance, engine: Engine, sessions: Sessions): void {
   app.post<{ Body: LoginBody }>('/agent/v1/login', { schema: { body: LoginBody } }, async (req, reply) => {
     try {
-      const { token, expiresAt, user } = await sessions.login({ ...req.body, source: req.ip });
-      return { token, expiresAt, user: publicUser(user) };
+      const { token, expiresAt, user, deviceToken } = await sessions.login({ ...req.body, source: req.ip });
+      return { token, expiresAt, user: publicUser(user), deviceToken };
     } catch (err) {
       if (err instanceof ThrottledError) reply.header('retry-after', String(err.retryAfterSeconds));
       const { status, body } = errorBody(err);

@@ -4,6 +4,7 @@ import type { TSchema } from '@sinclair/typebox';
 import { ConnectorError } from '../domain/errors.ts';
 import { RequestParams, type Method, type MethodResults, type ParamsOf } from '../contracts/agentApi.ts';
 import { agentConfig, setAgentConfig } from '../engine/agentConfig.ts';
+import { recordAgentMessage } from '../engine/agentMessages.ts';
 import { takeInjectedFailure, type InjectedFailureGate } from '../engine/injectedFailures.ts';
 import { setAgentStatus, setPresenceStatuses, setUserStatusAsSupervisor } from '../engine/agentPresence.ts';
 import { settings } from '../engine/settings.ts';
@@ -97,8 +98,8 @@ const handlers: { [M in Exclude<Method, 'workspace'>]: Handler<M> } = {
   bargeIn: (tx, u, p) => supervisor.bargeIn(tx, u, p.callId),
   supervisorDisconnect: (tx, u, p) => supervisor.supervisorDisconnect(tx, u, p.callId),
   setUserStatus: (tx, u, p) => setUserStatusAsSupervisor(tx, u, p),
-  sendMessage: async (tx, u, p, connector) => {
-    connector.inbox.record(u, p.message, tx.now);
+  sendMessage: async (tx, u, p) => {
+    await recordAgentMessage(tx, u, p.message);
     return { ok: true };
   },
   getSignedRecordingUrl: async (tx, _u, p, connector) =>

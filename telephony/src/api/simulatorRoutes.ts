@@ -31,7 +31,7 @@ import type { Engine, Tx } from '../engine/engine.ts';
 import { publishCallRecording, sendCallerDigits } from '../engine/index.ts';
 import * as network from '../engine/network.ts';
 import { findDialedNumber } from '../engine/tenants.ts';
-import { sendMessageToAgent } from '../engine/agentMessages.ts';
+import { agentMessagesOf, sendMessageToAgent } from '../engine/agentMessages.ts';
 import type { ConnectorContext } from './connectorContext.ts';
 import { errorBody } from './errors.ts';
 
@@ -83,7 +83,7 @@ export function simulatorAuth(options: SimulatorOptions) {
     if (given === null) return refuse();
     let attempt;
     try {
-      attempt = options.throttle?.begin(`token:${req.ip}`, req.ip);
+      attempt = await options.throttle?.begin(`token:${req.ip}`, req.ip);
     } catch (err) {
       if (!(err instanceof ThrottledError)) throw err;
       return reply
@@ -92,10 +92,10 @@ export function simulatorAuth(options: SimulatorOptions) {
         .send({ error: { code: err.code, message: err.message } });
     }
     if (sameToken(given, options.token)) {
-      attempt?.succeeded();
+      await attempt?.succeeded();
       return;
     }
-    attempt?.failed();
+    await attempt?.failed();
     return refuse();
   };
 }
@@ -344,7 +344,7 @@ export function registerSimulatorRoutes(
       sim.get<{ Params: { userId: string } }>('/agents/:userId/messages', (req, reply) =>
         handle(reply, async () => {
           await ccOfUser(req.params.userId);
-          return { messages: connector.inbox.list(req.params.userId) };
+          return { messages: await agentMessagesOf(engine.db, req.params.userId) };
         }),
       );
       sim.post<{ Params: { userId: string }; Body: MessageBody }>(

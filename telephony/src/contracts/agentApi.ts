@@ -284,6 +284,8 @@ export const LoginBody = Type.Object(
     contactCenter: Text({ minLength: 1, maxLength: 80 }),
     username: Text({ minLength: 1, maxLength: 80 }),
     password: Text({ minLength: 1, maxLength: 200 }),
+    /** The device token an earlier successful sign-in of this user gave (docs/security.md). */
+    deviceToken: Type.Optional(Text({ minLength: 1, maxLength: 100 })),
   },
   { additionalProperties: false },
 );

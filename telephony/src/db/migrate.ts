@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_user_concerns.ts';
 import * as m0005 from './migrations/0005_cluster.ts';
 import * as m0006 from './migrations/0006_recording_storage.ts';
 import * as m0008 from './migrations/0008_workspace.ts';
+import * as m0010 from './migrations/0010_login_throttle.ts';
 
 /** Numbered migrations, applied in order at start-up. Add a file and a line here; never edit a shipped one. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005_cluster': m0005,
   '0006_recording_storage': m0006,
   '0008_workspace': m0008,
+  '0010_login_throttle': m0010,
 };
 
 class StaticProvider implements MigrationProvider {

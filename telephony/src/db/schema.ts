@@ -364,6 +364,43 @@ export interface WallboardSubscriberTable {
   expires_at: number;
 }
 
+/** Sign-in throttling of one account or one source (docs/security.md, "Logins"). */
+export interface LoginThrottleTable {
+  /** `<throttle>:a:<account>`. */
+  key: string;
+  /** Failed attempts in a row. */
+  failures: number;
+  /** Refused until then (ms). */
+  locked_until: number;
+  /** Forgotten after (ms). */
+  expires_at: number;
+}
+
+/** A token bucket (engine/rateBuckets.ts): its theoretical arrival time (ms), full when at or before now. */
+export interface RateBucketTable {
+  key: string;
+  tat: number;
+}
+
+/** A device token given at a successful sign-in, stored as its SHA-256, with its own failures. */
+export interface LoginDeviceTable {
+  token_hash: string;
+  /** The throttle's account key (org, contact center, username). */
+  account: string;
+  failures: number;
+  created_at: number;
+  expires_at: number;
+}
+
+/** A Lightning message an agent sent (the inbox, engine/agentMessages.ts). */
+export interface AgentMessageTable {
+  user_id: string;
+  /** Per agent, from 1. */
+  seq: number;
+  message_json: string;
+  at: number;
+}
+
 export interface Database {
   orgs: OrgTable;
   contact_centers: ContactCenterTable;
@@ -396,4 +433,8 @@ export interface Database {
   agent_state_log: AgentStateLogTable;
   agent_missed_offers: AgentMissedOfferTable;
   wallboard_subscribers: WallboardSubscriberTable;
+  login_throttle: LoginThrottleTable;
+  login_devices: LoginDeviceTable;
+  agent_messages: AgentMessageTable;
+  rate_buckets: RateBucketTable;
 }

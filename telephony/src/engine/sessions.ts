@@ -11,7 +11,7 @@ import { ConnectorError, ThrottledError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import type { Clock } from './engine.ts';
 import { accountKey, type LoginThrottle } from './loginThrottle.ts';
-import { hashPassword, UNMATCHABLE_HASH, verifyPassword } from './passwords.ts';
+import { hashPassword, UNMATCHABLE_HASH, verifyPassword, type HashLane } from './passwords.ts';
 
 export { hashPassword, verifyPassword } from './passwords.ts';
 
@@ -62,34 +62,34 @@ export class Sessions {
     password: string;
     /** The client's address (per-source throttling). */
     source: string;
-  }): Promise<{ token: string; expiresAt: number; user: UserTable }> {
-    const attempt = this.throttle.begin(
+    /** The device token of an earlier successful sign-in of this user (docs/security.md). */
+    deviceToken?: string | undefined;
+  }): Promise<{ token: string; expiresAt: number; user: UserTable; deviceToken: string }> {
+    const attempt = await this.throttle.begin(
       accountKey(input.orgId, input.contactCenter, input.username),
       input.source,
+      input.deviceToken,
     );
     let user: UserTable | undefined;
     try {
-      user = await this.checkPassword(input);
+      user = await this.checkPassword(input, attempt.lane);
     } catch (err) {
-      attempt.abandoned();
+      await attempt.abandoned();
       throw err;
     }
     if (!user) {
-      attempt.failed();
+      await attempt.failed();
       throw new ConnectorError('AUTHENTICATION_ERROR', 'wrong contact center, username or password');
     }
-    attempt.succeeded();
-    return this.open(user);
+    await attempt.succeeded();
+    return { ...(await this.open(user)), deviceToken: await attempt.deviceToken() };
   }
 
   /** The user these credentials prove (the stored hash brought up to today's cost), or undefined. */
-  private async checkPassword(input: {
-    orgId: string;
-    contactCenter: string;
-    username: string;
-    password: string;
-    source: string;
-  }): Promise<UserTable | undefined> {
+  private async checkPassword(
+    input: { orgId: string; contactCenter: string; username: string; password: string; source: string },
+    lane: HashLane,
+  ): Promise<UserTable | undefined> {
     const user = await this.db
       .selectFrom('users')
       .innerJoin('contact_centers', 'contact_centers.id', 'users.contact_center_id')
@@ -99,11 +99,11 @@ export class Sessions {
       .where('users.username', '=', input.username)
       .executeTakeFirst();
     const hash = user ? await passwordHashOf(this.db, user.id) : null;
-    const verified = await verifyPassword(input.password, hash ?? UNMATCHABLE_HASH, input.source);
+    const verified = await verifyPassword(input.password, hash ?? UNMATCHABLE_HASH, input.source, lane);
     if (!user || !hash || !verified.ok) return undefined;
     if (verified.outdated) {
       try {
-        await setPasswordHash(this.db, user.id, await hashPassword(input.password, input.source));
+        await setPasswordHash(this.db, user.id, await hashPassword(input.password, input.source, lane));
       } catch (err) {
         // Busy: the hash is replaced at a later sign-in.
         if (!(err instanceof ThrottledError)) throw err;
