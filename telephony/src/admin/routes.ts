@@ -46,6 +46,7 @@ import {
   UserParams,
   UserRemoveBody,
 } from '../contracts/adminApi.ts';
+import { registerTrunkRoutes } from '../sip/trunkRoutes.ts';
 import { addUsers, readSettings, removeUsers, saveSettings, setPassword, unlockUser } from './users.ts';
 
 export interface AdminApiOptions {
@@ -327,6 +328,8 @@ export function registerAdminApi(
           return { services: INTELLIGENCE_SERVICES };
         },
       );
+
+      registerTrunkRoutes(admin, engine, contactCenter);
 
       admin.post<{ Body: SignedUrlBody }>(
         '/recordings/signed-urls',
