@@ -29,6 +29,8 @@ export interface Config {
   scrtAllowedHosts: string[];
   /** `SCRT_ALLOW_PRIVATE_ADDRESSES=1`: telephony API hosts may resolve to private addresses. */
   scrtAllowPrivateAddresses: boolean;
+  /** `SIP_HOST`, `SIP_PORT`, `SIP_ADVERTISED_HOST`, `SIP_MEDIA_ADDRESS` (docs/sip.md); off without `SIP_HOST`. */
+  sip: { host: string; port: number; advertisedHost?: string; mediaAddress?: string } | null;
   salesforce: {
     providerName: string;
     createTimeoutMs: number;
@@ -74,6 +76,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scrtAllowedHosts: parseAllowedHosts(env.SCRT_ALLOWED_HOSTS),
     trustProxy: env.TRUST_PROXY === 'true' ? true : env.TRUST_PROXY || false,
     scrtAllowPrivateAddresses: env.SCRT_ALLOW_PRIVATE_ADDRESSES === '1',
+    sip: env.SIP_HOST
+      ? {
+          host: env.SIP_HOST,
+          port: Number(env.SIP_PORT ?? 5060),
+          ...(env.SIP_ADVERTISED_HOST ? { advertisedHost: env.SIP_ADVERTISED_HOST } : {}),
+          ...(env.SIP_MEDIA_ADDRESS ? { mediaAddress: env.SIP_MEDIA_ADDRESS } : {}),
+        }
+      : null,
     salesforce: {
       providerName: env.TELEPHONY_PROVIDER_NAME ?? 'switchboard',
       createTimeoutMs: Number(env.SALESFORCE_CREATE_TIMEOUT_MS ?? 2000),

@@ -54,6 +54,7 @@ const service = await buildService({
     scrtAllowedHosts: config.scrtAllowedHosts,
   },
   media: { dataDir: config.dataDir, publicUrl: config.publicUrl },
+  ...(config.sip ? { sip: config.sip } : {}),
 });
 
 if (config.development && !(await hasAnyTenant(db))) {
@@ -81,6 +82,7 @@ console.log(
 );
 console.log(`  admin API: http://${config.host}:${config.port}/admin/v1 (token: POST /oauth/token)`);
 console.log(`  media: agent softphones POST /media/v1/station; recordings in ${config.dataDir}/recordings`);
+if (service.sip) console.log(`  SIP trunks: udp ${service.sip.address.address}:${service.sip.address.port}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

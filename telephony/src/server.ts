@@ -25,6 +25,7 @@ import { DEFAULT_LOGIN_THROTTLE, LoginThrottle, type LoginThrottleOptions } from
 import { configureHashing, type HashingOptions } from './engine/passwords.ts';
 import { SalesforceSync, type SalesforceOptions } from './salesforce/index.ts';
 import { SalesforceRecorder } from './salesforce/lifecycle.ts';
+import { SipService, type SipOptions } from './sip/sipService.ts';
 
 export interface ServiceOptions {
   db: Db;
@@ -47,6 +48,8 @@ export interface ServiceOptions {
   admin?: AdminApiOptions;
   /** The embedded media plane (docs/media.md); off when absent (media requests get 503). */
   media?: MediaOptions;
+  /** SIP trunks (docs/sip.md); off when absent. Needs the media plane. */
+  sip?: SipOptions;
   /** One node of several on the same PostgreSQL database (docs/scaling.md); one node alone when absent. */
   cluster?: PgCluster;
   /** `TRUST_PROXY`: which proxies' X-Forwarded-For to believe (Fastify's `trustProxy`). */
@@ -87,6 +90,7 @@ export interface Service {
   /** The agents' message inbox and the recording-link secret. */
   connector: ConnectorContext;
   media: MediaPlane | null;
+  sip: SipService | null;
   close(): Promise<void>;
 }
 
@@ -185,6 +189,8 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     registerSimulatorPage(app, simulatorAuth({ ...simulator, challenge: 'switchboard-simulator' }));
   }
   await app.ready();
+  if (options.sip && !media) throw new Error('SIP needs the media plane (the media option)');
+  const sip = options.sip && media ? await SipService.start(engine, media.plane, options.sip) : null;
   await cluster?.start({ db: options.db, streams, failures, vault: salesforce?.vault ?? null });
   if (options.startScheduler ?? true) scheduler.start();
   if (salesforce) {
@@ -201,8 +207,10 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     streams,
     connector,
     media: media?.plane ?? null,
+    sip,
     async close() {
       recorder.bindSender(null);
+      await sip?.close();
       await media?.plane.close();
       await salesforce?.stop();
       await scheduler.stop();

@@ -16,6 +16,7 @@ import type { ContactCenterSettings } from '../src/domain/settings.ts';
 import { buildService, type Service, type ServiceLimits } from '../src/server.ts';
 import { DEMO_PRESENCE_STATUSES } from '../src/devData.ts';
 import type { MediaOptions } from '../src/media/wiring.ts';
+import type { SipOptions } from '../src/sip/sipService.ts';
 import type { SalesforceOptions } from '../src/salesforce/index.ts';
 import type { TelephonyApiEmulator } from '../../emulator/src/telephonyApi/index.ts';
 
@@ -87,6 +88,7 @@ export async function startService(
     simulatorToken?: string;
     salesforce?: SalesforceOptions;
     media?: MediaOptions;
+    sip?: SipOptions;
     limits?: Partial<ServiceLimits>;
     production?: boolean;
     simulatorEnabled?: boolean;
@@ -98,6 +100,7 @@ export async function startService(
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.salesforce ? { salesforce: options.salesforce } : {}),
     ...(options.media ? { media: options.media } : {}),
+    ...(options.sip ? { sip: options.sip } : {}),
     startScheduler: options.startScheduler ?? false,
     schedulerPollMs: 20,
     ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),

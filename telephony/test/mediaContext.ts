@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, expect } from 'vitest';
 import type { ContactCenterSettings } from '../src/domain/settings.ts';
+import type { SipOptions } from '../src/sip/sipService.ts';
 import {
   AgentClient,
   Sim,
@@ -55,6 +56,8 @@ export function useMediaService(
     agents?: number;
     settings?: Partial<ContactCenterSettings>;
     webrtcConnectTimeoutMs?: number;
+    /** The service's SIP side too (docs/sip.md). */
+    sip?: SipOptions;
   } = {},
 ): MediaCtx {
   const ctx = {} as MediaCtx;
@@ -69,6 +72,7 @@ export function useMediaService(
         sweepMs: 0,
         ...(options.webrtcConnectTimeoutMs ? { webrtcConnectTimeoutMs: options.webrtcConnectTimeoutMs } : {}),
       },
+      ...(options.sip ? { sip: options.sip } : {}),
     });
     ctx.tenant = await createTenant(ctx.dbh.db, {
       agents: options.agents ?? 3,

@@ -1,0 +1,219 @@
+/**
+ * SIPp (Debian `sip-tester`) as the carrier of the SIP tests and the benchmark: scenarios written
+ * here, run as a child process against the service's SIP socket; the service's SDP answer read back
+ * from SIPp's message log, so that a Node RTP phone (rtpPhone.ts) can be the caller's audio.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { eventually } from './harness.ts';
+
+export interface Target {
+  address: string;
+  port: number;
+}
+
+const INVITE_HEADERS = (cseq: number, auth: boolean) => `
+INVITE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: "Test Caller" <sip:+14155550123@[local_ip]:[local_port]>;tag=[call_number]
+To: <sip:[service]@[remote_ip]:[remote_port]>
+Call-ID: [call_id]
+CSeq: ${cseq} INVITE
+Contact: <sip:caller@[local_ip]:[local_port]>
+Max-Forwards: 70
+${auth ? '[authentication]\n' : ''}Content-Type: application/sdp
+Content-Length: [len]
+`;
+
+const SDP = (rtpPort: number | 'media') => `
+v=0
+o=caller 1 1 IN IP4 [local_ip]
+s=-
+c=IN IP4 [local_ip]
+t=0 0
+m=audio ${rtpPort === 'media' ? '[media_port]' : rtpPort} RTP/AVP 0 101
+a=rtpmap:0 PCMU/8000
+a=rtpmap:101 telephone-event/8000
+a=fmtp:101 0-15
+`;
+
+const ACK = (cseq: number, afterFailure: boolean) => `
+ACK sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+${afterFailure ? '[last_Via:]' : 'Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]'}
+From: "Test Caller" <sip:+14155550123@[local_ip]:[local_port]>;tag=[call_number]
+To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+Call-ID: [call_id]
+CSeq: ${cseq} ACK
+Max-Forwards: 70
+Content-Length: 0
+`;
+
+const BYE = (cseq: number) => `
+BYE sip:[service]@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: "Test Caller" <sip:+14155550123@[local_ip]:[local_port]>;tag=[call_number]
+To: <sip:[service]@[remote_ip]:[remote_port]>[peer_tag_param]
+Call-ID: [call_id]
+CSeq: ${cseq} BYE
+Max-Forwards: 70
+Content-Length: 0
+`;
+
+const OK_TO_BYE = `
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Content-Length: 0
+`;
+
+const cdata = (text: string) => `<![CDATA[${text}\n]]>`;
+const send = (text: string, retrans = false) =>
+  `<send${retrans ? ' retrans="500"' : ''}>${cdata(text)}</send>`;
+
+export interface CallScenario {
+  /** The caller's RTP port put in the SDP offer; 'media' lets SIPp choose (-mp) and play nothing. */
+  rtpPort: number | 'media';
+  /** Digest credentials answered to a 401 (`-au`/`-ap`), or none. */
+  auth?: boolean;
+  /** How the call ends: the service sends BYE, or the caller hangs up after `pauseMs`. */
+  end: { by: 'service' } | { by: 'caller'; pauseMs: number };
+}
+
+/** A caller's whole call: INVITE (answering a digest challenge when asked), ACK, then BYE one way. */
+export function callScenario(s: CallScenario): string {
+  const cseq = s.auth ? 2 : 1;
+  const steps = [
+    ...(s.auth
+      ? [
+          send(INVITE_HEADERS(1, false) + SDP(s.rtpPort), true),
+          '<recv response="100" optional="true"/>',
+          '<recv response="401" auth="true"/>',
+          send(ACK(1, true)),
+        ]
+      : []),
+    send(INVITE_HEADERS(cseq, !!s.auth) + SDP(s.rtpPort), true),
+    '<recv response="100" optional="true"/>',
+    '<recv response="180" optional="true"/>',
+    '<recv response="200" rtd="true"/>',
+    send(ACK(cseq, false)),
+    ...(s.end.by === 'service'
+      ? ['<recv request="BYE" timeout="60000"/>', send(OK_TO_BYE)]
+      : [`<pause milliseconds="${s.end.pauseMs}"/>`, send(BYE(cseq + 1), true), '<recv response="200"/>']),
+  ];
+  return wrap(steps);
+}
+
+/** An INVITE that must be refused with `status` (after a digest challenge when `auth`). */
+export function refusedScenario(status: number, auth = false): string {
+  const steps = [
+    ...(auth
+      ? [
+          send(INVITE_HEADERS(1, false) + SDP(4000), true),
+          '<recv response="100" optional="true"/>',
+          '<recv response="401" auth="true"/>',
+          send(ACK(1, true)),
+        ]
+      : []),
+    send(INVITE_HEADERS(auth ? 2 : 1, auth) + SDP(4000), true),
+    '<recv response="100" optional="true"/>',
+    `<recv response="${status}"/>`,
+    send(ACK(auth ? 2 : 1, true)),
+  ];
+  return wrap(steps);
+}
+
+function wrap(steps: string[]): string {
+  return `<?xml version="1.0" encoding="ISO-8859-1" ?>\n<scenario name="switchboard carrier">\n${steps.join('\n')}\n</scenario>\n`;
+}
+
+export interface SippRun {
+  process: ChildProcess;
+  /** SIPp's log of every message sent and received. */
+  messageFile: string;
+  /** Resolves with SIPp's exit code (0: every call of the scenario succeeded). */
+  exit: Promise<number>;
+  /** The service's RTP address from its 200 OK. */
+  serviceRtp(): Promise<Target>;
+  kill(): void;
+}
+
+export interface SippOptions {
+  /** The dialed number (the Request-URI's user part). */
+  dialed: string;
+  /** Loopback address SIPp sends from. */
+  source?: string;
+  auth?: { username: string; password: string };
+  /** Calls to place (`-m`), at `rate` per second (`-r`), at most `limit` at once (`-l`). */
+  calls?: number;
+  rate?: number;
+  limit?: number;
+  timeoutSeconds?: number;
+  extraArgs?: string[];
+}
+
+/** Runs SIPp with `scenario` against `target`. */
+export function runSipp(scenario: string, target: Target, o: SippOptions): SippRun {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-sipp-'));
+  const scenarioFile = path.join(dir, 'scenario.xml');
+  const messageFile = path.join(dir, 'messages.log');
+  fs.writeFileSync(scenarioFile, scenario);
+  const args = [
+    `${target.address}:${target.port}`,
+    '-sf',
+    scenarioFile,
+    '-s',
+    o.dialed,
+    '-i',
+    o.source ?? '127.0.0.1',
+    '-bind_local',
+    '-p',
+    '0',
+    '-m',
+    String(o.calls ?? 1),
+    '-r',
+    String(o.rate ?? 10),
+    '-l',
+    String(o.limit ?? o.calls ?? 1),
+    '-timeout',
+    String(o.timeoutSeconds ?? 30),
+    '-timeout_error',
+    '-nostdin',
+    '-trace_msg',
+    '-message_file',
+    messageFile,
+    ...(o.auth ? ['-au', o.auth.username, '-ap', o.auth.password] : []),
+    ...(o.extraArgs ?? []),
+  ];
+  const child = spawn('sipp', args, { stdio: ['ignore', 'ignore', 'pipe'], cwd: dir });
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exit = new Promise<number>((resolve) => {
+    child.on('exit', (code) => {
+      if (code !== 0 && stderr) process.stderr.write(`sipp: ${stderr}\n`);
+      fs.rmSync(dir, { recursive: true, force: true });
+      resolve(code ?? -1);
+    });
+  });
+  return {
+    process: child,
+    messageFile,
+    exit,
+    serviceRtp: () =>
+      eventually(() => {
+        const log = fs.existsSync(messageFile) ? fs.readFileSync(messageFile, 'utf8') : '';
+        const ok = log.split(/-{5,}/).find((m) => /SIP\/2\.0 200 OK/.test(m) && /m=audio /.test(m));
+        if (!ok) return undefined;
+        const address = /c=IN IP4 (\S+)/.exec(ok)?.[1];
+        const port = /m=audio (\d+)/.exec(ok)?.[1];
+        return address && port ? { address, port: Number(port) } : undefined;
+      }, "the service's 200 OK with SDP"),
+    kill: () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    },
+  };
+}
