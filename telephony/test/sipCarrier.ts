@@ -4,6 +4,7 @@
  * from SIPp's message log, so that a Node RTP phone (rtpPhone.ts) can be the caller's audio.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -127,6 +128,67 @@ export function refusedScenario(status: number, auth = false): string {
   return wrap(steps);
 }
 
+const UAS_RESPONSE = (status: string, sdp: string | null) => `
+SIP/2.0 ${status}
+[last_Via:]
+[last_From:]
+[last_To:];tag=carrier[call_number]
+[last_Call-ID:]
+[last_CSeq:]
+Contact: <sip:carrier@[local_ip]:[local_port]>
+${sdp ? 'Content-Type: application/sdp\n' : ''}Content-Length: [len]
+${sdp ?? ''}`;
+
+/** The carrier answers an outbound INVITE (ringing first) with its offer; then BYE one way. */
+export function answerScenario(s: { rtpPort: number; end: 'service' | 'carrier'; pauseMs?: number }): string {
+  return wrap([
+    '<recv request="INVITE"/>',
+    send(UAS_RESPONSE('180 Ringing', null)),
+    send(UAS_RESPONSE('200 OK', SDP(s.rtpPort)), true),
+    s.end === 'service'
+      ? '<recv request="ACK"/>'
+      : '<recv request="ACK"><action><ereg regexp="&lt;.*" search_in="hdr" header="From:" assign_to="from"/></action></recv>',
+    ...(s.end === 'service'
+      ? ['<recv request="BYE" timeout="60000"/>', send(OK_TO_BYE)]
+      : [
+          `<pause milliseconds="${s.pauseMs ?? 500}"/>`,
+          send(
+            `
+BYE sip:switchboard@[remote_ip]:[remote_port] SIP/2.0
+Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch]
+From: <sip:callee@[local_ip]>;tag=carrier[call_number]
+To: [$from]
+Call-ID: [call_id]
+CSeq: 1 BYE
+Max-Forwards: 70
+Content-Length: 0
+`,
+            true,
+          ),
+          '<recv response="200"/>',
+        ]),
+  ]);
+}
+
+/** The carrier refuses an outbound INVITE with `status` (after ringing), or rings until CANCELled. */
+export function rejectScenario(status: string | 'no-answer'): string {
+  if (status === 'no-answer')
+    return wrap([
+      '<recv request="INVITE"/>',
+      send(UAS_RESPONSE('180 Ringing', null)),
+      '<recv request="CANCEL" timeout="60000"/>',
+      send(OK_TO_BYE),
+      send(UAS_RESPONSE('487 Request Terminated', null).replace('[last_CSeq:]', 'CSeq: 1 INVITE')),
+      '<recv request="ACK"/>',
+    ]);
+  return wrap([
+    '<recv request="INVITE"/>',
+    send(UAS_RESPONSE('180 Ringing', null)),
+    send(UAS_RESPONSE(status, null)),
+    '<recv request="ACK"/>',
+  ]);
+}
+
 function wrap(steps: string[]): string {
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>\n<scenario name="switchboard carrier">\n${steps.join('\n')}\n</scenario>\n`;
 }
@@ -145,6 +207,8 @@ export interface SippRun {
 export interface SippOptions {
   /** The dialed number (the Request-URI's user part). */
   dialed: string;
+  /** SIPp's own port (0: any). */
+  port?: number;
   /** Loopback address SIPp sends from. */
   source?: string;
   auth?: { username: string; password: string };
@@ -156,14 +220,23 @@ export interface SippOptions {
   extraArgs?: string[];
 }
 
-/** Runs SIPp with `scenario` against `target`. */
-export function runSipp(scenario: string, target: Target, o: SippOptions): SippRun {
+/** A UDP port free now (for SIPp as the carrier's server side). */
+export async function freePort(): Promise<number> {
+  const socket = dgram.createSocket('udp4');
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', () => resolve()));
+  const { port } = socket.address();
+  await new Promise<void>((resolve) => socket.close(() => resolve()));
+  return port;
+}
+
+/** Runs SIPp with `scenario` against `target` (a client), or on `o.port` (a server) when null. */
+export function runSipp(scenario: string, target: Target | null, o: SippOptions): SippRun {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-sipp-'));
   const scenarioFile = path.join(dir, 'scenario.xml');
   const messageFile = path.join(dir, 'messages.log');
   fs.writeFileSync(scenarioFile, scenario);
   const args = [
-    `${target.address}:${target.port}`,
+    ...(target ? [`${target.address}:${target.port}`] : []),
     '-sf',
     scenarioFile,
     '-s',
@@ -172,7 +245,7 @@ export function runSipp(scenario: string, target: Target, o: SippOptions): SippR
     o.source ?? '127.0.0.1',
     '-bind_local',
     '-p',
-    '0',
+    String(o.port ?? 0),
     '-m',
     String(o.calls ?? 1),
     '-r',
@@ -206,12 +279,12 @@ export function runSipp(scenario: string, target: Target, o: SippOptions): SippR
     serviceRtp: () =>
       eventually(() => {
         const log = fs.existsSync(messageFile) ? fs.readFileSync(messageFile, 'utf8') : '';
-        const ok = log.split(/-{5,}/).find((m) => /SIP\/2\.0 200 OK/.test(m) && /m=audio /.test(m));
+        const ok = log.split(/-{5,}/).find((m) => /message received/.test(m) && /m=audio /.test(m));
         if (!ok) return undefined;
         const address = /c=IN IP4 (\S+)/.exec(ok)?.[1];
         const port = /m=audio (\d+)/.exec(ok)?.[1];
         return address && port ? { address, port: Number(port) } : undefined;
-      }, "the service's 200 OK with SDP"),
+      }, "the service's SDP"),
     kill: () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     },

@@ -11,6 +11,7 @@ import type { MediaPlane } from '../media/mediaPlane.ts';
 import { DigestAuthority, parseAuthorization } from './digest.ts';
 import { callerHungUp, startInboundCall, type StartedCall } from './inbound.ts';
 import { RateLimiter, type RateOptions } from './limits.ts';
+import { OutboundCalls } from './outbound.ts';
 import {
   cseqOf,
   displayName,
@@ -41,6 +42,8 @@ export interface SipOptions {
   inviteRate?: RateOptions;
   /** REGISTERs per source address. */
   registerRate?: RateOptions;
+  /** How long an outbound call rings before it is CANCELled as not answered (default 45 s). */
+  noAnswerMs?: number;
   log?: (msg: string, err: unknown) => void;
 }
 
@@ -87,6 +90,7 @@ export class SipService {
   private readonly log: (msg: string, err: unknown) => void;
   private readonly unsubscribe: () => void;
   private transport!: SipTransport;
+  private outbound!: OutboundCalls;
 
   private constructor(
     private readonly engine: Engine,
@@ -109,6 +113,12 @@ export class SipService {
       service.unsubscribe();
       throw err;
     }
+    service.outbound = new OutboundCalls(engine, plane, service.transport, {
+      noAnswerMs: options.noAnswerMs ?? 45_000,
+      localHost: options.advertisedHost ?? options.host,
+      mediaAddress: options.mediaAddress,
+      log: service.log,
+    });
     return service;
   }
 
@@ -119,7 +129,7 @@ export class SipService {
 
   /** Dialogs that are up (answered or being answered): for metrics and tests. */
   get activeDialogs(): number {
-    return [...this.dialogs.values()].filter((d) => d.state !== 'ended').length;
+    return [...this.dialogs.values()].filter((d) => d.state !== 'ended').length + this.outbound.active;
   }
 
   private get contact(): string {
@@ -128,7 +138,15 @@ export class SipService {
   }
 
   private onMessage(m: SipMessage, from: Peer): void {
-    const work = m.kind === 'request' ? this.onRequest(m, from) : this.onResponse(m);
+    const outbound = this.outbound.owns(header(m, 'call-id') ?? '');
+    const work =
+      m.kind === 'request'
+        ? outbound
+          ? this.outbound.onRequest(m, from)
+          : this.onRequest(m, from)
+        : outbound
+          ? this.outbound.onResponse(m)
+          : this.onResponse(m);
     void work.catch((err) => this.log('SIP message', err));
   }
 
@@ -461,6 +479,13 @@ export class SipService {
 
   private onDomainEvents(batch: readonly DomainEvent[]): void {
     for (const e of batch) {
+      if (e.type === 'ParticipantAdded' && e.state === 'dialing' && e.userId === null)
+        void this.outbound
+          .dial(e.contactCenterId, e.callId, e.participantId)
+          .catch((err) => this.log('SIP outbound INVITE', err));
+      if (e.type === 'ParticipantLeft') this.outbound.ended(e.participantId);
+      if (e.type === 'CallEnded')
+        for (const p of this.outbound.participantsOf(e.callId)) this.outbound.ended(p);
       if (e.type !== 'CallEnded' && e.type !== 'ParticipantLeft') continue;
       const dialog = this.byCall.get(e.callId);
       if (!dialog?.call || dialog.state === 'ended') continue;
@@ -471,6 +496,7 @@ export class SipService {
 
   async close(): Promise<void> {
     this.unsubscribe();
+    this.outbound.close();
     for (const r of [...this.awaitingAck.values(), ...this.clientRequests.values()]) r.stop();
     await this.transport.close();
   }
