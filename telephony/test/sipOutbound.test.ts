@@ -98,6 +98,31 @@ describe('SIP trunk: outbound calls', () => {
     }
   });
 
+  it('a blind transfer to an external number goes out through the trunk; the caller then talks to it', async () => {
+    const third = await RtpPhone.open(CUSTOMER);
+    try {
+      const sipp = await carrier(answerScenario({ rtpPort: third.address.port, end: 'service' }));
+      const a = await ctx.agent(0);
+      await ctx.station(a, AGENT);
+      const { callId, caller } = await ctx.connectedCall(a, 500);
+      await a.request('addParticipant', {
+        callId,
+        destination: { type: 'phoneNumber', phoneNumber: DIALED },
+        blind: true,
+      });
+      expect((await a.waitFor('HANGUP')).data.reason).toBe('ended');
+      third.start(await sipp.serviceRtp());
+      await until(() => third.hears(500, 0.8), 'the transfer target to hear the caller');
+      await until(() => caller.hears(CUSTOMER, 0.8), 'the caller to hear the transfer target');
+      await ctx.sim.post(`/calls/${callId}/hangup`);
+      expect(await sipp.exit).toBe(0);
+      expect(await endReason(ctx, callId)).toBe('caller_hangup');
+    } finally {
+      runs.splice(0).forEach((r) => r.kill());
+      await third.close();
+    }
+  });
+
   for (const [scenario, reason] of [
     ['486 Busy Here', 'busy'],
     ['480 Temporarily Unavailable', 'no_answer'],
