@@ -28,13 +28,13 @@ ${auth ? '[authentication]\n' : ''}Content-Type: application/sdp
 Content-Length: [len]
 `;
 
-const SDP = (rtpPort: number | 'media') => `
+const SDP = (rtpPort: number | 'stream') => `
 v=0
 o=caller 1 1 IN IP4 [local_ip]
 s=-
 c=IN IP4 [local_ip]
 t=0 0
-m=audio ${rtpPort === 'media' ? '[media_port]' : rtpPort} RTP/AVP 0 101
+m=audio ${rtpPort === 'stream' ? '[rtpstream_audio_port]' : rtpPort} RTP/AVP 0 101
 a=rtpmap:0 PCMU/8000
 a=rtpmap:101 telephone-event/8000
 a=fmtp:101 0-15
@@ -77,8 +77,10 @@ const send = (text: string, retrans = false) =>
   `<send${retrans ? ' retrans="500"' : ''}>${cdata(text)}</send>`;
 
 export interface CallScenario {
-  /** The caller's RTP port put in the SDP offer; 'media' lets SIPp choose (-mp) and play nothing. */
-  rtpPort: number | 'media';
+  /** The caller's RTP port put in the SDP offer; 'stream': SIPp's own, playing `stream` (raw µ-law). */
+  rtpPort: number | 'stream';
+  /** A raw µ-law file SIPp plays in a loop once the call is up (with `rtpPort: 'stream'`). */
+  stream?: string;
   /** Digest credentials answered to a 401 (`-au`/`-ap`), or none. */
   auth?: boolean;
   /** How the call ends: the service sends BYE, or the caller hangs up after `pauseMs`. */
@@ -102,6 +104,7 @@ export function callScenario(s: CallScenario): string {
     '<recv response="180" optional="true"/>',
     '<recv response="200" rtd="true"/>',
     send(ACK(cseq, false)),
+    ...(s.stream ? [`<nop><action><exec rtp_stream="${s.stream},-1,0"/></action></nop>`] : []),
     ...(s.end.by === 'service'
       ? ['<recv request="BYE" timeout="60000"/>', send(OK_TO_BYE)]
       : [`<pause milliseconds="${s.end.pauseMs}"/>`, send(BYE(cseq + 1), true), '<recv response="200"/>']),
@@ -218,6 +221,8 @@ export interface SippOptions {
   limit?: number;
   timeoutSeconds?: number;
   extraArgs?: string[];
+  /** Where SIPp runs and writes its files (kept); a temporary folder removed at exit otherwise. */
+  workDir?: string;
 }
 
 /** A UDP port free now (for SIPp as the carrier's server side). */
@@ -231,7 +236,7 @@ export async function freePort(): Promise<number> {
 
 /** Runs SIPp with `scenario` against `target` (a client), or on `o.port` (a server) when null. */
 export function runSipp(scenario: string, target: Target | null, o: SippOptions): SippRun {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-sipp-'));
+  const dir = o.workDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-sipp-'));
   const scenarioFile = path.join(dir, 'scenario.xml');
   const messageFile = path.join(dir, 'messages.log');
   fs.writeFileSync(scenarioFile, scenario);
@@ -268,7 +273,7 @@ export function runSipp(scenario: string, target: Target | null, o: SippOptions)
   const exit = new Promise<number>((resolve) => {
     child.on('exit', (code) => {
       if (code !== 0 && stderr) process.stderr.write(`sipp: ${stderr}\n`);
-      fs.rmSync(dir, { recursive: true, force: true });
+      if (!o.workDir) fs.rmSync(dir, { recursive: true, force: true });
       resolve(code ?? -1);
     });
   });
