@@ -75,14 +75,20 @@ try {
   const signIn = async (username: string) => {
     const c = await AgentClient.login(run, tenant, username);
     clients.push(c);
+    // Agents auto-answer, and wrap up at once when the caller has hung up (available again).
     c.socket.on('message', (raw: Buffer) => {
       const e = JSON.parse(raw.toString()) as {
         type?: string;
         event?: string;
-        data?: { call?: { callId?: string } };
+        data?: { callId?: string; call?: { callId?: string } };
       };
+      if (e.type !== 'event') return;
+      if (e.event === 'AFTER_CALL_WORK_STARTED' && e.data?.callId) {
+        void c.request('wrapUp', { callId: e.data.callId }).catch(() => undefined);
+        return;
+      }
       const callId = e.data?.call?.callId;
-      if (e.type !== 'event' || e.event !== 'CALL_STARTED' || !callId) return;
+      if (e.event !== 'CALL_STARTED' || !callId) return;
       const at = created.get(callId);
       if (at !== undefined) offerLatency.push(performance.now() - at);
       void c.request('acceptCall', { callId }).catch(() => undefined);
