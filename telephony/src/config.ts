@@ -37,6 +37,8 @@ export interface Config {
   recordingsS3: S3StoreConfig | undefined;
   /** `RECORDINGS_SWEEP_MINUTES`: how often expired recordings are deleted (default 60). */
   recordingSweepMs: number;
+  /** `SIP_HOST`, `SIP_PORT`, `SIP_ADVERTISED_HOST`, `SIP_MEDIA_ADDRESS` (docs/sip.md); off without `SIP_HOST`. */
+  sip: { host: string; port: number; advertisedHost?: string; mediaAddress?: string } | null;
   salesforce: {
     providerName: string;
     createTimeoutMs: number;
@@ -92,6 +94,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     scrtAllowPrivateAddresses: env.SCRT_ALLOW_PRIVATE_ADDRESSES === '1',
     recordingsS3: parseS3Config(env),
     recordingSweepMs: sweepMinutes(env.RECORDINGS_SWEEP_MINUTES) * 60_000,
+    sip: env.SIP_HOST
+      ? {
+          host: env.SIP_HOST,
+          port: Number(env.SIP_PORT ?? 5060),
+          ...(env.SIP_ADVERTISED_HOST ? { advertisedHost: env.SIP_ADVERTISED_HOST } : {}),
+          ...(env.SIP_MEDIA_ADDRESS ? { mediaAddress: env.SIP_MEDIA_ADDRESS } : {}),
+        }
+      : null,
     salesforce: {
       providerName: env.TELEPHONY_PROVIDER_NAME ?? 'switchboard',
       createTimeoutMs: Number(env.SALESFORCE_CREATE_TIMEOUT_MS ?? 2000),

@@ -67,6 +67,7 @@ const service = await buildService({
     s3: config.recordingsS3,
     sweepMs: config.recordingSweepMs,
   },
+  ...(config.sip ? { sip: config.sip } : {}),
 });
 
 if (config.development && !(await hasAnyTenant(db))) {
@@ -108,6 +109,7 @@ if (s3)
     },
     (err: Error) => console.warn(`  warning: cannot presign recording URLs (credentials?): ${err.message}`),
   );
+if (service.sip) console.log(`  SIP trunks: udp ${service.sip.address.address}:${service.sip.address.port}`);
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

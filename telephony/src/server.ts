@@ -28,6 +28,7 @@ import { DEFAULT_LOGIN_THROTTLE, LoginThrottle, type LoginThrottleOptions } from
 import { configureHashing, type HashingOptions } from './engine/passwords.ts';
 import { SalesforceSync, type SalesforceOptions } from './salesforce/index.ts';
 import { SalesforceRecorder } from './salesforce/lifecycle.ts';
+import { SipService, type SipOptions } from './sip/sipService.ts';
 
 export interface ServiceOptions {
   db: Db;
@@ -52,6 +53,8 @@ export interface ServiceOptions {
   media?: MediaOptions;
   /** Recording storage (docs/media.md); by default the media plane's data folder, none without it. */
   recordings?: RecordingStorageOptions;
+  /** SIP trunks (docs/sip.md); off when absent. Needs the media plane. */
+  sip?: SipOptions;
   /** One node of several on the same PostgreSQL database (docs/scaling.md); one node alone when absent. */
   cluster?: PgCluster;
   /** `TRUST_PROXY`: which proxies' X-Forwarded-For to believe (Fastify's `trustProxy`). */
@@ -94,6 +97,7 @@ export interface Service {
   media: MediaPlane | null;
   /** The stored recordings (local folder or S3); null without recording storage. */
   recordings: RecordingArchive | null;
+  sip: SipService | null;
   close(): Promise<void>;
 }
 
@@ -199,6 +203,8 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     registerSimulatorPage(app, simulatorAuth({ ...simulator, challenge: 'switchboard-simulator' }));
   }
   await app.ready();
+  if (options.sip && !media) throw new Error('SIP needs the media plane (the media option)');
+  const sip = options.sip && media ? await SipService.start(engine, media.plane, options.sip) : null;
   await cluster?.start({ db: options.db, streams, failures, vault: salesforce?.vault ?? null });
   if (options.startScheduler ?? true) scheduler.start();
   if (salesforce) {
@@ -216,9 +222,11 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     connector,
     media: media?.plane ?? null,
     recordings,
+    sip,
     async close() {
       wallboard.stop();
       recorder.bindSender(null);
+      await sip?.close();
       await media?.plane.close();
       await recordings?.close();
       await salesforce?.stop();

@@ -17,6 +17,7 @@ import { buildService, type Service, type ServiceLimits } from '../src/server.ts
 import { DEMO_PRESENCE_STATUSES } from '../src/devData.ts';
 import type { MediaOptions } from '../src/media/wiring.ts';
 import type { RecordingStorageOptions } from '../src/storage/recordingArchive.ts';
+import type { SipOptions } from '../src/sip/sipService.ts';
 import type { SalesforceOptions } from '../src/salesforce/index.ts';
 import type { TelephonyApiEmulator } from '../../emulator/src/telephonyApi/index.ts';
 
@@ -89,6 +90,7 @@ export async function startService(
     salesforce?: SalesforceOptions;
     media?: MediaOptions;
     recordings?: RecordingStorageOptions;
+    sip?: SipOptions;
     limits?: Partial<ServiceLimits>;
     production?: boolean;
     simulatorEnabled?: boolean;
@@ -101,6 +103,7 @@ export async function startService(
     ...(options.salesforce ? { salesforce: options.salesforce } : {}),
     ...(options.media ? { media: options.media } : {}),
     ...(options.recordings ? { recordings: options.recordings } : {}),
+    ...(options.sip ? { sip: options.sip } : {}),
     startScheduler: options.startScheduler ?? false,
     schedulerPollMs: 20,
     ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),

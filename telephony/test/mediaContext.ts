@@ -12,6 +12,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, expect } from 'vitest';
 import type { ContactCenterSettings } from '../src/domain/settings.ts';
 import type { S3StoreConfig } from '../src/storage/s3RecordingStore.ts';
+import type { SipOptions } from '../src/sip/sipService.ts';
 import {
   AgentClient,
   Sim,
@@ -65,6 +66,8 @@ export function useMediaService(
     rtpTimeoutMs?: number;
     /** Recordings in this bucket instead of the data folder. */
     s3?: () => S3StoreConfig;
+    /** The service's SIP side too (docs/sip.md). */
+    sip?: SipOptions;
   } = {},
 ): MediaCtx {
   const ctx = {} as MediaCtx;
@@ -82,6 +85,7 @@ export function useMediaService(
         ...(options.rtpTimeoutMs ? { rtpTimeoutMs: options.rtpTimeoutMs } : {}),
       },
       ...(options.s3 ? { recordings: { dataDir: ctx.dataDir, sweepMs: 0, s3: options.s3() } } : {}),
+      ...(options.sip ? { sip: options.sip } : {}),
     });
     ctx.tenant = await createTenant(ctx.dbh.db, {
       agents: options.agents ?? 3,

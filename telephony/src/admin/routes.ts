@@ -49,6 +49,7 @@ import {
   UserParams,
   UserRemoveBody,
 } from '../contracts/adminApi.ts';
+import { registerTrunkRoutes } from '../sip/trunkRoutes.ts';
 import { addUsers, readSettings, removeUsers, saveSettings, setPassword, unlockUser } from './users.ts';
 import { contactCenterWallboard, userHistory, userStats } from './workspace.ts';
 
@@ -348,6 +349,8 @@ export function registerAdminApi(
           return { services: INTELLIGENCE_SERVICES };
         },
       );
+
+      registerTrunkRoutes(admin, engine, contactCenter);
 
       admin.post<{ Body: SignedUrlBody }>(
         '/recordings/signed-urls',

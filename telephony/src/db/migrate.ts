@@ -8,6 +8,7 @@ import * as m0005 from './migrations/0005_cluster.ts';
 import * as m0006 from './migrations/0006_recording_storage.ts';
 import * as m0008 from './migrations/0008_workspace.ts';
 import * as m0010 from './migrations/0010_login_throttle.ts';
+import * as m0007 from './migrations/0007_sip.ts';
 
 /** Numbered migrations, applied in order at start-up. Add a file and a line here; never edit a shipped one. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0006_recording_storage': m0006,
   '0008_workspace': m0008,
   '0010_login_throttle': m0010,
+  '0007_sip': m0007,
 };
 
 class StaticProvider implements MigrationProvider {

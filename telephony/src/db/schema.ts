@@ -116,6 +116,24 @@ export interface PhoneNumberTable {
   label: string | null;
 }
 
+/** A carrier's SIP trunk of a contact center (docs/sip.md). */
+export interface SipTrunkTable {
+  id: string;
+  contact_center_id: string;
+  name: string;
+  host: string;
+  port: number;
+  transport: 'udp';
+  /** JSON array of IPv4 addresses and CIDR blocks. */
+  allowed_sources_json: string;
+  /** JSON array of E.164 numbers and `+digits*` prefixes. */
+  numbers_json: string;
+  auth_username: string | null;
+  /** MD5(username:realm:password), hex; null when the trunk needs no credentials. */
+  auth_ha1: string | null;
+  created_at: number;
+}
+
 export interface FlowTable {
   id: string;
   contact_center_id: string;
@@ -414,6 +432,7 @@ export interface Database {
   queues: QueueTable;
   queue_members: QueueMemberTable;
   phone_numbers: PhoneNumberTable;
+  sip_trunks: SipTrunkTable;
   flows: FlowTable;
   phonebook: PhonebookTable;
   presence_statuses: PresenceStatusTable;

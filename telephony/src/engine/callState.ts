@@ -394,8 +394,20 @@ export async function endWrapUp(tx: Tx, user: UserTable): Promise<UserTable> {
   });
 }
 
-/** Ends the whole call: pending offers withdrawn, every party hung up, agents into after-call work. */
-export async function endWholeCall(tx: Tx, callId: string, reason: string): Promise<void> {
+/**
+ * Ends the whole call: pending offers withdrawn, every party hung up, agents into after-call work.
+ * The agents' HANGUP says `ended`, or what `agentHangup` gives (a dialed customer never reached).
+ */
+export async function endWholeCall(
+  tx: Tx,
+  callId: string,
+  reason: string,
+  agentHangup: () => {
+    reason: 'ended' | 'error';
+    agentStatus?: string;
+    closeCallOnError?: boolean;
+  } = hangupEnded,
+): Promise<void> {
   const call = await loadCall(tx, callId);
   if (call.state === 'ended') return;
   const participants = await loadParticipants(tx, callId);
@@ -416,7 +428,7 @@ export async function endWholeCall(tx: Tx, callId: string, reason: string): Prom
   for (const p of ringing) {
     await notify(tx, callId, 'HANGUP', [p.user_id as string], hangupFailed('FailedConnectCustomer', true));
   }
-  await notify(tx, callId, 'HANGUP', agents, hangupEnded);
+  await notify(tx, callId, 'HANGUP', agents, agentHangup);
   await notify(tx, callId, 'SUPERVISOR_HANGUP', supervisors);
   for (const userId of agents) await leaveCall(tx, userId, callId);
 }

@@ -12,6 +12,7 @@ import {
   closeLeg,
   endWholeCall,
   findCall,
+  hangupFailed,
   LIVE_STATES,
   liveUsers,
   loadParticipants,
@@ -117,6 +118,35 @@ export async function callerHangup(tx: Tx, callId: string): Promise<void> {
     participantId: caller.id,
   }));
   await settle(tx, callId, 'caller_hangup');
+}
+
+/** Why the phone network could not reach a dialed party (a SIP trunk's final response, docs/sip.md). */
+export type DialFailure = 'busy' | 'no_answer' | 'unavailable';
+
+/**
+ * A dialed party was not reached: it leaves the call with `reason`. A customer the agent dialed ends
+ * the call, the agent's HANGUP saying `error` / `FailedConnectCustomer` (the developer guide's failed
+ * call); a third party (consult, transfer) leaves as when it hangs up.
+ */
+export async function dialFailed(
+  tx: Tx,
+  callId: string,
+  participantId: string,
+  reason: DialFailure,
+): Promise<void> {
+  const call = await callOf(tx, callId);
+  const p = (await loadParticipants(tx, callId)).find((x) => x.id === participantId && !x.user_id);
+  if (!p) throw new NotFoundError(`no external participant ${participantId}`);
+  if (p.state !== 'dialing') throw new InvalidStateError(`participant is ${p.state}`);
+  if (p.role === 'initial_caller' && call.state === 'dialing') {
+    await endWholeCall(tx, callId, reason, hangupFailed('FailedConnectCustomer', true));
+    return;
+  }
+  await closeLeg(tx, p, reason);
+  await notify(tx, callId, 'PARTICIPANT_REMOVED', liveUsers(await loadParticipants(tx, callId)), () => ({
+    participantId,
+  }));
+  await settle(tx, callId, reason);
 }
 
 /** The customer picks up an outbound call, a callback or a progressive-dialer call. */
