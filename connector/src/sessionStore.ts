@@ -55,3 +55,20 @@ export function tabStorage(): Storage | null {
     return null;
   }
 }
+
+/** The device token kept in localStorage for one user (undefined when none or storage is refused). */
+export function readDeviceToken(key: string): string | undefined {
+  try {
+    return localStorage.getItem(key) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function saveDeviceToken(key: string, token: string | undefined): void {
+  try {
+    if (token) localStorage.setItem(key, token);
+  } catch {
+    // Without storage the next sign-in is an unknown device, as in a private window.
+  }
+}

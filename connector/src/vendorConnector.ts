@@ -31,7 +31,13 @@ import {
 } from './serviceClient.ts';
 import { EventPublisher } from './serviceEvents.ts';
 import { ServiceError, unreachable } from './serviceError.ts';
-import { SessionStore, tabStorage, type StoredSession } from './sessionStore.ts';
+import {
+  readDeviceToken,
+  saveDeviceToken,
+  SessionStore,
+  tabStorage,
+  type StoredSession,
+} from './sessionStore.ts';
 import { SoftphoneControl } from './softphoneControl.ts';
 import { defaultSettings, SettingsStore } from './softphoneSettings.ts';
 import { SwitchboardTelephony, type ConnectorRuntime } from './telephonyConnector.ts';
@@ -188,12 +194,23 @@ export class SwitchboardConnector extends VendorConnector implements ConnectorRu
 
   private async login(username: string, password: string): Promise<string | null> {
     const config = this.config as ConnectorSettings;
-    const body = { orgId: config.orgId, contactCenter: config.contactCenter, username, password };
+    // The device token of this user's last sign-in here (docs/agent-api.md): a known device is
+    // checked first under a flood and passes a lock that someone guessing the password caused.
+    const deviceKey = `sb-device:${config.orgId}:${config.contactCenter}:${username}`;
+    const deviceToken = readDeviceToken(deviceKey);
+    const body = {
+      orgId: config.orgId,
+      contactCenter: config.contactCenter,
+      username,
+      password,
+      deviceToken,
+    };
     let error: string | null = null;
     try {
       const answer = await postJson(`${config.serviceUrl}/agent/v1/login`, body);
       if (answer.status === 200) {
-        const session = answer.body as StoredSession;
+        const session = answer.body as StoredSession & { deviceToken?: string };
+        saveDeviceToken(deviceKey, session.deviceToken);
         clearTimeout(this.retryTimer);
         await this.connect(session);
         this.store.save(session);

@@ -145,6 +145,28 @@ describe('login', () => {
     expect((await host.waitFor('LOGIN_RESULT')).payload).toEqual({ success: false });
     expect(host.loginStatus()).toBe('The Switchboard service is unreachable.');
   });
+  it('keeps the device token of a sign-in and sends it back with the next one (docs/agent-api.md), so this browser stays a known device', async () => {
+    const username = ctx.tenant.agents[0]!.username;
+    const devices = () => ctx.dbh.db.selectFrom('login_devices').select('token_hash').execute();
+    const known = ctx.open();
+    await known.waitFor('SHOW_LOGIN');
+    known.submitLogin(username, TEST_PASSWORD);
+    await known.waitFor('LOGIN_RESULT', (p) => p.success === true);
+    const first = await devices();
+    expect(first).toHaveLength(1);
+    await known.request('LOGOUT', {}, 'LOGOUT_RESULT');
+
+    const from = known.mark();
+    known.submitLogin(username, TEST_PASSWORD);
+    await known.waitFor('LOGIN_RESULT', (p) => p.success === true, from);
+    expect(await devices()).toEqual(first);
+
+    const other = ctx.open();
+    await other.waitFor('SHOW_LOGIN');
+    other.submitLogin(username, TEST_PASSWORD);
+    await other.waitFor('LOGIN_RESULT', (p) => p.success === true);
+    expect(await devices()).toHaveLength(2);
+  });
 });
 
 describe('logout and session end', () => {
