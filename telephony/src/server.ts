@@ -191,11 +191,19 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
         return reply.type('text/plain').send(parts.filter(Boolean).join(''));
       },
     );
+  let sip: SipService | null = null;
   registerMediaRoutes(app, sessions, { media, simulator: simulatorEnabled ? simulator : null });
   registerConnectorRoutes(app, engine, connector, recordings);
   registerAdminApi(
     app,
-    { engine, sessions, salesforce, recordingSecret: connector.recordingSecret, recordings },
+    {
+      engine,
+      sessions,
+      salesforce,
+      recordingSecret: connector.recordingSecret,
+      recordings,
+      sipRegistrar: () => sip?.registrar ?? null,
+    },
     { ...options.admin, oauthThrottle: new LoginThrottle(options.db, clock, 'oauth', limits.oauth) },
   );
   if (simulatorEnabled) {
@@ -204,7 +212,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   }
   await app.ready();
   if (options.sip && !media) throw new Error('SIP needs the media plane (the media option)');
-  const sip = options.sip && media ? await SipService.start(engine, media.plane, options.sip) : null;
+  sip = options.sip && media ? await SipService.start(engine, media.plane, options.sip) : null;
   await cluster?.start({ db: options.db, streams, failures, vault: salesforce?.vault ?? null });
   if (options.startScheduler ?? true) scheduler.start();
   if (salesforce) {

@@ -49,6 +49,7 @@ import {
   UserParams,
   UserRemoveBody,
 } from '../contracts/adminApi.ts';
+import { registerPhoneRoutes } from '../sip/phoneRoutes.ts';
 import { registerTrunkRoutes } from '../sip/trunkRoutes.ts';
 import { addUsers, readSettings, removeUsers, saveSettings, setPassword, unlockUser } from './users.ts';
 import { contactCenterWallboard, userHistory, userStats } from './workspace.ts';
@@ -74,6 +75,8 @@ export interface AdminApiDeps {
   recordingSecret: Buffer;
   /** The stored recordings; null without recording storage. */
   recordings: RecordingArchive | null;
+  /** Where SIP desk phones register (`sip:host:port`), once the SIP side listens; absent: SIP off. */
+  sipRegistrar?: () => string | null;
 }
 
 /** Where a validation error points: the JSON pointer of the value, a missing or an unknown property. */
@@ -351,6 +354,7 @@ export function registerAdminApi(
       );
 
       registerTrunkRoutes(admin, engine, contactCenter);
+      registerPhoneRoutes(admin, engine, contactCenter, deps.sipRegistrar ?? (() => null));
 
       admin.post<{ Body: SignedUrlBody }>(
         '/recordings/signed-urls',

@@ -52,3 +52,12 @@ export interface Trunk {
   auth: { username: string } | null;
   createdAt: number;
 }
+
+/** An agent's SIP desk-phone credentials; the password is shown in this answer only. */
+export interface SipCredentials {
+  username: string;
+  password: string;
+  /** Where the phone registers (`sip:host:port`); null when the service's SIP side is off. */
+  registrar: string | null;
+  createdAt: number;
+}

@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006_recording_storage.ts';
 import * as m0008 from './migrations/0008_workspace.ts';
 import * as m0010 from './migrations/0010_login_throttle.ts';
 import * as m0007 from './migrations/0007_sip.ts';
+import * as m0011 from './migrations/0011_sip_phones.ts';
 
 /** Numbered migrations, applied in order at start-up. Add a file and a line here; never edit a shipped one. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0008_workspace': m0008,
   '0010_login_throttle': m0010,
   '0007_sip': m0007,
+  '0011_sip_phones': m0011,
 };
 
 class StaticProvider implements MigrationProvider {

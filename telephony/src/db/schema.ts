@@ -116,6 +116,27 @@ export interface PhoneNumberTable {
   label: string | null;
 }
 
+/** An agent's SIP desk-phone credentials (docs/sip.md, "Desk phones"); one row per agent. */
+export interface SipPhoneCredentialTable {
+  user_id: string;
+  contact_center_id: string;
+  /** The SIP user name, unique across the service (a REGISTER names only it). */
+  username: string;
+  /** MD5(username:realm:password), hex: the password is never stored. */
+  ha1: string;
+  created_at: number;
+}
+
+/** Where an agent's SIP phone is registered: the latest REGISTER's Contact and source, until `expires_at`. */
+export interface SipPhoneBindingTable {
+  user_id: string;
+  contact_uri: string;
+  source_address: string;
+  source_port: number;
+  expires_at: number;
+  updated_at: number;
+}
+
 /** A carrier's SIP trunk of a contact center (docs/sip.md). */
 export interface SipTrunkTable {
   id: string;
@@ -433,6 +454,8 @@ export interface Database {
   queue_members: QueueMemberTable;
   phone_numbers: PhoneNumberTable;
   sip_trunks: SipTrunkTable;
+  sip_phone_credentials: SipPhoneCredentialTable;
+  sip_phone_bindings: SipPhoneBindingTable;
   flows: FlowTable;
   phonebook: PhonebookTable;
   presence_statuses: PresenceStatusTable;

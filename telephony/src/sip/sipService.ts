@@ -12,6 +12,7 @@ import { DigestAuthority, parseAuthorization } from './digest.ts';
 import { callerHungUp, startInboundCall, type StartedCall } from './inbound.ts';
 import { RateLimiter, type RateOptions } from './limits.ts';
 import { OutboundCalls } from './outbound.ts';
+import { register } from './registrar.ts';
 import {
   cseqOf,
   displayName,
@@ -50,7 +51,7 @@ export interface SipOptions {
 export const DEFAULT_INVITE_RATE: RateOptions = { rate: 60, burst: 120 };
 export const DEFAULT_REGISTER_RATE: RateOptions = { rate: 5, burst: 20 };
 
-const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS';
+const ALLOW = 'INVITE, ACK, BYE, CANCEL, OPTIONS, REGISTER';
 
 interface Dialog {
   sipCallId: string;
@@ -127,6 +128,11 @@ export class SipService {
     return this.transport.local;
   }
 
+  /** Where desk phones register: `sip:host:port` (the advertised host). */
+  get registrar(): string {
+    return `sip:${this.options.advertisedHost ?? this.options.host}:${this.transport.local.port}`;
+  }
+
   /** Dialogs that are up (answered or being answered): for metrics and tests. */
   get activeDialogs(): number {
     return [...this.dialogs.values()].filter((d) => d.state !== 'ended').length + this.outbound.active;
@@ -166,7 +172,10 @@ export class SipService {
         return this.onOptions(req, from);
       case 'REGISTER':
         if (!this.registers.take(from.address)) return this.overLimit(req, from);
-        return this.transport.send(responseTo(req, 403, 'Forbidden'), from);
+        return this.transport.send(
+          await register(this.engine.db, this.digest, req, from, this.engine.clock.now()),
+          from,
+        );
       default:
         return this.transport.send(
           responseTo(req, 501, 'Not Implemented', { extra: [['allow', ALLOW]] }),
