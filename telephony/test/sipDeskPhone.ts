@@ -1,6 +1,8 @@
 /**
- * A minimal SIP desk phone for tests, over the project's own message module and a UDP socket:
- * REGISTER with digest (RFC 2617 `qop=auth`, computed here from the password), answers collected.
+ * A minimal SIP desk phone for tests, over the project's own message and SDP modules and a UDP
+ * socket: REGISTER with digest (RFC 2617 `qop=auth`, computed here from the password); rung by the
+ * service, it answers (200 with its RTP address), declines, hangs up (BYE), and records the ACK's
+ * SDP, the service's BYE and CANCEL.
  */
 import { createHash, randomBytes } from 'node:crypto';
 import dgram from 'node:dgram';
@@ -8,10 +10,15 @@ import {
   header,
   param,
   parseMessage,
+  responseTo,
   serialize,
+  uriOf,
   type SipMessage,
+  type SipRequest,
   type SipResponse,
 } from '../src/sip/message.ts';
+import { audioAnswer, parseAudioOffer } from '../src/sip/sdp.ts';
+import type { Address } from './rtpPhone.ts';
 
 const md5 = (s: string) => createHash('md5').update(s).digest('hex');
 
@@ -36,11 +43,105 @@ export class SipDeskPhone {
       } catch {
         return;
       }
-      if (m.kind !== 'response' || m.status < 200) return;
+      if (m.kind === 'request') return this.onRequest(m);
+      if (m.status < 200) return;
       const branch = param(header(m, 'via') ?? '', 'branch') ?? '';
       this.waiting.get(branch)?.(m);
       this.waiting.delete(branch);
     });
+  }
+
+  /** Requests the service sent, in order (INVITE, ACK, BYE, CANCEL). */
+  readonly received: SipRequest[] = [];
+  private invite: SipRequest | null = null;
+  private readonly tag = randomBytes(6).toString('hex');
+  private dialogCseq = 0;
+
+  private onRequest(req: SipRequest): void {
+    this.received.push(req);
+    const from = { address: this.registrar.address, port: this.registrar.port };
+    if (req.method === 'INVITE') {
+      this.invite = req;
+      this.reply(responseTo(req, 180, 'Ringing', { toTag: this.tag }), from);
+    }
+    if (req.method === 'BYE') this.reply(responseTo(req, 200, 'OK'), from);
+    if (req.method === 'CANCEL') {
+      this.reply(responseTo(req, 200, 'OK'), from);
+      if (this.invite)
+        this.reply(responseTo(this.invite, 487, 'Request Terminated', { toTag: this.tag }), from);
+    }
+  }
+
+  private reply(m: SipMessage, to: { address: string; port: number }): void {
+    this.socket.send(serialize(m), to.port, to.address);
+  }
+
+  /** The first request of `method` received (waits up to `ms`). */
+  async request(method: string, ms = 10_000): Promise<SipRequest> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const r = this.received.find((m) => m.method === method);
+      if (r) return r;
+      if (Date.now() > deadline) throw new Error(`no ${method} reached the phone`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  /** Answers the ringing INVITE: 200 with our RTP address; the service's RTP address from its ACK. */
+  async answer(rtp: Address): Promise<Address> {
+    const invite = await this.request('INVITE');
+    this.reply(
+      responseTo(invite, 200, 'OK', {
+        toTag: this.tag,
+        extra: [
+          ['contact', `<${this.contactUri}>`],
+          ['content-type', 'application/sdp'],
+        ],
+        body: audioAnswer(rtp, '1', 1),
+      }),
+      this.registrar,
+    );
+    const ack = await this.request('ACK');
+    const offer = parseAudioOffer(ack.body);
+    if (typeof offer === 'string') throw new Error(`the ACK has no usable SDP: ${offer}`);
+    return offer.rtp;
+  }
+
+  /** Refuses the ringing INVITE with `status` (486 busy, 603 decline). */
+  async decline(status: number, reason: string): Promise<void> {
+    const invite = await this.request('INVITE');
+    this.reply(responseTo(invite, status, reason, { toTag: this.tag }), this.registrar);
+    await this.request('ACK');
+  }
+
+  /** Hangs up the answered call: BYE in the INVITE's dialog; the final answer. */
+  hangUp(): Promise<SipResponse> {
+    const invite = this.invite!;
+    const branch = `z9hG4bK${randomBytes(8).toString('hex')}`;
+    this.dialogCseq += 1;
+    const bye: SipRequest = {
+      kind: 'request',
+      method: 'BYE',
+      uri: uriOf(header(invite, 'contact') ?? ''),
+      headers: [
+        ['via', `SIP/2.0/UDP 127.0.0.1:${this.port};branch=${branch}`],
+        ['max-forwards', '70'],
+        ['from', `${header(invite, 'to')!};tag=${this.tag}`],
+        ['to', header(invite, 'from')!],
+        ['call-id', header(invite, 'call-id')!],
+        ['cseq', `${this.dialogCseq} BYE`],
+      ],
+      body: '',
+    };
+    const answer = new Promise<SipResponse>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no answer to BYE')), 5000);
+      this.waiting.set(branch, (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      });
+    });
+    this.reply(bye, this.registrar);
+    return answer;
   }
 
   static async open(registrar: { address: string; port: number }): Promise<SipDeskPhone> {

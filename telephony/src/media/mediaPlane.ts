@@ -45,7 +45,7 @@ interface Station {
   legId: string;
   userId: string;
   contactCenterId: string;
-  /** The agent session that opened it: the station ends with it (logout, take-over). */
+  /** The agent session that opened it: the station ends with it (logout, take-over); '' for a desk phone. */
   sessionId: string;
 }
 
@@ -179,6 +179,33 @@ export class MediaPlane {
     if (previous) await this.dropLeg(previous.legId);
     await this.callsOfUser(user.id);
     return { stationId: id, answerSdp };
+  }
+
+  /**
+   * Opens the agent's station as a plain RTP leg to `rtp` (a SIP desk phone, docs/sip.md), replacing
+   * the agent's previous station. It belongs to no agent session: the SIP side closes it when the
+   * phone's call ends.
+   */
+  async openRtpStation(
+    user: { id: string; contactCenterId: string },
+    rtp: RtpAddress,
+  ): Promise<{ stationId: string; rtp: RtpAddress }> {
+    const id = `ST${randomBytes(12).toString('base64url')}`;
+    const legId = `phone-${id}`;
+    const local = await this.engine.openRtpLeg(legId, rtp, { group: user.contactCenterId });
+    const previous = this.stations.get(user.id);
+    const station: Station = {
+      id,
+      legId,
+      userId: user.id,
+      contactCenterId: user.contactCenterId,
+      sessionId: '',
+    };
+    this.stations.set(user.id, station);
+    this.legOwners.set(legId, { station });
+    if (previous) await this.dropLeg(previous.legId);
+    await this.callsOfUser(user.id);
+    return { stationId: id, rtp: local };
   }
 
   /** Hangs up the agent's station; false when the agent has no station of that id. */

@@ -11,6 +11,7 @@ import type { MediaPlane } from '../media/mediaPlane.ts';
 import { DigestAuthority, parseAuthorization } from './digest.ts';
 import { callerHungUp, startInboundCall, type StartedCall } from './inbound.ts';
 import { RateLimiter, type RateOptions } from './limits.ts';
+import { DeskPhoneCalls } from './deskPhoneCalls.ts';
 import { OutboundCalls } from './outbound.ts';
 import { register } from './registrar.ts';
 import {
@@ -92,6 +93,7 @@ export class SipService {
   private readonly unsubscribe: () => void;
   private transport!: SipTransport;
   private outbound!: OutboundCalls;
+  private phones!: DeskPhoneCalls;
 
   private constructor(
     private readonly engine: Engine,
@@ -120,6 +122,11 @@ export class SipService {
       mediaAddress: options.mediaAddress,
       log: service.log,
     });
+    service.phones = new DeskPhoneCalls(engine, plane, service.transport, {
+      localHost: options.advertisedHost ?? options.host,
+      mediaAddress: options.mediaAddress,
+      log: service.log,
+    });
     return service;
   }
 
@@ -135,7 +142,11 @@ export class SipService {
 
   /** Dialogs that are up (answered or being answered): for metrics and tests. */
   get activeDialogs(): number {
-    return [...this.dialogs.values()].filter((d) => d.state !== 'ended').length + this.outbound.active;
+    return (
+      [...this.dialogs.values()].filter((d) => d.state !== 'ended').length +
+      this.outbound.active +
+      this.phones.active
+    );
   }
 
   private get contact(): string {
@@ -144,14 +155,19 @@ export class SipService {
   }
 
   private onMessage(m: SipMessage, from: Peer): void {
-    const outbound = this.outbound.owns(header(m, 'call-id') ?? '');
+    const sipCallId = header(m, 'call-id') ?? '';
+    const owner = this.outbound.owns(sipCallId)
+      ? this.outbound
+      : this.phones.owns(sipCallId)
+        ? this.phones
+        : null;
     const work =
       m.kind === 'request'
-        ? outbound
-          ? this.outbound.onRequest(m, from)
+        ? owner
+          ? owner.onRequest(m, from)
           : this.onRequest(m, from)
-        : outbound
-          ? this.outbound.onResponse(m)
+        : owner
+          ? owner.onResponse(m)
           : this.onResponse(m);
     void work.catch((err) => this.log('SIP message', err));
   }
@@ -492,9 +508,19 @@ export class SipService {
         void this.outbound
           .dial(e.contactCenterId, e.callId, e.participantId)
           .catch((err) => this.log('SIP outbound INVITE', err));
-      if (e.type === 'ParticipantLeft') this.outbound.ended(e.participantId);
-      if (e.type === 'CallEnded')
+      if (e.type === 'ParticipantOffered')
+        void this.phones
+          .offered(e.contactCenterId, e.callId, e.participantId, e.userId)
+          .catch((err) => this.log('SIP desk phone INVITE', err));
+      if (e.type === 'OfferWithdrawn') this.phones.ended(e.participantId);
+      if (e.type === 'ParticipantLeft') {
+        this.outbound.ended(e.participantId);
+        this.phones.ended(e.participantId);
+      }
+      if (e.type === 'CallEnded') {
         for (const p of this.outbound.participantsOf(e.callId)) this.outbound.ended(p);
+        for (const p of this.phones.participantsOf(e.callId)) this.phones.ended(p);
+      }
       if (e.type !== 'CallEnded' && e.type !== 'ParticipantLeft') continue;
       const dialog = this.byCall.get(e.callId);
       if (!dialog?.call || dialog.state === 'ended') continue;
@@ -506,6 +532,7 @@ export class SipService {
   async close(): Promise<void> {
     this.unsubscribe();
     this.outbound.close();
+    this.phones.close();
     for (const r of [...this.awaitingAck.values(), ...this.clientRequests.values()]) r.stop();
     await this.transport.close();
   }
