@@ -12,11 +12,21 @@ import { AdminApi, tokenOf } from './adminContext.ts';
 import { eventually, salesforceUserId, type AgentClient } from './harness.ts';
 import { useMediaService, until, type MediaCtx } from './mediaContext.ts';
 import { RtpPhone } from './rtpPhone.ts';
-import { callScenario, runSipp, type SippRun } from './sipCarrier.ts';
+import fs from 'node:fs';
+import {
+  answerScenario,
+  callScenario,
+  freePort,
+  rejectScenario,
+  runSipp,
+  type SippRun,
+} from './sipCarrier.ts';
 import { SipDeskPhone } from './sipDeskPhone.ts';
 
 const CALLER = 600;
 const AGENT = 1000;
+const SECONDARY = 1300;
+const SECONDARY_NUMBER = '+14155550143';
 const DESK_NUMBER = '+14155550177';
 
 interface CallLike {
@@ -25,13 +35,18 @@ interface CallLike {
 }
 
 /** A trunk from 127.0.0.1, the first agent on a desk phone with issued credentials, its phone registered. */
-async function deskPhoneAgent(ctx: MediaCtx): Promise<{ agent: AgentClient; phone: SipDeskPhone }> {
+async function deskPhoneAgent(
+  ctx: MediaCtx,
+  trunkPort = 5060,
+  secondaryRing: { phoneNumber: string; delaySeconds: number } | null = null,
+): Promise<{ agent: AgentClient; phone: SipDeskPhone }> {
   const db = ctx.dbh.db;
   const client = await issueClient(db, ctx.tenant.orgId, 'test', Date.now());
   const api = new AdminApi(ctx.run, await tokenOf(ctx.run, client));
   const trunk = await api.post(`/contact-centers/${ctx.tenant.ccId}/sip-trunks`, {
     name: 'Carrier',
     host: '127.0.0.1',
+    port: trunkPort,
     allowedSources: ['127.0.0.1'],
     numbers: [ctx.tenant.number],
   });
@@ -49,7 +64,11 @@ async function deskPhoneAgent(ctx: MediaCtx): Promise<{ agent: AgentClient; phon
   const phone = await SipDeskPhone.open(ctx.run.service.sip!.address);
   expect((await phone.register(issued.body)).status).toBe(200);
   const agent = await ctx.agent(0);
-  await agent.request('setAgentConfig', { phoneType: 'DESK_PHONE', deskPhoneNumber: DESK_NUMBER });
+  await agent.request('setAgentConfig', {
+    phoneType: 'DESK_PHONE',
+    deskPhoneNumber: DESK_NUMBER,
+    secondaryRing,
+  });
   await agent.goAvailable();
   return { agent, phone };
 }
@@ -169,6 +188,95 @@ describe('SIP desk phones: calls', () => {
     } finally {
       cleanup();
       await Promise.all([caller.close(), phone.close()]);
+    }
+  });
+
+  it('the secondary device rings after the delay; its 200 takes the call and the desk phone is CANCELled', async () => {
+    const secondaryPort = await freePort();
+    const { agent, phone } = await deskPhoneAgent(ctx, secondaryPort, {
+      phoneNumber: SECONDARY_NUMBER,
+      delaySeconds: 1,
+    });
+    const caller = await RtpPhone.open(CALLER);
+    const secondaryAudio = await RtpPhone.open(SECONDARY);
+    try {
+      const secondary = runSipp(
+        answerScenario({ rtpPort: secondaryAudio.address.port, end: 'service' }),
+        null,
+        {
+          dialed: SECONDARY_NUMBER,
+          port: secondaryPort,
+        },
+      );
+      runs.push(secondary);
+      await new Promise((r) => setTimeout(r, 300));
+      const sipp = carrier(ctx.tenant.number, caller.address.port);
+      caller.start(await sipp.serviceRtp());
+      await agent.waitFor('CALL_STARTED');
+      const { offered_at: offeredAt } = await ctx.dbh.db
+        .selectFrom('participants')
+        .select('offered_at')
+        .where('user_id', '=', ctx.tenant.agents[0]!.id)
+        .executeTakeFirstOrThrow();
+      await phone.request('INVITE');
+      // The secondary ring is a scheduled job, due after the agent's delay (1 s).
+      await eventually(async () => {
+        await ctx.run.service.scheduler.runDue();
+        return agent.events.some((e) => e.event === 'CALL_CONNECTED');
+      }, 'the secondary device to ring and answer');
+      // Rung (and answered) no sooner than the delay after the offer, on the service's clock.
+      expect(Date.now() - Number(offeredAt)).toBeGreaterThanOrEqual(1000);
+      const connected = await agent.waitFor('CALL_CONNECTED');
+      expect((connected.data.call as CallLike).isDeskPhone).toBe(true);
+      secondaryAudio.start(await secondary.serviceRtp());
+      await phone.request('CANCEL');
+      await until(() => caller.hears(SECONDARY, 0.8), 'the caller to hear the secondary device');
+      await until(() => secondaryAudio.hears(CALLER, 0.8), 'the secondary device to hear the caller');
+      await agent.request('endCall', { callId: (connected.data.call as CallLike).callId });
+      expect(await secondary.exit).toBe(0);
+      expect(await sipp.exit).toBe(0);
+      expect(phone.received.map((m) => m.method)).not.toContain('BYE');
+    } finally {
+      cleanup();
+      await Promise.all([caller.close(), secondaryAudio.close(), phone.close()]);
+    }
+  });
+
+  it('the desk phone answers while the secondary device rings: the secondary branch is CANCELled', async () => {
+    const secondaryPort = await freePort();
+    const { agent, phone } = await deskPhoneAgent(ctx, secondaryPort, {
+      phoneNumber: SECONDARY_NUMBER,
+      delaySeconds: 1,
+    });
+    const caller = await RtpPhone.open(CALLER);
+    const deskAudio = await RtpPhone.open(AGENT);
+    try {
+      const secondary = runSipp(rejectScenario('no-answer'), null, {
+        dialed: SECONDARY_NUMBER,
+        port: secondaryPort,
+      });
+      runs.push(secondary);
+      await new Promise((r) => setTimeout(r, 300));
+      const sipp = carrier(ctx.tenant.number, caller.address.port);
+      caller.start(await sipp.serviceRtp());
+      await agent.waitFor('CALL_STARTED');
+      await phone.request('INVITE');
+      await eventually(async () => {
+        await ctx.run.service.scheduler.runDue();
+        const log = fs.existsSync(secondary.messageFile)
+          ? fs.readFileSync(secondary.messageFile, 'utf8')
+          : '';
+        return /INVITE sip:\+14155550143@/.test(log);
+      }, 'the secondary device to ring');
+      deskAudio.start(await phone.answer(deskAudio.address));
+      await agent.waitFor('CALL_CONNECTED');
+      // SIPp's scenario ends well only after the CANCEL, its 487 and our ACK.
+      expect(await secondary.exit).toBe(0);
+      await until(() => caller.hears(AGENT, 0.8), 'the caller to hear the desk phone');
+      await until(() => deskAudio.hears(CALLER, 0.8), 'the desk phone to hear the caller');
+    } finally {
+      cleanup();
+      await Promise.all([caller.close(), deskAudio.close(), phone.close()]);
     }
   });
 });

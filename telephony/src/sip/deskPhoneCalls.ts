@@ -1,11 +1,14 @@
 /**
- * Calls rung on agents' SIP desk phones (docs/sip.md, "Ringing the desk phone"): an offer to a
- * `DESK_PHONE` agent with a registered phone becomes an INVITE to the phone's contact (delayed offer:
- * the phone's 200 carries its SDP, our answer rides the ACK). The 200 → the agent's audio is a plain
- * RTP station of the media plane and the engine hears the desk phone's `answer`; 486/603 → the agent
- * declines; the phone's BYE → the desk phone's `hangup`; the engine ending the agent's part → CANCEL
- * while ringing, BYE once answered.
+ * Calls rung on agents' SIP desk phones and secondary ring devices (docs/sip.md, "Ringing the desk
+ * phone", "The secondary ring device"): an offer to a `DESK_PHONE` agent with a registered phone
+ * becomes an INVITE to the phone's contact; the engine's `SecondaryDeviceRinging` (after the agent's
+ * delay) an INVITE through the contact center's trunk to the agent's secondary number. Delayed offer:
+ * the device's 200 carries its SDP, our answer rides the ACK. The first 200 → the agent's audio is a
+ * plain RTP station of the media plane, the engine hears the desk phone's `answer`, and the other
+ * branch is CANCELled; the desk phone's 486/603 → the agent declines; a BYE → the desk phone's
+ * `hangup`; the engine ending the agent's part → CANCEL while ringing, BYE once answered.
  */
+import { lookup } from 'node:dns/promises';
 import { randomBytes } from 'node:crypto';
 import { InvalidStateError, NotFoundError } from '../domain/errors.ts';
 import type { Engine } from '../engine/index.ts';
@@ -24,7 +27,10 @@ export interface DeskPhoneOptions {
   log: (msg: string, err: unknown) => void;
 }
 
+type Branch = 'desk' | 'secondary';
+
 interface PhoneDialog {
+  branch: Branch;
   sipCallId: string;
   ccId: string;
   callId: string;
@@ -49,7 +55,8 @@ function ignoreMovedOn(err: unknown): void {
 
 export class DeskPhoneCalls {
   private readonly dialogs = new Map<string, PhoneDialog>();
-  private readonly byParticipant = new Map<string, PhoneDialog>();
+  /** The ringing or answered branches of each offered agent participant. */
+  private readonly byParticipant = new Map<string, PhoneDialog[]>();
   private readonly byes = new Map<string, Retransmission>();
 
   constructor(
@@ -74,7 +81,7 @@ export class DeskPhoneCalls {
 
   /** The agent `userId` is offered the call: INVITE to the agent's registered desk phone, if any. */
   async offered(ccId: string, callId: string, participantId: string, userId: string): Promise<void> {
-    if (this.byParticipant.has(participantId)) return;
+    if (this.branchOf(participantId, 'desk')) return;
     const db = this.engine.db;
     const user = await db
       .selectFrom('users')
@@ -84,24 +91,75 @@ export class DeskPhoneCalls {
     if (user?.phone_type !== 'DESK_PHONE') return;
     const binding = await bindingOf(db, userId, this.engine.clock.now());
     if (!binding) return;
-    const call = await db
+    this.ring(
+      'desk',
+      { ccId, callId, participantId, userId },
+      binding.contact_uri,
+      { address: binding.source_address, port: binding.source_port },
+      await this.callerOf(callId),
+    );
+  }
+
+  /** The agent's secondary device rings (after the delay): INVITE to its number through the trunk. */
+  async secondaryRinging(ccId: string, callId: string, participantId: string, userId: string): Promise<void> {
+    if (this.branchOf(participantId, 'secondary')) return;
+    const db = this.engine.db;
+    const user = await db
+      .selectFrom('users')
+      .select('secondary_number')
+      .where('id', '=', userId)
+      .executeTakeFirst();
+    const trunk = await db
+      .selectFrom('sip_trunks')
+      .select(['host', 'port'])
+      .where('contact_center_id', '=', ccId)
+      .orderBy('name')
+      .orderBy('id')
+      .executeTakeFirst();
+    if (!user?.secondary_number || !trunk) return;
+    const address = /^\d{1,3}(\.\d{1,3}){3}$/.test(trunk.host)
+      ? trunk.host
+      : (await lookup(trunk.host, { family: 4 })).address;
+    this.ring(
+      'secondary',
+      { ccId, callId, participantId, userId },
+      `sip:${user.secondary_number}@${trunk.host}:${trunk.port}`,
+      { address, port: Number(trunk.port) },
+      await this.callerOf(callId),
+    );
+  }
+
+  private async callerOf(callId: string): Promise<string> {
+    const call = await this.engine.db
       .selectFrom('calls')
       .select('from_number')
       .where('id', '=', callId)
       .executeTakeFirst();
-    const caller = /^\+?[0-9A-Za-z._-]{1,32}$/.test(call?.from_number ?? '')
-      ? call!.from_number
-      : 'anonymous';
+    return /^\+?[0-9A-Za-z._-]{1,32}$/.test(call?.from_number ?? '') ? call!.from_number : 'anonymous';
+  }
+
+  private branchOf(participantId: string, branch: Branch): PhoneDialog | undefined {
+    return this.byParticipant.get(participantId)?.find((d) => d.branch === branch);
+  }
+
+  private ring(
+    branch: Branch,
+    offer: { ccId: string; callId: string; participantId: string; userId: string },
+    target: string,
+    peer: Peer,
+    caller: string,
+  ): void {
+    if (this.branchOf(offer.participantId, branch)) return;
     const sipCallId = `${randomBytes(12).toString('hex')}@switchboard`;
     const invite: SipRequest = {
       kind: 'request',
       method: 'INVITE',
-      uri: binding.contact_uri,
+      uri: target,
       headers: [
         ['via', this.via()],
         ['max-forwards', '70'],
         ['from', `<sip:${caller}@${this.options.localHost}>;tag=${randomBytes(8).toString('hex')}`],
-        ['to', `<${binding.contact_uri}>`],
+        ['to', `<${target}>`],
         ['call-id', sipCallId],
         ['cseq', '1 INVITE'],
         ['contact', `<sip:switchboard@${this.options.localHost}:${this.transport.local.port}>`],
@@ -110,12 +168,10 @@ export class DeskPhoneCalls {
       body: '',
     };
     const dialog: PhoneDialog = {
+      branch,
       sipCallId,
-      ccId,
-      callId,
-      participantId,
-      userId,
-      peer: { address: binding.source_address, port: binding.source_port },
+      ...offer,
+      peer,
       invite,
       state: 'calling',
       retransmission: null,
@@ -126,7 +182,10 @@ export class DeskPhoneCalls {
       cseq: 1,
     };
     this.dialogs.set(sipCallId, dialog);
-    this.byParticipant.set(participantId, dialog);
+    this.byParticipant.set(offer.participantId, [
+      ...(this.byParticipant.get(offer.participantId) ?? []),
+      dialog,
+    ]);
     // No answer at all: the engine's offer timeout ends the offer, which CANCELs (ended()).
     dialog.retransmission = this.transport.sendReliably(invite, dialog.peer);
   }
@@ -154,7 +213,10 @@ export class DeskPhoneCalls {
     return this.onAnswered(dialog, res);
   }
 
-  /** 486, 603, 487 (our CANCEL)…: ACKed; the agent declines unless the engine ended the offer already. */
+  /**
+   * 486, 603, 487 (our CANCEL)…: ACKed. The desk phone's refusal is the agent's decline (unless the
+   * engine ended the offer already); the secondary device's only ends its branch.
+   */
   private async onDeclined(dialog: PhoneDialog, res: SipResponse): Promise<void> {
     this.transport.send(
       {
@@ -175,6 +237,7 @@ export class DeskPhoneCalls {
     );
     if (dialog.state === 'ended') return;
     this.finish(dialog);
+    if (dialog.branch === 'secondary') return;
     await this.engine
       .command(dialog.ccId, (tx) => declineCall(tx, dialog.userId, dialog.callId))
       .catch(ignoreMovedOn);
@@ -227,6 +290,8 @@ export class DeskPhoneCalls {
       return;
     }
     dialog.state = 'answered';
+    // The first 200 takes the call: the other branch stops ringing.
+    this.cancelRinging(dialog.participantId);
     await this.engine
       .command(dialog.ccId, (tx) => deskPhone(tx, dialog.userId, 'answer', dialog.callId))
       .catch((err) => {
@@ -280,7 +345,9 @@ export class DeskPhoneCalls {
   private finish(dialog: PhoneDialog): void {
     dialog.state = 'ended';
     dialog.retransmission?.stop();
-    this.byParticipant.delete(dialog.participantId);
+    const rest = (this.byParticipant.get(dialog.participantId) ?? []).filter((d) => d !== dialog);
+    if (rest.length > 0) this.byParticipant.set(dialog.participantId, rest);
+    else this.byParticipant.delete(dialog.participantId);
     if (dialog.stationId) {
       const stationId = dialog.stationId;
       dialog.stationId = null;
@@ -314,16 +381,28 @@ export class DeskPhoneCalls {
 
   /** The engine ended the agent's part (hang-up elsewhere, caller gone, offer expired): CANCEL or BYE. */
   ended(participantId: string): void {
-    const dialog = this.byParticipant.get(participantId);
-    if (!dialog || dialog.state === 'ended') return;
-    if (dialog.state === 'calling' || dialog.state === 'ringing') this.cancel(dialog);
-    if (dialog.state === 'answered') this.sendBye(dialog);
-    this.finish(dialog);
+    for (const dialog of [...(this.byParticipant.get(participantId) ?? [])]) {
+      if (dialog.state === 'ended') continue;
+      if (dialog.state === 'calling' || dialog.state === 'ringing') this.cancel(dialog);
+      if (dialog.state === 'answered') this.sendBye(dialog);
+      this.finish(dialog);
+    }
+  }
+
+  /** The agent took the call (on one device, or the soft phone): the branches still ringing are CANCELled. */
+  cancelRinging(participantId: string): void {
+    for (const dialog of [...(this.byParticipant.get(participantId) ?? [])])
+      if (dialog.state === 'calling' || dialog.state === 'ringing') {
+        this.cancel(dialog);
+        this.finish(dialog);
+      }
   }
 
   /** Agent participants of `callId` with a phone dialog. */
   participantsOf(callId: string): string[] {
-    return [...this.byParticipant.values()].filter((d) => d.callId === callId).map((d) => d.participantId);
+    return [...this.byParticipant.entries()]
+      .filter(([, dialogs]) => dialogs.some((d) => d.callId === callId))
+      .map(([participantId]) => participantId);
   }
 
   close(): void {

@@ -512,6 +512,11 @@ export class SipService {
         void this.phones
           .offered(e.contactCenterId, e.callId, e.participantId, e.userId)
           .catch((err) => this.log('SIP desk phone INVITE', err));
+      if (e.type === 'SecondaryDeviceRinging')
+        void this.phones
+          .secondaryRinging(e.contactCenterId, e.callId, e.participantId, e.userId)
+          .catch((err) => this.log('SIP secondary device INVITE', err));
+      if (e.type === 'ParticipantConnected') this.phones.cancelRinging(e.participantId);
       if (e.type === 'OfferWithdrawn') this.phones.ended(e.participantId);
       if (e.type === 'ParticipantLeft') {
         this.outbound.ended(e.participantId);
