@@ -116,12 +116,36 @@ export class SipDeskPhone {
 
   /** Hangs up the answered call: BYE in the INVITE's dialog; the final answer. */
   hangUp(): Promise<SipResponse> {
+    return this.inDialog('BYE', []);
+  }
+
+  /** A re-INVITE in the answered call offering `rtp` with `direction` (hold: `sendonly`); ACKs its 200. */
+  async reInvite(rtp: Address, direction: string): Promise<SipResponse> {
+    const res = await this.inDialog(
+      'INVITE',
+      [
+        ['contact', `<${this.contactUri}>`],
+        ['content-type', 'application/sdp'],
+      ],
+      audioAnswer(rtp, '1', this.dialogCseq + 2, direction),
+    );
+    if (res.status === 200) await this.inDialog('ACK', [], '', this.dialogCseq);
+    return res;
+  }
+
+  /** A request in the INVITE's dialog; its final answer (none awaited for an ACK). */
+  private inDialog(
+    method: string,
+    extra: Array<[string, string]>,
+    body = '',
+    cseq?: number,
+  ): Promise<SipResponse> {
     const invite = this.invite!;
     const branch = `z9hG4bK${randomBytes(8).toString('hex')}`;
-    this.dialogCseq += 1;
-    const bye: SipRequest = {
+    if (cseq === undefined) this.dialogCseq += 1;
+    const request: SipRequest = {
       kind: 'request',
-      method: 'BYE',
+      method,
       uri: uriOf(header(invite, 'contact') ?? ''),
       headers: [
         ['via', `SIP/2.0/UDP 127.0.0.1:${this.port};branch=${branch}`],
@@ -129,18 +153,22 @@ export class SipDeskPhone {
         ['from', `${header(invite, 'to')!};tag=${this.tag}`],
         ['to', header(invite, 'from')!],
         ['call-id', header(invite, 'call-id')!],
-        ['cseq', `${this.dialogCseq} BYE`],
+        ['cseq', `${cseq ?? this.dialogCseq} ${method}`],
+        ...extra,
       ],
-      body: '',
+      body,
     };
-    const answer = new Promise<SipResponse>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('no answer to BYE')), 5000);
-      this.waiting.set(branch, (r) => {
-        clearTimeout(timer);
-        resolve(r);
-      });
-    });
-    this.reply(bye, this.registrar);
+    const answer =
+      method === 'ACK'
+        ? Promise.resolve({} as SipResponse)
+        : new Promise<SipResponse>((resolve, reject) => {
+            const timer = setTimeout(() => reject(new Error(`no answer to ${method}`)), 5000);
+            this.waiting.set(branch, (r) => {
+              clearTimeout(timer);
+              resolve(r);
+            });
+          });
+    this.reply(request, this.registrar);
     return answer;
   }
 

@@ -3,8 +3,9 @@
  * trunk) offered to a desk-phone agent rings the agent's registered phone (a Node SIP phone over the
  * project's message module, `sipDeskPhone.ts`); its 200 is the desk phone's answer (the agent's events
  * say `isDeskPhone`, i.e. `isSoftphoneCall: false` at the connector), its audio is a plain RTP leg of
- * the media plane heard both ways by tone detection; BYE both ways; 486/603 and no answer behave as a
- * declined and a missed offer (CANCEL).
+ * the media plane heard both ways by tone detection; its re-INVITE holds and resumes; BYE both ways;
+ * 486/603 and no answer behave as a declined and a missed offer (CANCEL); the secondary ring device
+ * (SIPp through the trunk) rings after its delay, and the first 200 of the two takes the call.
  */
 import { describe, expect, it } from 'vitest';
 import { issueClient } from '../src/admin/accounts.ts';
@@ -120,7 +121,7 @@ describe('SIP desk phones: calls', () => {
     }
   });
 
-  it("the phone's BYE hangs up: the agent gets HANGUP and the carrier BYE", async () => {
+  it("the phone's re-INVITE holds and resumes; its BYE hangs up: the agent gets HANGUP and the carrier BYE", async () => {
     const { agent, phone } = await deskPhoneAgent(ctx);
     const caller = await RtpPhone.open(CALLER);
     const deskAudio = await RtpPhone.open(AGENT);
@@ -131,6 +132,23 @@ describe('SIP desk phones: calls', () => {
       deskAudio.start(await phone.answer(deskAudio.address));
       await agent.waitFor('CALL_CONNECTED');
       await until(() => deskAudio.hears(CALLER, 0.8), 'the desk phone to hear the caller');
+      // Hold and resume on the phone: re-INVITE sendonly, then sendrecv.
+      const callerState = async () =>
+        (
+          await ctx.dbh.db
+            .selectFrom('participants')
+            .select('state')
+            .where('role', '=', 'initial_caller')
+            .executeTakeFirstOrThrow()
+        ).state;
+      const held = await phone.reInvite(deskAudio.address, 'sendonly');
+      expect(held.status).toBe(200);
+      expect(held.body).toMatch(/a=recvonly/);
+      expect((await agent.waitFor('HOLD_TOGGLE')).data).toMatchObject({ onHold: true });
+      expect(await callerState()).toBe('held');
+      expect((await phone.reInvite(deskAudio.address, 'sendrecv')).status).toBe(200);
+      await agent.waitFor('HOLD_TOGGLE', (e) => (e.data as { onHold?: boolean }).onHold === false);
+      expect(await callerState()).toBe('connected');
       expect((await phone.hangUp()).status).toBe(200);
       await agent.waitFor('HANGUP');
       expect(await sipp.exit).toBe(0);

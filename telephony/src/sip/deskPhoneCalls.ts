@@ -14,6 +14,7 @@ import { InvalidStateError, NotFoundError } from '../domain/errors.ts';
 import type { Engine } from '../engine/index.ts';
 import { declineCall } from '../engine/calls.ts';
 import { deskPhone } from '../engine/network.ts';
+import type { RtpAddress } from '../media/mediaEngine.ts';
 import type { MediaPlane } from '../media/mediaPlane.ts';
 import { cseqOf, header, responseTo, uriOf, type SipRequest, type SipResponse } from './message.ts';
 import { bindingOf } from './phones.ts';
@@ -45,6 +46,14 @@ interface PhoneDialog {
   remoteTarget: string | null;
   ack: SipRequest | null;
   stationId: string | null;
+  /** Our RTP address in the SDP answer (re-INVITEs are answered with it). */
+  local: RtpAddress | null;
+  sdpSession: string;
+  sdpVersion: number;
+  /** The phone holds the call (its last offer was `sendonly` or `inactive`). */
+  held: boolean;
+  /** The 200 to the phone's re-INVITE, resent until its ACK. */
+  reInviteOk: Retransmission | null;
   cseq: number;
 }
 
@@ -179,6 +188,11 @@ export class DeskPhoneCalls {
       remoteTarget: null,
       ack: null,
       stationId: null,
+      local: null,
+      sdpSession: String(Date.now()),
+      sdpVersion: 1,
+      held: false,
+      reInviteOk: null,
       cseq: 1,
     };
     this.dialogs.set(sipCallId, dialog);
@@ -258,11 +272,8 @@ export class DeskPhoneCalls {
           offer.rtp,
         );
         dialog.stationId = station.stationId;
-        body = audioAnswer(
-          { address: this.options.mediaAddress ?? station.rtp.address, port: station.rtp.port },
-          String(Date.now()),
-          1,
-        );
+        dialog.local = { address: this.options.mediaAddress ?? station.rtp.address, port: station.rtp.port };
+        body = audioAnswer(dialog.local, dialog.sdpSession, dialog.sdpVersion);
       } catch (err) {
         this.options.log('SIP desk phone media', err);
       }
@@ -345,6 +356,7 @@ export class DeskPhoneCalls {
   private finish(dialog: PhoneDialog): void {
     dialog.state = 'ended';
     dialog.retransmission?.stop();
+    dialog.reInviteOk?.stop();
     const rest = (this.byParticipant.get(dialog.participantId) ?? []).filter((d) => d !== dialog);
     if (rest.length > 0) this.byParticipant.set(dialog.participantId, rest);
     else this.byParticipant.delete(dialog.participantId);
@@ -366,7 +378,12 @@ export class DeskPhoneCalls {
         this.transport.send(responseTo(req, 481, 'Call/Transaction Does Not Exist'), from);
       return;
     }
-    if (req.method === 'ACK') return;
+    if (req.method === 'ACK') {
+      dialog.reInviteOk?.stop();
+      dialog.reInviteOk = null;
+      return;
+    }
+    if (req.method === 'INVITE') return this.onReInvite(dialog, req, from);
     if (req.method !== 'BYE') {
       this.transport.send(responseTo(req, 501, 'Not Implemented'), from);
       return;
@@ -376,6 +393,42 @@ export class DeskPhoneCalls {
     this.finish(dialog);
     await this.engine
       .command(dialog.ccId, (tx) => deskPhone(tx, dialog.userId, 'hangup', dialog.callId))
+      .catch(ignoreMovedOn);
+  }
+
+  /**
+   * The phone's re-INVITE: `sendonly`/`inactive` is the desk phone's hold, back to `sendrecv` its
+   * resume (of the customer, as the simulator's desk phone). Answered with our same RTP address.
+   */
+  private async onReInvite(dialog: PhoneDialog, req: SipRequest, from: Peer): Promise<void> {
+    if (dialog.state !== 'answered' || !dialog.local) {
+      this.transport.send(responseTo(req, 491, 'Request Pending'), from);
+      return;
+    }
+    const offer = req.body ? parseAudioOffer(req.body) : null;
+    if (typeof offer === 'string') {
+      this.transport.send(responseTo(req, 488, 'Not Acceptable Here'), from);
+      return;
+    }
+    const direction = offer?.direction ?? 'sendrecv';
+    const mirror = { sendonly: 'recvonly', recvonly: 'sendonly', inactive: 'inactive', sendrecv: 'sendrecv' };
+    dialog.sdpVersion += 1;
+    dialog.reInviteOk?.stop();
+    dialog.reInviteOk = this.transport.sendReliably(
+      responseTo(req, 200, 'OK', {
+        extra: [
+          ['contact', `<sip:switchboard@${this.options.localHost}:${this.transport.local.port}>`],
+          ['content-type', 'application/sdp'],
+        ],
+        body: audioAnswer(dialog.local, dialog.sdpSession, dialog.sdpVersion, mirror[direction]),
+      }),
+      from,
+    );
+    const held = direction === 'sendonly' || direction === 'inactive';
+    if (held === dialog.held) return;
+    dialog.held = held;
+    await this.engine
+      .command(dialog.ccId, (tx) => deskPhone(tx, dialog.userId, held ? 'hold' : 'resume', dialog.callId))
       .catch(ignoreMovedOn);
   }
 
@@ -406,7 +459,10 @@ export class DeskPhoneCalls {
   }
 
   close(): void {
-    for (const d of this.dialogs.values()) d.retransmission?.stop();
+    for (const d of this.dialogs.values()) {
+      d.retransmission?.stop();
+      d.reInviteOk?.stop();
+    }
     for (const r of this.byes.values()) r.stop();
   }
 }
