@@ -10,7 +10,7 @@
  * Prints progress lines, then exactly one JSON line (last). See bench/README.md.
  *
  * Environment: BENCH_AGENTS (1000), BENCH_RATE (50), BENCH_SECONDS (60), BENCH_TALK_MIN_S (2),
- * BENCH_TALK_MAX_S (8), BENCH_DRAIN_SECONDS (30), BENCH_LOGIN_CONCURRENCY (16), BENCH_SETTLE_SECONDS (45),
+ * BENCH_TALK_MAX_S (8), BENCH_DRAIN_SECONDS (30), BENCH_LOGIN_CONCURRENCY (4), BENCH_SETTLE_SECONDS (45),
  * BENCH_CPU_PROFILE (a file: CPU profile of the service during the load phase), BENCH_SQL_TOP (n: print
  * the n most frequent SQL statements).
  *
@@ -50,7 +50,9 @@ const TALK_MIN_MS = numberEnv('BENCH_TALK_MIN_S', 2, 0, 600) * 1000;
 const TALK_MAX_MS = Math.max(TALK_MIN_MS, numberEnv('BENCH_TALK_MAX_S', 8, 0, 600) * 1000);
 const DRAIN_MS = numberEnv('BENCH_DRAIN_SECONDS', 30, 1, 600) * 1000;
 const SETTLE_MS = numberEnv('BENCH_SETTLE_SECONDS', 45, 0, 600) * 1000;
-const LOGIN_CONCURRENCY = Math.round(numberEnv('BENCH_LOGIN_CONCURRENCY', 16, 1, 256));
+const LOGIN_CONCURRENCY = Math.round(numberEnv('BENCH_LOGIN_CONCURRENCY', 4, 1, 256));
+const LOGIN = process.env.BENCH_LOGIN || 'direct';
+if (LOGIN !== 'direct' && LOGIN !== 'http') throw new Error('BENCH_LOGIN must be direct or http');
 const CPU_PROFILE = process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : null;
 /** Hard bound on arrivals: far above what a Poisson process at RATE produces in SECONDS. */
 const MAX_CALLS = Math.ceil(RATE * SECONDS * 1.5 + 100);
@@ -135,6 +137,8 @@ interface ServiceInfo {
   number: string;
   usernames: string[];
   password: string;
+  /** BENCH_LOGIN=direct: the agents' session tokens, written by the service process. */
+  tokens: string[] | null;
 }
 
 interface ServiceMemory {
@@ -170,7 +174,13 @@ class ServiceProcess {
       ['--expose-gc', '--import', 'tsx', path.join(here, 'serviceProcess.ts')],
       {
         cwd: repoRoot,
-        env: { ...process.env, ...env, BENCH_AGENTS: String(AGENTS), NODE_ENV: 'development' },
+        env: {
+          ...process.env,
+          ...env,
+          BENCH_AGENTS: String(AGENTS),
+          BENCH_LOGIN: LOGIN,
+          NODE_ENV: 'development',
+        },
         stdio: ['pipe', 'pipe', 'inherit'],
       },
     );
@@ -425,6 +435,24 @@ async function postJson<T>(url: string, body: unknown): Promise<{ status: number
   return { status: res.status, body: (await res.json()) as T };
 }
 
+/**
+ * A login, retried while the service answers 503 or 429 (its password-hash queue is full or this
+ * source has too many hashes waiting, issue 13): after Retry-After, at most 20 times.
+ */
+async function login(url: string, body: unknown): Promise<{ status: number; body: { token: string } }> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const json = (await res.json()) as { token: string };
+    if ((res.status !== 503 && res.status !== 429) || attempt >= 20)
+      return { status: res.status, body: json };
+    await sleep(Math.min(5, Number(res.headers.get('retry-after') ?? 1)) * 1000);
+  }
+}
+
 // ---------------------------------------------------------------------------------------------------
 // The run
 
@@ -521,9 +549,9 @@ async function main(): Promise<void> {
 
   // Log in every agent (bounded concurrency: login runs scrypt).
   const loginStart = performance.now();
-  const tokens: string[] = [];
-  await pool(info.usernames, LOGIN_CONCURRENCY, async (username, i) => {
-    const res = await postJson<{ token: string }>(`${baseUrls[i % NODES]}/agent/v1/login`, {
+  const tokens: string[] = info.tokens ?? [];
+  await pool(info.tokens ? [] : info.usernames, LOGIN_CONCURRENCY, async (username, i) => {
+    const res = await login(`${baseUrls[i % NODES]}/agent/v1/login`, {
       orgId: info.orgId,
       contactCenter: info.apiName,
       username,
@@ -548,7 +576,7 @@ async function main(): Promise<void> {
 
   // Connect every agent (its own WebSocket, hello with its token), then set it Available.
   const connectStart = performance.now();
-  await pool(info.usernames, LOGIN_CONCURRENCY, async (username, i) => {
+  await pool(info.usernames, 16, async (username, i) => {
     const agent = await Agent.connect(wsUrls[i % NODES] as string, username, tokens[i] as string);
     agents.push(agent);
     await agent.request('setAgentStatus', { statusId: AVAILABLE });

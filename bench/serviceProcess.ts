@@ -20,10 +20,12 @@ import SQLite from 'better-sqlite3';
 import { openDatabase } from '../telephony/src/db/database.ts';
 import { DEMO_PRESENCE_STATUSES } from '../telephony/src/devData.ts';
 import { setPresenceStatuses } from '../telephony/src/engine/agentPresence.ts';
-import { hashPassword } from '../telephony/src/engine/sessions.ts';
+import { hashPassword, tokenHash } from '../telephony/src/engine/sessions.ts';
+import { newId } from '../telephony/src/domain/ids.ts';
 import * as tenants from '../telephony/src/engine/tenants.ts';
 import { PgCluster } from '../telephony/src/cluster/pgCluster.ts';
 import { buildService } from '../telephony/src/server.ts';
+import { DEFAULT_SOCKET_LIMITS } from '../telephony/src/api/agentSocket.ts';
 
 const dbPath = process.env.BENCH_DB ?? '';
 if (!dbPath && !process.env.BENCH_DATABASE_URL)
@@ -65,6 +67,10 @@ const service = await buildService({
   startScheduler: true,
   schedulerPollMs: Number(process.env.SCHEDULER_POLL_MS ?? 200),
   simulatorToken: null,
+  // Every agent of the benchmark connects from 127.0.0.1: no per-source cap on sockets.
+  limits: {
+    socket: { ...DEFAULT_SOCKET_LIMITS, maxPerSource: 2 * agentCount, maxConnections: 2 * agentCount + 100 },
+  },
 });
 await service.app.listen({ host: '127.0.0.1', port: 0 });
 const address = service.app.server.address();
@@ -106,7 +112,43 @@ async function createTenant() {
     target: { type: 'queue', id: queueId },
   });
   await service.engine.command(ccId, (tx) => setPresenceStatuses(tx, DEMO_PRESENCE_STATUSES));
-  return { orgId, apiName, ccId, queueId, number, usernames, password };
+  return { orgId, apiName, ccId, queueId, number, usernames, password, tokens: await directSessions(ccId) };
+}
+
+/**
+ * BENCH_LOGIN=direct: a session per agent written as a login writes it (token hash, expiry), without
+ * the scrypt check: thousands of HTTP logins at OWASP's cost would take many minutes, and logins are
+ * measured by bench:login-flood. The tokens, in the order of the usernames.
+ */
+async function directSessions(ccId: string): Promise<string[] | null> {
+  if (process.env.BENCH_LOGIN !== 'direct') return null;
+  const rows = await db
+    .selectFrom('users')
+    .select(['id', 'username'])
+    .where('contact_center_id', '=', ccId)
+    .execute();
+  const idOf = new Map(rows.map((u) => [u.username, u.id]));
+  const now = Date.now();
+  const tokens: string[] = [];
+  await db.transaction().execute(async (trx) => {
+    for (let i = 0; i < agentCount; i++) {
+      const token = randomBytes(32).toString('base64url');
+      await trx
+        .insertInto('sessions')
+        .values({
+          id: newId('SE'),
+          user_id: idOf.get(`agent${i + 1}`) as string,
+          token_hash: tokenHash(token),
+          created_at: now,
+          expires_at: now + 24 * 3600_000,
+          ended_at: null,
+          end_reason: null,
+        })
+        .execute();
+      tokens.push(token);
+    }
+  });
+  return tokens;
 }
 const tenant = joining ? null : await createTenant();
 
