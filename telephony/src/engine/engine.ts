@@ -9,6 +9,7 @@ import { newId } from '../domain/ids.ts';
 import type { AgentEventName, EventData } from '../contracts/agentApi.ts';
 import { DomainEvents, type DomainEvent } from './domainEvents.ts';
 import { noCrm, type EnginePorts } from './ports.ts';
+import { ReadCache } from './readCache.ts';
 
 export type Trx = Transaction<Database>;
 
@@ -28,6 +29,8 @@ export class Tx {
   /** Work to start once the transaction has committed, outside the lock (e.g. sending the outbox). */
   readonly committed: Array<() => void> = [];
   readonly db: Trx;
+  /** Rows this command read, until it writes to their tables (readCache.ts). */
+  readonly reads = new ReadCache();
   readonly ccId: string;
   readonly now: number;
   readonly ports: EnginePorts;
@@ -41,7 +44,7 @@ export class Tx {
     ports: EnginePorts = { crm: noCrm },
     events: DomainEvents = new DomainEvents(),
   ) {
-    this.db = db;
+    this.db = db.withPlugin(this.reads);
     this.ccId = ccId;
     this.now = now;
     this.ports = ports;
