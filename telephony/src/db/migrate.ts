@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002_salesforce.ts';
 import * as m0003 from './migrations/0003_admin.ts';
 import * as m0004 from './migrations/0004_user_concerns.ts';
 import * as m0005 from './migrations/0005_cluster.ts';
+import * as m0009 from './migrations/0009_routing_indexes.ts';
 
 /** Numbered migrations, applied in order at start-up. Add a file and a line here; never edit a shipped one. */
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003_admin': m0003,
   '0004_user_concerns': m0004,
   '0005_cluster': m0005,
+  '0009_routing_indexes': m0009,
 };
 
 class StaticProvider implements MigrationProvider {
