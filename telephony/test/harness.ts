@@ -13,6 +13,7 @@ import type { Clock } from '../src/engine/engine.ts';
 import { hashPassword } from '../src/engine/sessions.ts';
 import * as tenants from '../src/engine/tenants.ts';
 import type { ContactCenterSettings } from '../src/domain/settings.ts';
+import type { AdmissionLimits } from '../src/engine/admission.ts';
 import { buildService, type Service, type ServiceLimits } from '../src/server.ts';
 import { DEMO_PRESENCE_STATUSES } from '../src/devData.ts';
 import type { MediaOptions } from '../src/media/wiring.ts';
@@ -88,6 +89,7 @@ export async function startService(
     salesforce?: SalesforceOptions;
     media?: MediaOptions;
     limits?: Partial<ServiceLimits>;
+    admission?: Partial<AdmissionLimits>;
     production?: boolean;
     simulatorEnabled?: boolean;
     metricsToken?: string;
@@ -103,6 +105,7 @@ export async function startService(
     ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),
     simulatorToken: options.simulatorToken ?? null,
     ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.admission ? { admission: options.admission } : {}),
     ...(options.production ? { admin: { production: true } } : {}),
     ...(options.simulatorEnabled === false ? { simulatorEnabled: false } : {}),
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
