@@ -111,5 +111,8 @@ describe('admission of inbound calls', () => {
     release();
     await Promise.all(held);
     expect(admission.inboundCall(tenant.ccId)).toEqual({ admitted: true });
+    // A call that itself waited longer than the limit before the check (queued in front of it).
+    expect(admission.inboundCall(tenant.ccId, 21)).toMatchObject({ admitted: false });
+    expect(admission.inboundCall(tenant.ccId, 19)).toEqual({ admitted: true });
   });
 });

@@ -105,7 +105,9 @@ export async function startService(
     ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),
     simulatorToken: options.simulatorToken ?? null,
     ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.admission ? { admission: options.admission } : {}),
+    // A loaded test machine can hold a request longer than the production limit: only the admission
+    // tests (admission.test.ts) refuse calls.
+    admission: options.admission ?? { maxWaitMs: 30_000 },
     ...(options.production ? { admin: { production: true } } : {}),
     ...(options.simulatorEnabled === false ? { simulatorEnabled: false } : {}),
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),

@@ -153,7 +153,7 @@ export function registerSimulatorRoutes(
             const to = toE164(req.body.to, 'US');
             const dialed = await findDialedNumber(engine.db, to);
             if (!dialed) throw new NotFoundError(`${to} is not a number of any contact center`);
-            const admitted = options.admission?.inboundCall(dialed.contactCenterId);
+            const admitted = options.admission?.inboundCall(dialed.contactCenterId, reply.elapsedTime);
             if (admitted && !admitted.admitted)
               throw new ThrottledError('UNAVAILABLE', admitted.reason, admitted.retryAfterSeconds);
             return engine.command(dialed.contactCenterId, async (tx) => {

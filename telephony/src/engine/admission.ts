@@ -12,7 +12,10 @@
 import type { Engine } from './engine.ts';
 
 export interface AdmissionLimits {
-  /** Refuse when the oldest command waiting for the contact center has waited longer (ms). */
+  /**
+   * Refuse when the oldest command waiting for the contact center has waited longer (ms), or the
+   * call itself waited longer before the check.
+   */
   maxWaitMs: number;
   /** Refuse when this many commands wait for the contact center. */
   maxWaiting: number;
@@ -23,7 +26,7 @@ export interface AdmissionLimits {
 }
 
 export const DEFAULT_ADMISSION: AdmissionLimits = {
-  maxWaitMs: 100,
+  maxWaitMs: 250,
   maxWaiting: 100,
   maxWaitingPerNode: 400,
   retryAfterSeconds: 1,
@@ -42,15 +45,21 @@ export class Admission {
     this.limits = { ...DEFAULT_ADMISSION, ...limits };
   }
 
-  /** Whether a new inbound call for the contact center may be taken now. Changes nothing. */
-  inboundCall(contactCenterId: string): AdmissionDecision {
+  /**
+   * Whether a new inbound call for the contact center may be taken now. `waitedMs`: how long the
+   * call has already waited on this node before this check (since its request or INVITE arrived):
+   * work queued in front of the check (the database, the event loop) shows there. Changes nothing.
+   */
+  inboundCall(contactCenterId: string, waitedMs = 0): AdmissionDecision {
     const { waiting, oldestWaitMs } = this.engine.backlog(contactCenterId);
     const reason =
       waiting >= this.limits.maxWaiting || oldestWaitMs > this.limits.maxWaitMs
         ? `the contact center is overloaded (${waiting} commands waiting, the oldest for ${Math.round(oldestWaitMs)} ms)`
         : this.engine.waitingCommands() >= this.limits.maxWaitingPerNode
           ? `this node is overloaded (${this.engine.waitingCommands()} commands waiting)`
-          : null;
+          : waitedMs > this.limits.maxWaitMs
+            ? `this node is overloaded (the call waited ${Math.round(waitedMs)} ms to be looked at)`
+            : null;
     if (reason === null) return { admitted: true };
     return {
       admitted: false,

@@ -155,14 +155,6 @@ async function availableAtLevel(
 
 /** Offers every waiting leg it can (run after anything that may allow a new offer); returns the offers made. */
 export async function routeWaiting(tx: Tx): Promise<number> {
-  const anyone = await tx.db
-    .selectFrom('users')
-    .select('id')
-    .where('contact_center_id', '=', tx.ccId)
-    .where('presence_state', '=', 'available')
-    .where('offered_leg_id', 'is', null)
-    .executeTakeFirst();
-  if (!anyone) return 0;
   const legs = await tx.db
     .selectFrom('participants')
     .selectAll()
@@ -172,15 +164,30 @@ export async function routeWaiting(tx: Tx): Promise<number> {
     .orderBy('priority', 'desc')
     .orderBy('queued_at', 'asc')
     .execute();
+  if (legs.length === 0) return 0;
+  const anyone = await tx.db
+    .selectFrom('users')
+    .select('id')
+    .where('contact_center_id', '=', tx.ccId)
+    .where('presence_state', '=', 'available')
+    .where('offered_leg_id', 'is', null)
+    .executeTakeFirst();
+  if (!anyone) return 0;
   legs.sort((a, b) => byWaitingOrder(waiting(a), waiting(b)));
   const taken = new Set<string>();
+  // Queues with no agent left for a leg nobody declined: no later leg of theirs finds one in this pass.
+  const exhausted = new Set<string>();
   let offers = 0;
   for (const leg of legs) {
     if (!leg.queue_id) continue;
     const declined = new Set(JSON.parse(leg.declined_by_json) as string[]);
+    if (declined.size === 0 && exhausted.has(leg.queue_id)) continue;
     const passedOver = declined.size > 0 ? new Set([...taken, ...(await resting(tx, leg.id))]) : taken;
     const chosen = await candidate(tx, leg.queue_id, declined, passedOver);
-    if (!chosen) continue;
+    if (!chosen) {
+      if (declined.size === 0) exhausted.add(leg.queue_id);
+      continue;
+    }
     taken.add(chosen);
     await offer(tx, leg, await loadUser(tx, chosen));
     offers++;
