@@ -209,6 +209,7 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     media: media?.plane ?? null,
     admission,
     async close() {
+      admission.close();
       recorder.bindSender(null);
       await media?.plane.close();
       await salesforce?.stop();

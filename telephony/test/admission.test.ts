@@ -9,6 +9,7 @@ import {
   AgentClient,
   Sim,
   createTenant,
+  eventually,
   startService,
   testDatabase,
   type DatabaseHandle,
@@ -97,7 +98,7 @@ describe('admission of inbound calls', () => {
   });
 
   it('refuses when the oldest waiting command has waited longer than the limit', async () => {
-    const { run, tenant } = await setUp({ maxWaiting: 1000, maxWaitMs: 20 });
+    const { run, tenant } = await setUp({ maxWaiting: 1000, maxWaitMs: 500 });
     const { engine, admission } = run.service;
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
@@ -105,14 +106,29 @@ describe('admission of inbound calls', () => {
       engine.command(tenant.ccId, () => gate),
       engine.command(tenant.ccId, async () => undefined),
     ];
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(engine.backlog(tenant.ccId).oldestWaitMs).toBeGreaterThan(20);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(engine.backlog(tenant.ccId).oldestWaitMs).toBeGreaterThan(500);
     expect(admission.inboundCall(tenant.ccId)).toMatchObject({ admitted: false });
     release();
     await Promise.all(held);
     expect(admission.inboundCall(tenant.ccId)).toEqual({ admitted: true });
     // A call that itself waited longer than the limit before the check (queued in front of it).
-    expect(admission.inboundCall(tenant.ccId, 21)).toMatchObject({ admitted: false });
-    expect(admission.inboundCall(tenant.ccId, 19)).toEqual({ admitted: true });
+    expect(admission.inboundCall(tenant.ccId, 501)).toMatchObject({ admitted: false });
+    expect(admission.inboundCall(tenant.ccId, 499)).toEqual({ admitted: true });
+  });
+
+  it('refuses while the event loop runs late, and admits again once it keeps time', async () => {
+    const { run, tenant } = await setUp({ maxWaitMs: 200 });
+    const { admission } = run.service;
+    // Hold the event loop for longer than a sampling window (1 s): the next window reports the delay.
+    const until = performance.now() + 1100;
+    while (performance.now() < until);
+    const refused = await eventually(() => {
+      const decision = admission.inboundCall(tenant.ccId);
+      return decision.admitted ? undefined : decision;
+    }, 'a refusal for the late event loop');
+    expect(refused.reason).toMatch(/event loop ran \d+ ms late/);
+    expect(refused.retryAfterSeconds).toBe(1);
+    await eventually(() => admission.inboundCall(tenant.ccId).admitted, 'admission again');
   });
 });

@@ -9,12 +9,14 @@
  * and `Retry-After` (docs/simulator-api.md); a SIP trunk answers the INVITE with `503 Service
  * Unavailable` and `Retry-After` (RFC 3261 §21.5.4).
  */
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Engine } from './engine.ts';
 
 export interface AdmissionLimits {
   /**
-   * Refuse when the oldest command waiting for the contact center has waited longer (ms), or the
-   * call itself waited longer before the check.
+   * Refuse when the oldest command waiting for the contact center has waited longer (ms), when the
+   * call itself waited longer before the check, or when the node's event loop ran that late in the
+   * last second.
    */
   maxWaitMs: number;
   /** Refuse when this many commands wait for the contact center. */
@@ -37,12 +39,28 @@ export type AdmissionDecision =
 
 export class Admission {
   readonly limits: AdmissionLimits;
+  /** The event loop's delay: a node starved of CPU reads its sockets late, before any check can see a queue. */
+  private readonly loop = monitorEventLoopDelay({ resolution: 20 });
+  /** The longest event-loop delay of the last full second (ms). */
+  private loopDelayMs = 0;
+  private readonly sampler: NodeJS.Timeout;
 
   constructor(
     private readonly engine: Engine,
     limits: Partial<AdmissionLimits> = {},
   ) {
     this.limits = { ...DEFAULT_ADMISSION, ...limits };
+    this.loop.enable();
+    this.sampler = setInterval(() => {
+      this.loopDelayMs = this.loop.max / 1e6;
+      this.loop.reset();
+    }, 1000).unref();
+  }
+
+  /** Stops sampling the event loop (the service is closing). */
+  close(): void {
+    clearInterval(this.sampler);
+    this.loop.disable();
   }
 
   /**
@@ -59,7 +77,9 @@ export class Admission {
           ? `this node is overloaded (${this.engine.waitingCommands()} commands waiting)`
           : waitedMs > this.limits.maxWaitMs
             ? `this node is overloaded (the call waited ${Math.round(waitedMs)} ms to be looked at)`
-            : null;
+            : this.loopDelayMs > this.limits.maxWaitMs
+              ? `this node is overloaded (its event loop ran ${Math.round(this.loopDelayMs)} ms late)`
+              : null;
     if (reason === null) return { admitted: true };
     return {
       admitted: false,
