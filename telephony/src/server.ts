@@ -210,7 +210,8 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   }
   await app.ready();
   if (options.sip && !media) throw new Error('SIP needs the media plane (the media option)');
-  const sip = options.sip && media ? await SipService.start(engine, media.plane, options.sip) : null;
+  const sip =
+    options.sip && media ? await SipService.start(engine, media.plane, { admission, ...options.sip }) : null;
   await cluster?.start({ db: options.db, streams, failures, vault: salesforce?.vault ?? null });
   if (options.startScheduler ?? true) scheduler.start();
   if (salesforce) {
