@@ -10,9 +10,12 @@
  * Prints progress lines, then exactly one JSON line (last). See bench/README.md.
  *
  * Environment: BENCH_AGENTS (1000), BENCH_RATE (50), BENCH_SECONDS (60), BENCH_TALK_MIN_S (2),
- * BENCH_TALK_MAX_S (8), BENCH_DRAIN_SECONDS (30), BENCH_LOGIN_CONCURRENCY (16), BENCH_SETTLE_SECONDS (45),
+ * BENCH_TALK_MAX_S (8), BENCH_DRAIN_SECONDS (30), BENCH_LOGIN_CONCURRENCY (4), BENCH_SETTLE_SECONDS (45),
  * BENCH_CPU_PROFILE (a file: CPU profile of the service during the load phase), BENCH_SQL_TOP (n: print
- * the n most frequent SQL statements).
+ * the n most frequent SQL statements), BENCH_CONTACT_CENTERS (1: the agents shared out among that many
+ * contact centers, calls to their numbers in turn), BENCH_LOGIN (direct: sessions written by the
+ * service process; http: every agent logs in over HTTP). Calls answered 503 with Retry-After (admission
+ * control, overload) are counted as shed, not lost.
  *
  * Several nodes (docs/scaling.md): BENCH_DATABASE_URL (a PostgreSQL database; the bench works in a
  * schema of its own, dropped at the end) and BENCH_NODES (1): that many service processes, each a
@@ -50,7 +53,10 @@ const TALK_MIN_MS = numberEnv('BENCH_TALK_MIN_S', 2, 0, 600) * 1000;
 const TALK_MAX_MS = Math.max(TALK_MIN_MS, numberEnv('BENCH_TALK_MAX_S', 8, 0, 600) * 1000);
 const DRAIN_MS = numberEnv('BENCH_DRAIN_SECONDS', 30, 1, 600) * 1000;
 const SETTLE_MS = numberEnv('BENCH_SETTLE_SECONDS', 45, 0, 600) * 1000;
-const LOGIN_CONCURRENCY = Math.round(numberEnv('BENCH_LOGIN_CONCURRENCY', 16, 1, 256));
+const LOGIN_CONCURRENCY = Math.round(numberEnv('BENCH_LOGIN_CONCURRENCY', 4, 1, 256));
+const CENTERS = Math.round(numberEnv('BENCH_CONTACT_CENTERS', 1, 1, 100));
+const LOGIN = process.env.BENCH_LOGIN || 'direct';
+if (LOGIN !== 'direct' && LOGIN !== 'http') throw new Error('BENCH_LOGIN must be direct or http');
 const CPU_PROFILE = process.env.BENCH_CPU_PROFILE ? path.resolve(process.env.BENCH_CPU_PROFILE) : null;
 /** Hard bound on arrivals: far above what a Poisson process at RATE produces in SECONDS. */
 const MAX_CALLS = Math.ceil(RATE * SECONDS * 1.5 + 100);
@@ -129,12 +135,14 @@ interface ServiceInfo {
   pid: number;
   port: number;
   orgId: string;
-  apiName: string;
-  ccId: string;
-  queueId: string;
-  number: string;
+  /** Each agent's contact center (API name), in the order of `usernames`. */
+  apiNames: string[];
+  /** The contact centers' dialed numbers: calls go to them in turn. */
+  numbers: string[];
   usernames: string[];
   password: string;
+  /** BENCH_LOGIN=direct: the agents' session tokens, written by the service process. */
+  tokens: string[] | null;
 }
 
 interface ServiceMemory {
@@ -170,7 +178,14 @@ class ServiceProcess {
       ['--expose-gc', '--import', 'tsx', path.join(here, 'serviceProcess.ts')],
       {
         cwd: repoRoot,
-        env: { ...process.env, ...env, BENCH_AGENTS: String(AGENTS), NODE_ENV: 'development' },
+        env: {
+          ...process.env,
+          ...env,
+          BENCH_AGENTS: String(AGENTS),
+          BENCH_LOGIN: LOGIN,
+          BENCH_CONTACT_CENTERS: String(CENTERS),
+          NODE_ENV: 'development',
+        },
         stdio: ['pipe', 'pipe', 'inherit'],
       },
     );
@@ -262,6 +277,8 @@ const posted = new Map<string, number>(); // callId → performance.now() just b
 const observed = new Map<string, Observed>(); // callId → what the agents saw (may precede the POST reply)
 const counters = {
   attempted: 0,
+  /** Answered 503 with Retry-After (admission control, docs/scaling.md "Overload"). */
+  shed: 0,
   refused: 0,
   offers: 0,
   reoffers: 0,
@@ -416,13 +433,34 @@ class Agent {
 // ---------------------------------------------------------------------------------------------------
 // HTTP (global fetch: undici, keep-alive)
 
-async function postJson<T>(url: string, body: unknown): Promise<{ status: number; body: T }> {
+async function postJson<T>(
+  url: string,
+  body: unknown,
+): Promise<{ status: number; body: T; retryAfter: string | null }> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as T };
+  return { status: res.status, body: (await res.json()) as T, retryAfter: res.headers.get('retry-after') };
+}
+
+/**
+ * A login, retried while the service answers 503 or 429 (its password-hash queue is full or this
+ * source has too many hashes waiting, issue 13): after Retry-After, at most 20 times.
+ */
+async function login(url: string, body: unknown): Promise<{ status: number; body: { token: string } }> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const json = (await res.json()) as { token: string };
+    if ((res.status !== 503 && res.status !== 429) || attempt >= 20)
+      return { status: res.status, body: json };
+    await sleep(Math.min(5, Number(res.headers.get('retry-after') ?? 1)) * 1000);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -500,7 +538,7 @@ async function main(): Promise<void> {
   log(
     `service pid ${pids.join(', ')} on ${baseUrls.join(', ')}, ` +
       `${DATABASE_URL ? `PostgreSQL schema ${schema}${CLUSTER ? `, ${NODES} cluster node(s)` : ', no cluster'}` : `SQLite ${dbPath}`}, ` +
-      `tenant ${info.apiName} number ${info.number}`,
+      `${CENTERS} contact center(s), numbers ${info.numbers.join(', ')}`,
   );
 
   // Memory is read three times, each once the idle service has settled: fresh; after the logins
@@ -521,11 +559,11 @@ async function main(): Promise<void> {
 
   // Log in every agent (bounded concurrency: login runs scrypt).
   const loginStart = performance.now();
-  const tokens: string[] = [];
-  await pool(info.usernames, LOGIN_CONCURRENCY, async (username, i) => {
-    const res = await postJson<{ token: string }>(`${baseUrls[i % NODES]}/agent/v1/login`, {
+  const tokens: string[] = info.tokens ?? [];
+  await pool(info.tokens ? [] : info.usernames, LOGIN_CONCURRENCY, async (username, i) => {
+    const res = await login(`${baseUrls[i % NODES]}/agent/v1/login`, {
       orgId: info.orgId,
-      contactCenter: info.apiName,
+      contactCenter: info.apiNames[i] as string,
       username,
       password: info.password,
     });
@@ -548,7 +586,7 @@ async function main(): Promise<void> {
 
   // Connect every agent (its own WebSocket, hello with its token), then set it Available.
   const connectStart = performance.now();
-  await pool(info.usernames, LOGIN_CONCURRENCY, async (username, i) => {
+  await pool(info.usernames, 16, async (username, i) => {
     const agent = await Agent.connect(wsUrls[i % NODES] as string, username, tokens[i] as string);
     agents.push(agent);
     await agent.request('setAgentStatus', { statusId: AVAILABLE });
@@ -596,7 +634,7 @@ async function main(): Promise<void> {
     let ended = 0;
     for (const o of observed.values()) if (o.endedAt !== undefined) ended++;
     log(
-      `[${label}] calls ${counters.attempted} (refused ${counters.refused}), offered ${counters.offers}, ` +
+      `[${label}] calls ${counters.attempted} (shed ${counters.shed}, refused ${counters.refused}), offered ${counters.offers}, ` +
         `ended ${ended}, waiting ${posted.size - lat.length}, offer p50 ${round(percentile(lat, 50), 2)} ms ` +
         `p99 ${round(percentile(lat, 99), 2)} ms, service RSS ${round(rssKB / 1024)} MB, ` +
         `service CPU ${Math.round(cpuPercent)}%, generator lag p99 ${lagP99Ms()} ms`,
@@ -607,8 +645,16 @@ async function main(): Promise<void> {
     const from = `+1415555${String(1000 + (n % 9000)).padStart(4, '0')}`;
     counters.attempted++;
     const sentAt = performance.now();
-    const p = postJson<{ callId: string }>(`${baseUrls[n % NODES]}/sim/v1/calls`, { from, to: info.number })
+    const p = postJson<{ callId: string }>(`${baseUrls[n % NODES]}/sim/v1/calls`, {
+      from,
+      to: info.numbers[n % info.numbers.length],
+    })
       .then((res) => {
+        if (res.status === 503 && res.retryAfter !== null) {
+          // Shed by admission control: a clear refusal the caller's network can act on, not a loss.
+          counters.shed++;
+          return;
+        }
         if (res.status !== 201) {
           counters.refused++;
           noteError(`POST /sim/v1/calls: ${res.status} ${JSON.stringify(res.body)}`);
@@ -719,7 +765,7 @@ async function main(): Promise<void> {
       `p99 ${round(percentile(lat, 99), 2)} ms, max ${round(percentile(lat, 100), 2)} ms`,
   );
   log(
-    `lost ${lost}, stuck ${stuck}, other end reason ${unexpectedEnd}, re-offers ${counters.reoffers}, ` +
+    `shed ${counters.shed} (503 with Retry-After), lost ${lost}, stuck ${stuck}, other end reason ${unexpectedEnd}, re-offers ${counters.reoffers}, ` +
       `missed offers ${counters.missed}, request errors ${counters.requestErrors}, ` +
       `agents not available at the end ${notAvailable}`,
   );
@@ -737,6 +783,7 @@ async function main(): Promise<void> {
       max: round(percentile(lat, 100), 2),
     },
     routedPerSecond: round(counters.offers / loadSeconds, 2),
+    shed: counters.shed,
     lost,
     stuck,
     requestErrors: counters.requestErrors,
@@ -755,6 +802,7 @@ async function main(): Promise<void> {
     sqlStatementsPerCall: DATABASE_URL ? null : round(sqlStatements / Math.max(1, posted.size)),
     database: DATABASE_URL ? 'postgres' : 'sqlite',
     nodes: NODES,
+    contactCenters: CENTERS,
     cluster: CLUSTER,
     serviceCpuMsPerCallByNode: nodesCpuMs.map((ms) => round(ms / Math.max(1, posted.size), 2)),
     generatorCpuPercent: Math.round(generatorCpuPercent),

@@ -1,8 +1,9 @@
 /**
  * The service under benchmark, in its own process: opens the SQLite file given in BENCH_DB, builds
  * the real service with its scheduler running, listens on 127.0.0.1 (random port), creates one
- * tenant with BENCH_AGENTS agents in one queue, and prints one JSON line with what the load generator
- * needs ({ ready: true, pid, port, orgId, apiName, ccId, queueId, number, usernames, password }).
+ * tenant with BENCH_AGENTS agents shared out among BENCH_CONTACT_CENTERS contact centers (one queue
+ * each), and prints one JSON line with what the load generator needs
+ * ({ ready: true, pid, port, orgId, apiNames, numbers, usernames, password, tokens }).
  *
  * Commands on stdin, one per line, each answered with one JSON line: `gc` (a full garbage collection
  * when node runs with --expose-gc), `mem` (memory figures, including the size of V8's young
@@ -21,10 +22,12 @@ import { openDatabase } from '../telephony/src/db/database.ts';
 import { DEMO_PRESENCE_STATUSES } from '../telephony/src/devData.ts';
 import { setPresenceStatuses } from '../telephony/src/engine/agentPresence.ts';
 import { hashingStats } from '../telephony/src/engine/passwords.ts';
-import { hashPassword } from '../telephony/src/engine/sessions.ts';
+import { hashPassword, tokenHash } from '../telephony/src/engine/sessions.ts';
+import { newId } from '../telephony/src/domain/ids.ts';
 import * as tenants from '../telephony/src/engine/tenants.ts';
 import { PgCluster } from '../telephony/src/cluster/pgCluster.ts';
 import { buildService } from '../telephony/src/server.ts';
+import { DEFAULT_SOCKET_LIMITS } from '../telephony/src/api/agentSocket.ts';
 
 const dbPath = process.env.BENCH_DB ?? '';
 if (!dbPath && !process.env.BENCH_DATABASE_URL)
@@ -66,48 +69,99 @@ const service = await buildService({
   startScheduler: true,
   schedulerPollMs: Number(process.env.SCHEDULER_POLL_MS ?? 200),
   simulatorToken: null,
+  // Every agent of the benchmark connects from 127.0.0.1: no per-source cap on sockets.
+  limits: {
+    socket: { ...DEFAULT_SOCKET_LIMITS, maxPerSource: 2 * agentCount, maxConnections: 2 * agentCount + 100 },
+  },
 });
 await service.app.listen({ host: '127.0.0.1', port: 0 });
 const address = service.app.server.address();
 if (!address || typeof address === 'string') throw new Error('no address');
 
-// The tenant: one org, one contact center, the agents (one precomputed scrypt hash), one queue with
-// every agent, one dialed number routed to that queue, and the demo's Salesforce presence statuses.
+// The tenant: one org with BENCH_CONTACT_CENTERS contact centers (BenchCC, BenchCC2, …), the agents
+// shared out among them in turn (one precomputed scrypt hash), in each one queue with its agents, one
+// dialed number (+14155550100, +14155550101, …) routed to it, and the demo's presence statuses.
+const centerCount = Number(process.env.BENCH_CONTACT_CENTERS ?? 1);
+
 async function createTenant() {
   const passwordHash = await hashPassword(password);
   const orgId = `00D${randomBytes(6).toString('hex').toUpperCase()}AAA`.slice(0, 18);
   await tenants.createOrg(db, { id: orgId, name: 'Bench org' });
-  const apiName = 'BenchCC';
-  const ccId = await tenants.createContactCenter(db, {
-    orgId,
-    apiName,
-    displayName: 'Bench contact center',
-    scrtUrl: 'https://scrt.test',
-    settings: {},
-  });
-  const queueId = await tenants.createQueue(db, { contactCenterId: ccId, name: 'Support', priority: 1 });
+  const centers: Array<{ apiName: string; ccId: string; queueId: string; number: string }> = [];
+  for (let c = 0; c < centerCount; c++) {
+    const apiName = c === 0 ? 'BenchCC' : `BenchCC${c + 1}`;
+    const ccId = await tenants.createContactCenter(db, {
+      orgId,
+      apiName,
+      displayName: `Bench contact center ${c + 1}`,
+      scrtUrl: 'https://scrt.test',
+      settings: {},
+    });
+    const queueId = await tenants.createQueue(db, { contactCenterId: ccId, name: 'Support', priority: 1 });
+    const number = await tenants.addPhoneNumber(db, {
+      contactCenterId: ccId,
+      number: `+1415555${String(100 + c).padStart(4, '0')}`,
+      target: { type: 'queue', id: queueId },
+    });
+    await service.engine.command(ccId, (tx) => setPresenceStatuses(tx, DEMO_PRESENCE_STATUSES));
+    centers.push({ apiName, ccId, queueId, number });
+  }
   const usernames: string[] = [];
+  const userIds: string[] = [];
   await db.transaction().execute(async (trx) => {
     for (let i = 0; i < agentCount; i++) {
+      const center = centers[i % centerCount] as (typeof centers)[number];
       const username = `agent${i + 1}`;
       const id = await tenants.createUser(trx, {
-        contactCenterId: ccId,
+        contactCenterId: center.ccId,
         username,
         displayName: `Agent ${i + 1}`,
         password: '',
         passwordHash,
       });
-      await tenants.addQueueMember(trx, { queueId, memberType: 'user', memberId: id });
+      await tenants.addQueueMember(trx, { queueId: center.queueId, memberType: 'user', memberId: id });
       usernames.push(username);
+      userIds.push(id);
     }
   });
-  const number = await tenants.addPhoneNumber(db, {
-    contactCenterId: ccId,
-    number: '+14155550100',
-    target: { type: 'queue', id: queueId },
+  return {
+    orgId,
+    apiNames: usernames.map((_, i) => (centers[i % centerCount] as (typeof centers)[number]).apiName),
+    numbers: centers.map((c) => c.number),
+    usernames,
+    password,
+    tokens: await directSessions(userIds),
+  };
+}
+
+/**
+ * BENCH_LOGIN=direct: a session per agent written as a login writes it (token hash, expiry), without
+ * the scrypt check: thousands of HTTP logins at OWASP's cost would take many minutes, and logins are
+ * measured by bench:login-flood. The tokens, in the order of the users.
+ */
+async function directSessions(userIds: string[]): Promise<string[] | null> {
+  if (process.env.BENCH_LOGIN !== 'direct') return null;
+  const now = Date.now();
+  const tokens: string[] = [];
+  await db.transaction().execute(async (trx) => {
+    for (const userId of userIds) {
+      const token = randomBytes(32).toString('base64url');
+      await trx
+        .insertInto('sessions')
+        .values({
+          id: newId('SE'),
+          user_id: userId,
+          token_hash: tokenHash(token),
+          created_at: now,
+          expires_at: now + 24 * 3600_000,
+          ended_at: null,
+          end_reason: null,
+        })
+        .execute();
+      tokens.push(token);
+    }
   });
-  await service.engine.command(ccId, (tx) => setPresenceStatuses(tx, DEMO_PRESENCE_STATUSES));
-  return { orgId, apiName, ccId, queueId, number, usernames, password };
+  return tokens;
 }
 const tenant = joining ? null : await createTenant();
 

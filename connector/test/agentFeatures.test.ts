@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as tenants from '../../telephony/src/engine/tenants.ts';
 import { presenceOf } from '../../telephony/test/harness.ts';
+import { storeRecording } from '../../telephony/test/recordingFixture.ts';
 import { STATUS, useConnector } from './context.ts';
 import type { Host } from './host.ts';
 
@@ -163,7 +164,7 @@ describe('the phone book', () => {
 });
 
 describe('recordings', () => {
-  it('GET_SIGNED_RECORDING_URL: a signed link that redirects to the recording; none without a recording', async () => {
+  it("GET_SIGNED_RECORDING_URL: a signed link that serves the recording from the service's store; none without a recording", async () => {
     const host = await ctx.agent(0);
     const { callId, call } = await connectedCall(host);
     const missing = await host.request(
@@ -174,21 +175,29 @@ describe('recordings', () => {
     expect(missing.payload).toEqual({ success: false });
 
     await host.request('END_CALL', { call }, 'HANGUP');
-    await ctx.sim.post(`/calls/${callId}/recording`, {
-      url: 'https://media.example.com/r/1.wav',
-      durationSeconds: 95,
+    const { url: recordingUrl, durationSeconds } = await storeRecording(ctx.run.service, {
+      callId,
+      contactCenterId: ctx.tenant.ccId,
     });
     const signed = await host.request(
       'GET_SIGNED_RECORDING_URL',
-      { recordingUrl: 'https://media.example.com/r/1.wav', vendorCallKey: callId, callId: '0LQxx0000000001' },
+      { recordingUrl, vendorCallKey: callId, callId: '0LQxx0000000001' },
       'SIGNED_RECORDING_URL',
     );
-    expect(signed.payload).toMatchObject({ success: true, duration: 95, callId: '0LQxx0000000001' });
+    expect(signed.payload).toMatchObject({
+      success: true,
+      duration: durationSeconds,
+      callId: '0LQxx0000000001',
+    });
     const url = new URL(signed.payload.url as string);
     expect(url.origin).toBe(ctx.run.baseUrl);
     const res = await fetch(url, { redirect: 'manual' });
-    expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe('https://media.example.com/r/1.wav');
+    expect(res.status).toBe(200);
+    expect(
+      Buffer.from(await res.arrayBuffer())
+        .subarray(0, 4)
+        .toString(),
+    ).toBe('RIFF');
   });
 });
 

@@ -2,6 +2,9 @@
  * Per-test set-up of the connector tests: the real service in-process (real sockets, a real
  * database) with a tenant, the simulator, and connector pages played by Host.
  */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterEach, beforeAll, beforeEach } from 'vitest';
 import { buildService } from '../../telephony/src/server.ts';
 import type { ContactCenterSettings } from '../../telephony/src/domain/settings.ts';
@@ -62,9 +65,12 @@ export async function startServiceOn(
   port = 0,
   sessionTtlMs?: number,
 ) {
+  // Recordings in a data folder of the test's own (the service's local store; signed links lead there).
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'switchboard-connector-'));
   const service = await buildService({
     db: dbh.db,
     clock,
+    recordings: { dataDir, sweepMs: 0 },
     startScheduler: false,
     schedulerPollMs: 20,
     ...(sessionTtlMs ? { sessionTtlMs } : {}),
@@ -77,7 +83,10 @@ export async function startServiceOn(
     service,
     baseUrl,
     wsUrl: `ws://127.0.0.1:${address.port}/agent/v1/socket`,
-    stop: () => service.close(),
+    stop: async () => {
+      await service.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
   };
   return { run, port: address.port };
 }

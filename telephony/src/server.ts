@@ -14,6 +14,7 @@ import { createConnectorContext, type ConnectorContext } from './api/connectorCo
 import { lockContactCenter, type PgCluster } from './cluster/pgCluster.ts';
 import type { Db } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { Admission, type AdmissionLimits } from './engine/admission.ts';
 import { Engine, systemClock, type Clock } from './engine/engine.ts';
 import { EventHub } from './engine/events.ts';
 import { InjectedFailureGate } from './engine/injectedFailures.ts';
@@ -61,6 +62,8 @@ export interface ServiceOptions {
   trustProxy?: boolean | string;
   /** The limits of docs/security.md (each has a default there). */
   limits?: Partial<ServiceLimits>;
+  /** When new inbound calls are refused for overload (docs/scaling.md, "Overload"). */
+  admission?: Partial<AdmissionLimits>;
 }
 
 /** Every abuse limit of the service (docs/security.md lists each with its default and variable). */
@@ -98,6 +101,8 @@ export interface Service {
   /** The stored recordings (local folder or S3); null without recording storage. */
   recordings: RecordingArchive | null;
   sip: SipService | null;
+  /** Whether a new inbound call is taken now (every door a call comes in by asks it, admission.ts). */
+  admission: Admission;
   close(): Promise<void>;
 }
 
@@ -161,7 +166,8 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   registerAgentSocket(app, { engine, connector, failures, streams }, sessions, limits.socket);
   const simulatorEnabled = options.simulatorEnabled ?? true;
   const tokenThrottle = new LoginThrottle(options.db, clock, 'token', limits.login);
-  const simulator = { token: options.simulatorToken ?? null, throttle: tokenThrottle };
+  const admission = new Admission(engine, options.admission);
+  const simulator = { token: options.simulatorToken ?? null, throttle: tokenThrottle, admission };
   if (simulatorEnabled) registerSimulatorRoutes(app, engine, connector, failures, simulator);
   const salesforce = options.salesforce
     ? new SalesforceSync(engine, {
@@ -212,7 +218,8 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
   }
   await app.ready();
   if (options.sip && !media) throw new Error('SIP needs the media plane (the media option)');
-  sip = options.sip && media ? await SipService.start(engine, media.plane, options.sip) : null;
+  sip =
+    options.sip && media ? await SipService.start(engine, media.plane, { admission, ...options.sip }) : null;
   await cluster?.start({ db: options.db, streams, failures, vault: salesforce?.vault ?? null });
   if (options.startScheduler ?? true) scheduler.start();
   if (salesforce) {
@@ -231,7 +238,9 @@ export async function buildService(options: ServiceOptions): Promise<Service> {
     media: media?.plane ?? null,
     recordings,
     sip,
+    admission,
     async close() {
+      admission.close();
       wallboard.stop();
       recorder.bindSender(null);
       await sip?.close();

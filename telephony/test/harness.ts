@@ -13,6 +13,7 @@ import type { Clock } from '../src/engine/engine.ts';
 import { hashPassword } from '../src/engine/sessions.ts';
 import * as tenants from '../src/engine/tenants.ts';
 import type { ContactCenterSettings } from '../src/domain/settings.ts';
+import type { AdmissionLimits } from '../src/engine/admission.ts';
 import { buildService, type Service, type ServiceLimits } from '../src/server.ts';
 import { DEMO_PRESENCE_STATUSES } from '../src/devData.ts';
 import type { MediaOptions } from '../src/media/wiring.ts';
@@ -92,6 +93,7 @@ export async function startService(
     recordings?: RecordingStorageOptions;
     sip?: SipOptions;
     limits?: Partial<ServiceLimits>;
+    admission?: Partial<AdmissionLimits>;
     production?: boolean;
     simulatorEnabled?: boolean;
     metricsToken?: string;
@@ -109,6 +111,9 @@ export async function startService(
     ...(options.sessionTtlMs ? { sessionTtlMs: options.sessionTtlMs } : {}),
     simulatorToken: options.simulatorToken ?? null,
     ...(options.limits ? { limits: options.limits } : {}),
+    // A loaded test machine can hold a request longer than the production limit: only the admission
+    // tests (admission.test.ts) refuse calls.
+    admission: options.admission ?? { maxWaitMs: 30_000 },
     ...(options.production ? { admin: { production: true } } : {}),
     ...(options.simulatorEnabled === false ? { simulatorEnabled: false } : {}),
     ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),

@@ -103,6 +103,46 @@ describe('routing (ACD)', () => {
     expect(ringing(a)).toEqual([]);
   });
 
+  it("ranks by each agent's best member priority over direct and group memberships, then falls to the next level", async () => {
+    const [id0, id1, id2] = ctx.tenant.agents.map((a) => a.id);
+    const q = await tenants.createQueue(ctx.dbh.db, {
+      contactCenterId: ctx.tenant.ccId,
+      name: 'Tiers',
+      priority: 0,
+    });
+    const member = (memberType: 'user' | 'group', memberId: string, priority: number) =>
+      tenants.addQueueMember(ctx.dbh.db, { queueId: q, memberType, memberId, priority });
+    const leads = await tenants.createGroup(ctx.dbh.db, {
+      contactCenterId: ctx.tenant.ccId,
+      name: 'Leads',
+      userIds: [id0!],
+    });
+    await member('user', id2!, 3);
+    await member('user', id0!, 2);
+    await member('group', leads, 1);
+    await member('user', id1!, 1);
+    const number = await tenants.addPhoneNumber(ctx.dbh.db, {
+      contactCenterId: ctx.tenant.ccId,
+      number: '+14155559903',
+      target: { type: 'queue', id: q },
+    });
+    const [a, b, c] = [await ctx.agent(0), await ctx.agent(1), await ctx.agent(2)];
+    // Idle order: c (longest), then b, then a.
+    await c.goAvailable();
+    ctx.clock.advance(1000);
+    await b.goAvailable();
+    ctx.clock.advance(1000);
+    await a.goAvailable();
+    const first = await ctx.sim.call('+14155550001', number);
+    await b.waitFor('CALL_STARTED');
+    const second = await ctx.sim.call('+14155550002', number);
+    await a.waitFor('CALL_STARTED');
+    const third = await ctx.sim.call('+14155550003', number);
+    await c.waitFor('CALL_STARTED');
+    // b (priority 1, longer idle), then a (priority 1 through its group, not its direct 2), then c (3).
+    expect([ringing(b), ringing(a), ringing(c)]).toEqual([[first], [second], [third]]);
+  });
+
   it('withdraws an unanswered offer at the ring timeout and gives the call to the next agent', async () => {
     const [a, b] = [await ctx.agent(0), await ctx.agent(1)];
     await a.goAvailable();

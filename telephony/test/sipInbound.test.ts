@@ -140,6 +140,25 @@ describe('SIP trunk: inbound calls', () => {
       cleanup();
     }
   });
+
+  it('an overloaded node answers the INVITE 503 (the admission check of docs/scaling.md), creating no call', async () => {
+    const limits = ctx.run.service.admission.limits;
+    const before = limits.maxWaiting;
+    try {
+      await addTrunk(ctx.run, ctx.tenant, false);
+      // maxWaiting 0: the node refuses every new call, as when draining it.
+      limits.maxWaiting = 0;
+      const refused = carrier(
+        runs,
+        runSipp(refusedScenario(503), sipAddress(ctx), { dialed: ctx.tenant.number }),
+      );
+      expect(await refused.exit).toBe(0);
+      expect(await callsTo(ctx)).toEqual([]);
+    } finally {
+      limits.maxWaiting = before;
+      cleanup();
+    }
+  });
 });
 
 describe('SIP trunk: digest credentials and rate limits', () => {

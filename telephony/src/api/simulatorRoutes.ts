@@ -1,6 +1,7 @@
 /** The simulator API (docs/simulator-api.md): the phone network, callers and desk phones over HTTP. */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Admission } from '../engine/admission.ts';
 import type { LoginThrottle } from '../engine/loginThrottle.ts';
 import {
   AudioStatsBody,
@@ -44,6 +45,8 @@ export interface SimulatorOptions {
   throttle?: LoginThrottle;
   /** A browser page: answer 401 with a Basic challenge of this realm. */
   challenge?: string;
+  /** Refuses new inbound calls for overload (503 with `Retry-After`); every call is taken when absent. */
+  admission?: Admission;
 }
 
 /** The shortest simulator (or metrics) token the service starts with in production (docs/security.md). */
@@ -138,6 +141,7 @@ export function registerSimulatorRoutes(
           return reply.code(status).send(result ?? { ok: true });
         } catch (err) {
           const { status: code, body } = errorBody(err);
+          if (err instanceof ThrottledError) reply.header('retry-after', String(err.retryAfterSeconds));
           return reply.code(code).send({ error: body });
         }
       };
@@ -149,6 +153,9 @@ export function registerSimulatorRoutes(
             const to = toE164(req.body.to, 'US');
             const dialed = await findDialedNumber(engine.db, to);
             if (!dialed) throw new NotFoundError(`${to} is not a number of any contact center`);
+            const admitted = options.admission?.inboundCall(dialed.contactCenterId, reply.elapsedTime);
+            if (admitted && !admitted.admitted)
+              throw new ThrottledError('UNAVAILABLE', admitted.reason, admitted.retryAfterSeconds);
             return engine.command(dialed.contactCenterId, async (tx) => {
               const from = toE164(req.body.from, (await settings(tx)).defaultCountry);
               const callId = await network.inboundCall(

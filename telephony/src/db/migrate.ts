@@ -6,9 +6,10 @@ import * as m0003 from './migrations/0003_admin.ts';
 import * as m0004 from './migrations/0004_user_concerns.ts';
 import * as m0005 from './migrations/0005_cluster.ts';
 import * as m0006 from './migrations/0006_recording_storage.ts';
-import * as m0008 from './migrations/0008_workspace.ts';
-import * as m0010 from './migrations/0010_login_throttle.ts';
 import * as m0007 from './migrations/0007_sip.ts';
+import * as m0008 from './migrations/0008_workspace.ts';
+import * as m0009 from './migrations/0009_routing_indexes.ts';
+import * as m0010 from './migrations/0010_login_throttle.ts';
 import * as m0011 from './migrations/0011_sip_phones.ts';
 
 /** Numbered migrations, applied in order at start-up. Add a file and a line here; never edit a shipped one. */
@@ -19,9 +20,10 @@ const migrations: Record<string, Migration> = {
   '0004_user_concerns': m0004,
   '0005_cluster': m0005,
   '0006_recording_storage': m0006,
-  '0008_workspace': m0008,
-  '0010_login_throttle': m0010,
   '0007_sip': m0007,
+  '0008_workspace': m0008,
+  '0009_routing_indexes': m0009,
+  '0010_login_throttle': m0010,
   '0011_sip_phones': m0011,
 };
 

@@ -18,12 +18,14 @@ export const LIVE_STATES: ReadonlyArray<ParticipantTable['state']> = ['connected
 
 /** The call, if it belongs to this contact center; any other call looks exactly like a missing one. */
 export function findCall(tx: Tx, callId: string): Promise<CallTable | undefined> {
-  return tx.db
-    .selectFrom('calls')
-    .selectAll()
-    .where('id', '=', callId)
-    .where('contact_center_id', '=', tx.ccId)
-    .executeTakeFirst();
+  return tx.reads.get(`call:${callId}`, ['calls'], () =>
+    tx.db
+      .selectFrom('calls')
+      .selectAll()
+      .where('id', '=', callId)
+      .where('contact_center_id', '=', tx.ccId)
+      .executeTakeFirst(),
+  );
 }
 
 /** The call (see `findCall`), or a refusal with `code`. */
@@ -98,14 +100,17 @@ export async function setCallState(
   if (state === 'voicemail') await tx.publish({ type: 'VoicemailStarted', contactCenterId: tx.ccId, callId });
 }
 
+/** The call's participants, oldest first (read once per command until it writes participants). */
 export async function loadParticipants(tx: Tx, callId: string): Promise<ParticipantTable[]> {
-  return tx.db
-    .selectFrom('participants')
-    .selectAll()
-    .where('call_id', '=', callId)
-    .orderBy('created_at')
-    .orderBy('id')
-    .execute();
+  return tx.reads.get(`participants:${callId}`, ['participants'], () =>
+    tx.db
+      .selectFrom('participants')
+      .selectAll()
+      .where('call_id', '=', callId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute(),
+  );
 }
 
 /** The names of the call's queues (the call's and its legs'), by id. */
@@ -116,11 +121,10 @@ async function queueNames(
 ): Promise<Map<string, string>> {
   const ids = [call.queue_id, ...participants.map((p) => p.queue_id)].filter((id) => id !== null);
   if (ids.length === 0) return new Map();
-  const rows = await tx.db
-    .selectFrom('queues')
-    .select(['id', 'name'])
-    .where('id', 'in', [...new Set(ids)])
-    .execute();
+  const unique = [...new Set(ids)].sort();
+  const rows = await tx.reads.get(`queueNames:${unique.join(',')}`, ['queues'], () =>
+    tx.db.selectFrom('queues').select(['id', 'name']).where('id', 'in', unique).execute(),
+  );
   return new Map(rows.map((q) => [q.id, q.name]));
 }
 
@@ -181,10 +185,12 @@ export async function notify<E extends CallEventName>(
   users: Iterable<string>,
   extra?: (view: CallView) => NoInfer<Omit<EventData[E], 'call'>>,
 ): Promise<void> {
+  const recipients = [...users];
+  if (recipients.length === 0) return;
   const call = await loadCall(tx, callId);
   const participants = await loadParticipants(tx, callId);
   const names = await queueNames(tx, call, participants);
-  for (const userId of users) {
+  for (const userId of recipients) {
     const view = buildCallView(call, participants, userId, names);
     await tx.emit(userId, event, { call: view, ...extra?.(view) } as EventData[E]);
   }

@@ -2,6 +2,7 @@
  * The command runner: every state change of a contact center runs here, one at a time per contact
  * center, inside one database transaction; the events it emits are delivered after commit.
  */
+import { performance } from 'node:perf_hooks';
 import type { Transaction } from 'kysely';
 import type { Db } from '../db/database.ts';
 import type { Database } from '../db/schema.ts';
@@ -9,6 +10,7 @@ import { newId } from '../domain/ids.ts';
 import type { AgentEventName, EventData } from '../contracts/agentApi.ts';
 import { DomainEvents, type DomainEvent } from './domainEvents.ts';
 import { noCrm, type EnginePorts } from './ports.ts';
+import { ReadCache } from './readCache.ts';
 
 export type Trx = Transaction<Database>;
 
@@ -28,6 +30,8 @@ export class Tx {
   /** Work to start once the transaction has committed, outside the lock (e.g. sending the outbox). */
   readonly committed: Array<() => void> = [];
   readonly db: Trx;
+  /** Rows this command read, until it writes to their tables (readCache.ts). */
+  readonly reads = new ReadCache();
   readonly ccId: string;
   readonly now: number;
   readonly ports: EnginePorts;
@@ -41,7 +45,7 @@ export class Tx {
     ports: EnginePorts = { crm: noCrm },
     events: DomainEvents = new DomainEvents(),
   ) {
-    this.db = db;
+    this.db = db.withPlugin(this.reads);
     this.ccId = ccId;
     this.now = now;
     this.ports = ports;
@@ -122,6 +126,9 @@ export class Engine {
   private readonly ports: EnginePorts;
   private readonly lock: ((trx: Trx, ccId: string) => Promise<void>) | undefined;
   private readonly tails = new Map<string, Promise<unknown>>();
+  /** Per contact center, when each command still waiting for its turn was submitted (oldest first). */
+  private readonly waiting = new Map<string, number[]>();
+  private waitingTotal = 0;
 
   constructor(db: Db, options: EngineOptions = {}) {
     this.db = db;
@@ -133,16 +140,41 @@ export class Engine {
   /** Runs `fn` under the contact center's lock in a transaction; delivers its events after commit. */
   async command<T>(ccId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {
     const previous = this.tails.get(ccId) ?? Promise.resolve();
-    const run = previous.then(
-      () => this.runInTransaction(ccId, fn),
-      () => this.runInTransaction(ccId, fn),
-    );
+    const queue = this.waiting.get(ccId) ?? [];
+    if (queue.length === 0) this.waiting.set(ccId, queue);
+    queue.push(performance.now());
+    this.waitingTotal++;
+    const start = () => {
+      queue.shift();
+      this.waitingTotal--;
+      if (queue.length === 0 && this.waiting.get(ccId) === queue) this.waiting.delete(ccId);
+      return this.runInTransaction(ccId, fn);
+    };
+    const run = previous.then(start, start);
     const tail = run.catch(() => undefined);
     this.tails.set(ccId, tail);
     void tail.then(() => {
       if (this.tails.get(ccId) === tail) this.tails.delete(ccId);
     });
     return run;
+  }
+
+  /**
+   * The contact center's commands waiting for their turn on this node, and how long the oldest has
+   * waited (ms): what admission control reads (admission.ts).
+   */
+  backlog(ccId: string): { waiting: number; oldestWaitMs: number } {
+    const queue = this.waiting.get(ccId);
+    const oldest = queue?.[0];
+    return {
+      waiting: queue?.length ?? 0,
+      oldestWaitMs: oldest === undefined ? 0 : performance.now() - oldest,
+    };
+  }
+
+  /** Commands of every contact center waiting for their turn on this node. */
+  waitingCommands(): number {
+    return this.waitingTotal;
   }
 
   private async runInTransaction<T>(ccId: string, fn: (tx: Tx) => Promise<T>): Promise<T> {

@@ -24,23 +24,27 @@ export interface NextState {
 }
 
 export async function loadUser(tx: Tx, userId: string): Promise<UserTable> {
-  const user = await tx.db
-    .selectFrom('users')
-    .selectAll()
-    .where('id', '=', userId)
-    .where('contact_center_id', '=', tx.ccId)
-    .executeTakeFirst();
+  const user = await tx.reads.get(`user:${userId}`, ['users'], () =>
+    tx.db
+      .selectFrom('users')
+      .selectAll()
+      .where('id', '=', userId)
+      .where('contact_center_id', '=', tx.ccId)
+      .executeTakeFirst(),
+  );
   if (!user) throw new ConnectorError('INVALID_PARAMS', `unknown user ${userId}`);
   return user;
 }
 
 export async function salesforceStatuses(tx: Tx): Promise<SalesforceStatus[]> {
-  const rows = await tx.db
-    .selectFrom('presence_statuses')
-    .selectAll()
-    .where('contact_center_id', '=', tx.ccId)
-    .orderBy('position')
-    .execute();
+  const rows = await tx.reads.get('presenceStatuses', ['presence_statuses'], () =>
+    tx.db
+      .selectFrom('presence_statuses')
+      .selectAll()
+      .where('contact_center_id', '=', tx.ccId)
+      .orderBy('position')
+      .execute(),
+  );
   return rows.map((r) => ({
     statusId: r.status_id,
     name: r.name,
@@ -50,7 +54,15 @@ export async function salesforceStatuses(tx: Tx): Promise<SalesforceStatus[]> {
 }
 
 /** The rule in force: the user's own, else its first group's (by name) that has one, else the contact center's. */
-export async function ruleFor(tx: Tx, user: UserTable): Promise<PresenceRule | null> {
+export function ruleFor(tx: Tx, user: UserTable): Promise<PresenceRule | null> {
+  return tx.reads.get(
+    `presenceRule:${user.id}:${user.presence_rule_id ?? ''}`,
+    ['group_members', 'groups', 'contact_centers', 'presence_rules'],
+    () => readRule(tx, user),
+  );
+}
+
+async function readRule(tx: Tx, user: UserTable): Promise<PresenceRule | null> {
   let ruleId = user.presence_rule_id;
   if (!ruleId) {
     const group = await tx.db

@@ -41,7 +41,7 @@ import {
 } from './jobKinds.ts';
 import type { RoutingTarget } from './ports.ts';
 import { loadUser, setNextState, setPresence, type NextState } from './presence.ts';
-import { queueMemberIds } from './queueMembers.ts';
+import { isQueueMember } from './queueMembers.ts';
 import { settings } from './settings.ts';
 
 // ---------------------------------------------------------------------------------------------------
@@ -92,39 +92,69 @@ export function rankCandidates(
 // ---------------------------------------------------------------------------------------------------
 // The ACD
 
-/** Memberships of the queue's available agents without an offer, best first (at most 200 rows). */
-async function availableMemberships(tx: Tx, queueId: string): Promise<Membership[]> {
-  const rows = await sql<{ id: string; prio: number; idle: number | null }>`
-    select u.id as id, m.priority as prio, u.idle_since as idle
+/**
+ * The agent to offer a leg of `queueId` to (see `rankCandidates`), or undefined. Reads the queue's
+ * member priorities one level at a time, best first, and at each level the available agents in
+ * idle order through the `users_routable` index, stopping after just enough rows: as many as could
+ * be passed over (`declined`, `taken`, agents already read at a better level) plus one. So the cost
+ * does not grow with the queue's size. A level read to its end without a pick moves on to the next;
+ * an agent who declined is picked only when no other agent is left at any level.
+ */
+async function candidate(
+  tx: Tx,
+  queueId: string,
+  declined: ReadonlySet<string>,
+  taken: ReadonlySet<string>,
+): Promise<string | undefined> {
+  const memberships: Membership[] = [];
+  for (
+    let level = await nextLevel(tx, queueId, null);
+    level !== null;
+    level = await nextLevel(tx, queueId, level)
+  ) {
+    const rows = await availableAtLevel(
+      tx,
+      queueId,
+      level,
+      declined.size + taken.size + memberships.length + 1,
+    );
+    for (const r of rows) memberships.push({ userId: r.id, priority: level, idleSince: r.idle });
+    const best = rankCandidates(memberships, declined, taken)[0];
+    if (best !== undefined && !declined.has(best)) return best;
+  }
+  return rankCandidates(memberships, declined, taken)[0];
+}
+
+/** The queue's best member priority after `after` (direct and group memberships), or null. */
+async function nextLevel(tx: Tx, queueId: string, after: number | null): Promise<number | null> {
+  const row = await tx.db
+    .selectFrom('queue_members')
+    .select((eb) => eb.fn.min('priority').as('level'))
+    .where('queue_id', '=', queueId)
+    .$if(after !== null, (qb) => qb.where('priority', '>', after as number))
+    .executeTakeFirst();
+  return row?.level === null || row?.level === undefined ? null : Number(row.level);
+}
+
+/** Available agents without an offer who are members of the queue at member priority `level`, longest idle first. */
+async function availableAtLevel(
+  tx: Tx,
+  queueId: string,
+  level: number,
+  limit: number,
+): Promise<Array<{ id: string; idle: number | null }>> {
+  const rows = await sql<{ id: string; idle: number | string | null }>`
+    select u.id as id, u.idle_since as idle
     from users u
-    join (
-      select qm.member_id as user_id, qm.priority as priority
-        from queue_members qm where qm.queue_id = ${queueId} and qm.member_type = 'user'
-      union all
-      select gm.user_id as user_id, qm.priority as priority
-        from queue_members qm join group_members gm on gm.group_id = qm.member_id
-        where qm.queue_id = ${queueId} and qm.member_type = 'group'
-    ) m on m.user_id = u.id
     where u.contact_center_id = ${tx.ccId} and u.presence_state = 'available' and u.offered_leg_id is null
-    order by prio asc, idle asc
-    limit 200`.execute(tx.db);
-  return rows.rows.map((r) => ({
-    userId: r.id,
-    priority: Number(r.prio),
-    idleSince: r.idle === null ? null : Number(r.idle),
-  }));
+      and ${isQueueMember(queueId, level)}
+    order by u.idle_since
+    limit ${limit}`.execute(tx.db);
+  return rows.rows.map((r) => ({ id: r.id, idle: r.idle === null ? null : Number(r.idle) }));
 }
 
 /** Offers every waiting leg it can (run after anything that may allow a new offer); returns the offers made. */
 export async function routeWaiting(tx: Tx): Promise<number> {
-  const anyone = await tx.db
-    .selectFrom('users')
-    .select('id')
-    .where('contact_center_id', '=', tx.ccId)
-    .where('presence_state', '=', 'available')
-    .where('offered_leg_id', 'is', null)
-    .executeTakeFirst();
-  if (!anyone) return 0;
   const legs = await tx.db
     .selectFrom('participants')
     .selectAll()
@@ -134,15 +164,30 @@ export async function routeWaiting(tx: Tx): Promise<number> {
     .orderBy('priority', 'desc')
     .orderBy('queued_at', 'asc')
     .execute();
+  if (legs.length === 0) return 0;
+  const anyone = await tx.db
+    .selectFrom('users')
+    .select('id')
+    .where('contact_center_id', '=', tx.ccId)
+    .where('presence_state', '=', 'available')
+    .where('offered_leg_id', 'is', null)
+    .executeTakeFirst();
+  if (!anyone) return 0;
   legs.sort((a, b) => byWaitingOrder(waiting(a), waiting(b)));
   const taken = new Set<string>();
+  // Queues with no agent left for a leg nobody declined: no later leg of theirs finds one in this pass.
+  const exhausted = new Set<string>();
   let offers = 0;
   for (const leg of legs) {
     if (!leg.queue_id) continue;
     const declined = new Set(JSON.parse(leg.declined_by_json) as string[]);
+    if (declined.size === 0 && exhausted.has(leg.queue_id)) continue;
     const passedOver = declined.size > 0 ? new Set([...taken, ...(await resting(tx, leg.id))]) : taken;
-    const chosen = rankCandidates(await availableMemberships(tx, leg.queue_id), declined, passedOver)[0];
-    if (!chosen) continue;
+    const chosen = await candidate(tx, leg.queue_id, declined, passedOver);
+    if (!chosen) {
+      if (declined.size === 0) exhausted.add(leg.queue_id);
+      continue;
+    }
     taken.add(chosen);
     await offer(tx, leg, await loadUser(tx, chosen));
     offers++;
@@ -377,15 +422,11 @@ export async function resolveTarget(
 
 /** Whether any member of the queue is logged in to routing (not offline). */
 async function isStaffed(tx: Tx, queueId: string): Promise<boolean> {
-  const row = await tx.db
-    .selectFrom('users')
-    .select('id')
-    .where('contact_center_id', '=', tx.ccId)
-    .where('presence_state', '!=', 'offline')
-    .where('id', 'in', queueMemberIds(tx.db, queueId))
-    .limit(1)
-    .executeTakeFirst();
-  return row !== undefined;
+  const rows = await sql<{ id: string }>`
+    select u.id as id from users u
+    where u.contact_center_id = ${tx.ccId} and u.presence_state != 'offline' and ${isQueueMember(queueId)}
+    limit 1`.execute(tx.db);
+  return rows.rows.length > 0;
 }
 
 /**

@@ -60,7 +60,8 @@ export type MediaEvent =
        * `engine-restart`: the engine restarted in place (the party can attach again);
        * `node-lost`: the media node carrying the leg died (the party's media is gone with it).
        */
-      reason: 'released' | 'ice-timeout' | 'transport-closed' | 'rtp-timeout' | 'engine-restart' | 'node-lost';
+      reason:
+        'released' | 'ice-timeout' | 'transport-closed' | 'rtp-timeout' | 'engine-restart' | 'node-lost';
     }
   | { type: 'digit'; legId: string; digit: string }
   | { type: 'promptFinished'; legId: string; prompt: PromptName }

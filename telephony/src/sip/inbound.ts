@@ -3,7 +3,8 @@
  * simulator's `POST /sim/v1/calls` (VoiceCall created, routed, offered) and its caller hang-up. Any
  * admission rule for inbound calls applies here, once, for every trunk.
  */
-import { InvalidStateError, NotFoundError } from '../domain/errors.ts';
+import { InvalidStateError, NotFoundError, ThrottledError } from '../domain/errors.ts';
+import type { Admission } from '../engine/admission.ts';
 import { tryE164 } from '../domain/phoneNumbers.ts';
 import type { Engine } from '../engine/engine.ts';
 import { loadParticipants } from '../engine/callState.ts';
@@ -17,6 +18,8 @@ export interface InboundSipCall {
   /** The caller's number as the carrier gave it (the user part of From or P-Asserted-Identity). */
   from: string;
   callerName?: string | undefined;
+  /** How long the INVITE has waited on this node (ms), for the admission check. */
+  waitedMs?: number;
 }
 
 export interface StartedCall {
@@ -35,9 +38,17 @@ function callerNumber(raw: string, country: string): string {
 }
 
 /** A caller dialed one of the contact center's numbers through a trunk: the call is created and routed. */
-export async function startInboundCall(engine: Engine, c: InboundSipCall): Promise<StartedCall> {
+export async function startInboundCall(
+  engine: Engine,
+  c: InboundSipCall,
+  admission?: Admission,
+): Promise<StartedCall> {
   const dialed = await findDialedNumber(engine.db, c.to);
   if (!dialed) throw new NotFoundError(`${c.to} is not a number of any contact center`);
+  // An overloaded node refuses a new call (503 with Retry-After to the carrier; docs/scaling.md, "Overload").
+  const admitted = admission?.inboundCall(dialed.contactCenterId, c.waitedMs);
+  if (admitted && !admitted.admitted)
+    throw new ThrottledError('UNAVAILABLE', admitted.reason, admitted.retryAfterSeconds);
   return engine.command(dialed.contactCenterId, async (tx) => {
     const from = callerNumber(c.from, (await settings(tx)).defaultCountry);
     const callId = await network.inboundCall(

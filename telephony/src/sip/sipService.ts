@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { NotFoundError, ThrottledError } from '../domain/errors.ts';
 import { tryE164 } from '../domain/phoneNumbers.ts';
+import type { Admission } from '../engine/admission.ts';
 import type { DomainEvent, Engine } from '../engine/index.ts';
 import type { MediaPlane } from '../media/mediaPlane.ts';
 import { DigestAuthority, parseAuthorization } from './digest.ts';
@@ -47,6 +48,8 @@ export interface SipOptions {
   /** How long an outbound call rings before it is CANCELled as not answered (default 45 s). */
   noAnswerMs?: number;
   log?: (msg: string, err: unknown) => void;
+  /** The node's admission check: an INVITE it refuses is answered 503 with Retry-After. */
+  admission?: Admission;
 }
 
 export const DEFAULT_INVITE_RATE: RateOptions = { rate: 60, burst: 120 };
@@ -239,6 +242,7 @@ export class SipService {
   }
 
   private async onInvite(req: SipRequest, from: Peer): Promise<void> {
+    const arrived = performance.now();
     const sipCallId = header(req, 'call-id') ?? '';
     const toTag = param(header(req, 'to') ?? '', 'tag');
     if (toTag) return this.onReInvite(req, from, sipCallId);
@@ -294,11 +298,16 @@ export class SipService {
     };
     this.dialogs.set(sipCallId, dialog);
     try {
-      dialog.call = await startInboundCall(this.engine, {
-        to: dialed,
-        from: userOf(uriOf(asserted ?? fromHeader)) ?? 'anonymous',
-        callerName: displayName(asserted ?? fromHeader),
-      });
+      dialog.call = await startInboundCall(
+        this.engine,
+        {
+          to: dialed,
+          from: userOf(uriOf(asserted ?? fromHeader)) ?? 'anonymous',
+          callerName: displayName(asserted ?? fromHeader),
+          waitedMs: performance.now() - arrived,
+        },
+        this.options.admission,
+      );
       this.byCall.set(dialog.call.callId, dialog);
       if (ended(dialog)) {
         await callerHungUp(this.engine, dialog.call.contactCenterId, dialog.call.callId);
