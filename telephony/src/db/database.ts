@@ -33,7 +33,11 @@ export function openDatabase(options: DatabaseOptions): OpenedDatabase {
       max: 10,
       ...(schema ? { options: `-c search_path=${schema}` } : {}),
     });
-    if (schema) pool.on('connect', (client) => void client.query(`create schema if not exists ${schema}`));
+    // A failure here shows in the connection's next query; a pool ended meanwhile (shutdown) has none.
+    if (schema)
+      pool.on('connect', (client) => {
+        client.query(`create schema if not exists ${schema}`).catch(() => undefined);
+      });
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), engine: 'postgres' };
   }
   if (options.sqlitePath !== ':memory:') {
