@@ -130,6 +130,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       log: () => undefined,
     },
     admin: { production: false, publicUrl: config.publicUrl },
+    // One machine runs the service, the emulated Salesforce and the browsers: their load would trip
+    // the production overload signals (250 ms, docs/scaling.md "Overload"); the demo keeps taking calls.
+    admission: { maxWaitMs: 30_000 },
     ...(options.media === false ? {} : { media: { dataDir: options.dataDir, publicUrl: config.publicUrl } }),
   });
   await service.app.listen({ host: '127.0.0.1', port: options.servicePort ?? 8080 });
